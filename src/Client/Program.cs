@@ -1,0 +1,3 @@
+using StreamLabel.Client.Commands;
+
+return await CommandLine.RunAsync(args);

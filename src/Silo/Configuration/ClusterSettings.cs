@@ -1,0 +1,39 @@
+namespace StreamLabel.Silo.Configuration;
+
+/// <summary>
+/// Configuration section "Cluster" (env: Cluster__ClusterId, Cluster__Membership__Provider, ...).
+/// Not "Orleans": Orleans itself interprets Orleans:Clustering and Orleans:GrainStorage. Silo metadata stays at
+/// Orleans:Metadata (env Orleans__Metadata__accelerator=gpu), where UseSiloMetadata reads it.
+/// </summary>
+public sealed class ClusterSettings
+{
+    public const string Section = "Cluster";
+
+    /// <summary>Silos and clients with the same ClusterId form one cluster. Default "streamlabel".</summary>
+    public string ClusterId { get; set; } = "streamlabel";
+    /// <summary>Stable across deployments; keys persisted state. Default "streamlabel".</summary>
+    public string ServiceId { get; set; } = "streamlabel";
+    /// <summary>Silo name; defaults to POD_NAME, then the machine name.</summary>
+    public string? SiloName { get; set; }
+    /// <summary>Address other silos reach this one at; defaults to POD_IP, then loopback.</summary>
+    public string? AdvertisedIP { get; set; }
+    /// <summary>Silo-to-silo port. Default 11111.</summary>
+    public int SiloPort { get; set; } = 11111;
+    /// <summary>Client gateway port. Default 30000.</summary>
+    public int GatewayPort { get; set; } = 30000;
+    /// <summary>Membership (clustering): Localhost (default, single silo), Redis or AdoNet.</summary>
+    public ProviderSettings Membership { get; set; } = new() { Provider = "Localhost" };
+    /// <summary>Grain storage: Memory (default), Redis or AdoNet.</summary>
+    public ProviderSettings Storage { get; set; } = new() { Provider = "Memory" };
+}
+
+/// <summary>Which backing service a clustering or storage provider uses.</summary>
+public sealed class ProviderSettings
+{
+    /// <summary>Clustering: Localhost | Redis | AdoNet. Storage: Memory | Redis | AdoNet.</summary>
+    public string Provider { get; set; } = "";
+    /// <summary>Redis configuration string or ADO.NET connection string; secrets come from the environment.</summary>
+    public string? ConnectionString { get; set; }
+    /// <summary>ADO.NET invariant name. Default "Npgsql" (PostgreSQL).</summary>
+    public string Invariant { get; set; } = "Npgsql";
+}

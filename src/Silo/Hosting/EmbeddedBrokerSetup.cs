@@ -1,0 +1,28 @@
+using StreamLabel.Streaming.Kafka.Embedded;
+
+namespace StreamLabel.Silo.Hosting;
+
+/// <summary>
+/// Resolves where Kafka is: Kafka:BootstrapServers when configured; otherwise starts the embedded broker
+/// (librdkafka's mock cluster) with the configured topics, and points the rest of the host at it.
+/// </summary>
+internal static class EmbeddedBrokerSetup
+{
+    public static KafkaEndpoint ResolveKafka(this WebApplicationBuilder builder)
+    {
+        var kafka = builder.Configuration.GetSection("Kafka");
+        var topics = kafka.GetSection("Topics").Get<string[]>() is { Length: > 0 } t ? t : ["events"];
+        var client = kafka.GetSection("Client").GetChildren().Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!);
+        var configured = kafka["BootstrapServers"];
+        if (!string.IsNullOrWhiteSpace(configured))
+            return new KafkaEndpoint(configured, topics[0], false, client);
+
+        var options = builder.Configuration.GetSection("EmbeddedBroker").Get<EmbeddedBrokerOptions>() ?? new EmbeddedBrokerOptions();
+        options.Topics = topics.Union(options.Topics).ToList();
+        var broker = EmbeddedKafkaBroker.Start(options);
+        builder.Services.AddSingleton(broker); // disposed with the host, after the silo has stopped reading
+        builder.Configuration["Kafka:BootstrapServers"] = broker.BootstrapServers;
+        Console.WriteLine($"embedded Kafka-protocol broker at {broker.BootstrapServers} (topics {string.Join(",", options.Topics)}, {options.Partitions} partitions)");
+        return new KafkaEndpoint(broker.BootstrapServers, topics[0], true, client);
+    }
+}

@@ -1,0 +1,48 @@
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using StreamLabel.Silo.Configuration;
+using StreamLabel.Silo.Demo;
+using StreamLabel.Silo.Hosting;
+
+if (args.Length > 0 && args[0] == "broker")
+    return await BrokerCommand.RunAsync(args[1..]);
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// Short flags for the main job; every setting is also reachable as --Section:Key=value or Section__Key env vars.
+builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
+{
+    ["--events"] = "Replay:Events",
+    ["--dataset"] = "Replay:Dataset",
+    ["--label-column"] = "Replay:LabelColumn",
+    ["--noise"] = "Replay:Noise",
+    ["--noise-kind"] = "Replay:NoiseKind",
+    ["--drift-at"] = "Replay:DriftAt",
+    ["--rate"] = "Replay:Rate",
+    ["--key"] = "Replay:Key",
+    ["--bootstrap"] = "Kafka:BootstrapServers",
+});
+
+var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+var health = builder.Configuration.GetSection(HealthSettings.Section).Get<HealthSettings>() ?? new HealthSettings();
+var kafka = builder.ResolveKafka();
+builder.Services.AddSingleton(kafka);
+builder.Services.Configure<ReplaySettings>(builder.Configuration.GetSection(ReplaySettings.Section));
+builder.WebHost.UseUrls(health.Urls);
+
+builder.UseOrleans(silo =>
+{
+    silo.UseConfiguredClustering(cluster)
+        .UseConfiguredStorage(cluster)
+        .UseSiloMetadata(builder.Configuration);
+});
+
+var replay = builder.Configuration.GetSection(ReplaySettings.Section).Get<ReplaySettings>() ?? new ReplaySettings();
+if (replay.Enabled ?? kafka.IsEmbedded)
+    builder.Services.AddHostedService<DemoReplayJob>();
+
+builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
+var app = builder.Build();
+app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }); // alive: the process answers
+app.MapHealthChecks("/ready");                                                     // ready: the silo is up
+await app.RunAsync();
+return Environment.ExitCode;

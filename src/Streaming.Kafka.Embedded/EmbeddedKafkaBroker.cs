@@ -1,0 +1,102 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using static StreamLabel.Streaming.Kafka.Embedded.MockClusterNative;
+
+namespace StreamLabel.Streaming.Kafka.Embedded;
+
+/// <summary>
+/// A Kafka-protocol broker on loopback TCP ports, backed by librdkafka's mock cluster. Any Kafka client can
+/// produce to and consume from <see cref="BootstrapServers"/>. Data lives in memory and ends with <see cref="Dispose"/>.
+/// Not a production broker: production configures Kafka:BootstrapServers to a real cluster.
+/// </summary>
+public sealed class EmbeddedKafkaBroker : IDisposable
+{
+    private const int ProducerType = 0;
+    private readonly object _gate = new();
+    private IntPtr _handle;
+    private IntPtr _cluster;
+
+    public string BootstrapServers { get; }
+    public EmbeddedBrokerOptions Options { get; }
+
+    private EmbeddedKafkaBroker(IntPtr handle, IntPtr cluster, EmbeddedBrokerOptions options)
+    {
+        _handle = handle;
+        _cluster = cluster;
+        Options = options;
+        BootstrapServers = Marshal.PtrToStringUTF8(rd_kafka_mock_cluster_bootstraps(cluster))
+            ?? throw new InvalidOperationException("mock cluster returned no bootstrap servers");
+    }
+
+    public static EmbeddedKafkaBroker Start(EmbeddedBrokerOptions? options = null)
+    {
+        options ??= new EmbeddedBrokerOptions();
+        options.Validate();
+        var errstr = new byte[512];
+        var conf = rd_kafka_conf_new();
+        // Keep the owning client quiet: it only hosts the mock cluster and never talks to it.
+        rd_kafka_conf_set(conf, "log_level", "3", errstr, (nuint)errstr.Length);
+        var handle = rd_kafka_new(ProducerType, conf, errstr, (nuint)errstr.Length);
+        if (handle == IntPtr.Zero) throw new InvalidOperationException("rd_kafka_new failed: " + ErrorText(errstr));
+        var cluster = rd_kafka_mock_cluster_new(handle, options.Brokers);
+        if (cluster == IntPtr.Zero)
+        {
+            rd_kafka_destroy(handle);
+            throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
+        }
+        var broker = new EmbeddedKafkaBroker(handle, cluster, options);
+        foreach (var topic in options.Topics) broker.CreateTopic(topic, options.Partitions, options.ReplicationFactor);
+        return broker;
+    }
+
+    public void CreateTopic(string topic, int partitions, int replicationFactor = 1)
+    {
+        int err = rd_kafka_mock_topic_create(Cluster, topic, partitions, replicationFactor);
+        if (err != 0) throw new InvalidOperationException($"creating topic '{topic}' failed: {Describe(err)}");
+    }
+
+    /// <summary>Takes a broker down (1-based id): clients see connection failures until <see cref="SetBrokerUp"/>.</summary>
+    public void SetBrokerDown(int brokerId) => Check(rd_kafka_mock_broker_set_down(Cluster, brokerId), "set_down");
+
+    public void SetBrokerUp(int brokerId) => Check(rd_kafka_mock_broker_set_up(Cluster, brokerId), "set_up");
+
+    /// <summary>Adds a round-trip delay to every response from a broker.</summary>
+    public void SetBrokerRtt(int brokerId, int rttMs) => Check(rd_kafka_mock_broker_set_rtt(Cluster, brokerId, rttMs), "set_rtt");
+
+    /// <summary>Makes the next requests of one API (Kafka API key, e.g. 1 = Fetch) fail with the given error codes.</summary>
+    public void PushRequestErrors(short apiKey, params int[] errorCodes) =>
+        rd_kafka_mock_push_request_errors_array(Cluster, apiKey, (nuint)errorCodes.Length, errorCodes);
+
+    private IntPtr Cluster
+    {
+        get
+        {
+            lock (_gate) return _cluster != IntPtr.Zero ? _cluster : throw new ObjectDisposedException(nameof(EmbeddedKafkaBroker));
+        }
+    }
+
+    private static void Check(int err, string what)
+    {
+        if (err != 0) throw new InvalidOperationException($"mock broker {what} failed: {Describe(err)}");
+    }
+
+    private static string Describe(int err) => $"{Marshal.PtrToStringUTF8(rd_kafka_err2str(err))} ({err})";
+
+    private static string ErrorText(byte[] errstr)
+    {
+        int end = Array.IndexOf(errstr, (byte)0);
+        return Encoding.UTF8.GetString(errstr, 0, end < 0 ? errstr.Length : end);
+    }
+
+    public void Dispose()
+    {
+        IntPtr cluster, handle;
+        lock (_gate)
+        {
+            (cluster, handle) = (_cluster, _handle);
+            (_cluster, _handle) = (IntPtr.Zero, IntPtr.Zero);
+        }
+        if (cluster != IntPtr.Zero) rd_kafka_mock_cluster_destroy(cluster);
+        if (handle != IntPtr.Zero) rd_kafka_destroy(handle);
+    }
+}

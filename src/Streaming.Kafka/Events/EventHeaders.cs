@@ -1,0 +1,13 @@
+namespace StreamLabel.Streaming.Kafka.Events;
+
+/// <summary>Kafka record headers StreamLabel reads or writes.</summary>
+public static class EventHeaders
+{
+    /// <summary>Set by replays with injected noise: the clean label, so accuracy can be measured against the truth.</summary>
+    public const string CleanLabel = "streamlabel-clean-label";
+    /// <summary>On dead-letter records: why the record was rejected.</summary>
+    public const string DeadLetterReason = "streamlabel-dlq-reason";
+    public const string DeadLetterTopic = "streamlabel-dlq-topic";
+    public const string DeadLetterPartition = "streamlabel-dlq-partition";
+    public const string DeadLetterOffset = "streamlabel-dlq-offset";
+}
