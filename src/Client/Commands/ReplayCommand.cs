@@ -43,6 +43,8 @@ internal static class ReplayCommand
         LabeledDataset data;
         try { data = CsvDatasetReader.Read(file, label); }
         catch (FormatException e) { throw new CommandFailedException($"replay: {e.Message}", e); }
+        // With --events N the replayed stream is the first N rows, so --drift-at is a fraction of what is replayed.
+        if (options.MaxEvents > 0 && options.MaxEvents < data.Count) data = data.Take((int)options.MaxEvents);
 
         var clock = Stopwatch.StartNew();
         var bar = a.Has("--no-progress") ? null : new ProgressBar(io.Error, clock);
