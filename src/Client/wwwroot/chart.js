@@ -2,7 +2,8 @@
 // After drawing, the canvas carries data-points / data-markers / data-last so tests and people can read what it shows.
 "use strict";
 function drawLineChart(canvas, points, options) {
-  const o = Object.assign({ yMin: null, yMax: null, markers: [], color: "#2563eb", format: v => v.toFixed(2) }, options || {});
+  const o = Object.assign({ yMin: null, yMax: null, markers: [], color: "#2563eb", format: v => v.toFixed(2),
+    xFormat: v => Math.round(v).toLocaleString("en-US") }, options || {});
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth || 560, h = canvas.clientHeight || 220;
   canvas.width = w * dpr; canvas.height = h * dpr;
@@ -28,9 +29,9 @@ function drawLineChart(canvas, points, options) {
     g.beginPath(); g.moveTo(pad.l, y); g.lineTo(w - pad.r, y); g.stroke();
     g.fillText(o.format(v), 4, y + 4);
   }
-  for (let i = 0; i <= 4; i++) {           // x labels: events
+  for (let i = 0; i <= 4; i++) {           // x labels (events by default)
     const v = xMin + (xMax - xMin) * i / 4;
-    g.fillText(Math.round(v).toLocaleString("en-US"), Math.min(X(v) - 10, w - 50), h - 8);
+    g.fillText(o.xFormat(v), Math.min(X(v) - 10, w - 50), h - 8);
   }
   g.strokeStyle = "#dc2626"; g.setLineDash([4, 3]);
   for (const m of o.markers) { g.beginPath(); g.moveTo(X(m), pad.t); g.lineTo(X(m), h - pad.b); g.stroke(); }
