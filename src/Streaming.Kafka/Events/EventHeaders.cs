@@ -10,4 +10,6 @@ public static class EventHeaders
     public const string DeadLetterTopic = "streamlabel-dlq-topic";
     public const string DeadLetterPartition = "streamlabel-dlq-partition";
     public const string DeadLetterOffset = "streamlabel-dlq-offset";
+    /// <summary>On dead-letter records: a human-readable detail of the reason (optional).</summary>
+    public const string DeadLetterDetail = "streamlabel-dlq-detail";
 }

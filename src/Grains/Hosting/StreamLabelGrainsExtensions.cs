@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Placement;
+using StreamLabel.Grains.Placement;
+using StreamLabel.Grains.Specs;
+using StreamLabel.Grains.Student;
+using StreamLabel.Grains.Teacher;
+using StreamLabel.Grains.Telemetry;
+
+namespace StreamLabel.Grains.Hosting;
+
+public static class StreamLabelGrainsExtensions
+{
+    /// <summary>
+    /// Registers what the student and teacher grains need: their options (sections Student, Teacher,
+    /// Teacher:Placement, Models), the GPU placement filter, spec resolution and the meters.
+    /// The Kafka stream provider (AddKafkaStreams) and a grain storage named "models" must be added too.
+    /// </summary>
+    public static ISiloBuilder AddStreamLabelGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var services = silo.Services;
+        services.AddOptions<StudentOptions>().Bind(configuration.GetSection(StudentOptions.Section)).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddOptions<TeacherOptions>().Bind(configuration.GetSection(TeacherOptions.Section));
+        services.AddOptions<TeacherPlacementOptions>().Bind(configuration.GetSection(TeacherPlacementOptions.Section));
+        services.AddOptions<ModelSpecOptions>().Bind(configuration.GetSection(ModelSpecOptions.Section));
+        services.AddSingleton<ModelSpecResolver>();
+        services.AddSingleton<StreamLabelMetrics>();
+        services.AddPlacementFilter<AcceleratorPlacementStrategy, AcceleratorPlacementDirector>(ServiceLifetime.Singleton);
+        return silo;
+    }
+}

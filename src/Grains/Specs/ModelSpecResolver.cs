@@ -1,0 +1,24 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace StreamLabel.Grains.Specs;
+
+/// <summary>Finds the configured spec for a model key (first matching pattern), validating it once.</summary>
+public sealed class ModelSpecResolver
+{
+    private readonly List<(Regex Pattern, ModelSpec Spec)> _patterns;
+
+    public ModelSpecResolver(IOptions<ModelSpecOptions> options)
+    {
+        _patterns = options.Value.Patterns.Select((p, i) =>
+        {
+            if (string.IsNullOrWhiteSpace(p.Pattern)) throw new InvalidOperationException($"Models:Patterns:{i}:Pattern is required");
+            var spec = p.ToSpec();
+            ModelSpecValidator.ThrowIfInvalid(spec, $"Models:Patterns:{i}");
+            var regex = new Regex("^" + Regex.Escape(p.Pattern).Replace("\\*", ".*") + "$", RegexOptions.CultureInvariant);
+            return (regex, spec);
+        }).ToList();
+    }
+
+    public ModelSpec? Find(string key) => _patterns.FirstOrDefault(p => p.Pattern.IsMatch(key)).Spec;
+}

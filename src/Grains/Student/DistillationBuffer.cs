@@ -1,0 +1,78 @@
+using StreamLabel.Learning;
+
+namespace StreamLabel.Grains.Student;
+
+/// <summary>
+/// The student's side of distillation: a bounded ring of recent labeled feature vectors (sent to the teacher), and the
+/// teacher's soft targets for the last batch it answered, replayed a few rows per step until they go stale.
+/// </summary>
+internal sealed class DistillationBuffer(int featureCount, int capacity, int seed)
+{
+    private readonly float[] _ring = new float[capacity * featureCount];
+    private readonly int[] _labels = new int[capacity];
+    private readonly Random _random = new(seed);
+    private int _next, _count, _unforwarded;
+    private float[]? _targetFeatures, _targetProbabilities;
+    private int _targetRows, _classCount;
+
+    public DateTimeOffset? TargetsAt { get; private set; }
+    public int? TeacherVersion { get; private set; }
+
+    public void Add(ReadOnlySpan<float> features, int label)
+    {
+        features.CopyTo(_ring.AsSpan(_next * featureCount, featureCount));
+        _labels[_next] = label;
+        _next = (_next + 1) % capacity;
+        _count = Math.Min(_count + 1, capacity);
+        _unforwarded = Math.Min(_unforwarded + 1, capacity);
+    }
+
+    /// <summary>The buffered rows, oldest first, as one row-major array.</summary>
+    public (float[] Features, int[] Labels, int Rows) Snapshot() => Latest(_count);
+
+    /// <summary>Up to <paramref name="max"/> rows added since the last call (for forwarding to the teacher).</summary>
+    public (float[] Features, int[] Labels, int Rows) TakeUnforwarded(int max)
+    {
+        var latest = Latest(Math.Min(max, _unforwarded));
+        _unforwarded = 0;
+        return latest;
+    }
+
+    private (float[] Features, int[] Labels, int Rows) Latest(int rows)
+    {
+        var features = new float[rows * featureCount];
+        var labels = new int[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            int slot = ((_next - rows + i) % capacity + capacity) % capacity;
+            _ring.AsSpan(slot * featureCount, featureCount).CopyTo(features.AsSpan(i * featureCount));
+            labels[i] = _labels[slot];
+        }
+        return (features, labels, rows);
+    }
+
+    public void SetTargets(float[] features, float[] probabilities, int rows, int classCount, int teacherVersion, DateTimeOffset at)
+    {
+        (_targetFeatures, _targetProbabilities, _targetRows, _classCount) = (features, probabilities, rows, classCount);
+        TeacherVersion = teacherVersion;
+        TargetsAt = at;
+    }
+
+    public bool IsStale(DateTimeOffset now, TimeSpan staleAfter) => TargetsAt is null || now - TargetsAt > staleAfter;
+
+    /// <summary>A random sample of the teacher-labeled rows for one step, or null when there is none.</summary>
+    public DistillationBatch? Sample(int rows)
+    {
+        if (_targetFeatures is null || _targetRows == 0 || rows == 0) return null;
+        rows = Math.Min(rows, _targetRows);
+        var features = new float[rows * featureCount];
+        var probabilities = new float[rows * _classCount];
+        for (int i = 0; i < rows; i++)
+        {
+            int r = _random.Next(_targetRows);
+            _targetFeatures.AsSpan(r * featureCount, featureCount).CopyTo(features.AsSpan(i * featureCount));
+            _targetProbabilities.AsSpan(r * _classCount, _classCount).CopyTo(probabilities.AsSpan(i * _classCount));
+        }
+        return new DistillationBatch(features, rows, probabilities);
+    }
+}

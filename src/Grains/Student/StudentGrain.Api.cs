@@ -1,0 +1,60 @@
+using System.Text.Json;
+using StreamLabel.Grains.Specs;
+using StreamLabel.Learning;
+using StreamLabel.Streaming.Kafka.Events;
+
+namespace StreamLabel.Grains.Student;
+
+public sealed partial class StudentGrain
+{
+    public Task<ModelSpec?> GetSpecAsync() => Task.FromResult(state.State.Spec);
+
+    /// <summary>
+    /// Sets the spec. An identical spec (ignoring its version) changes nothing; a different one bumps the version and
+    /// starts a new model. Applied offsets are kept: events already applied to the old model are not replayed.
+    /// </summary>
+    public async Task<ModelSpec> SetSpecAsync(ModelSpec spec)
+    {
+        ModelSpecValidator.ThrowIfInvalid(spec);
+        var current = state.State.Spec;
+        if (current is not null && SameShape(current, spec)) return current;
+        var next = spec with { Version = (current?.Version ?? 0) + 1 };
+        Build(next, snapshot: null);
+        state.State.Spec = next;
+        state.State.History = new StudentHistory { Drifts = state.State.History.Drifts, DeadLettered = state.State.History.DeadLettered };
+        _quality = new PrequentialMetrics(_options.WindowSize);
+        await PersistAsync();
+        await GrainFactory.GetGrain<IModelRegistryGrain>(0).RegisterAsync(Key, next.TeacherGroup);
+        return next;
+    }
+
+    private static bool SameShape(ModelSpec a, ModelSpec b) =>
+        a with { Version = 0, Classes = [], HiddenLayers = [] } == b with { Version = 0, Classes = [], HiddenLayers = [] }
+        && a.Classes.SequenceEqual(b.Classes) && a.HiddenLayers.SequenceEqual(b.HiddenLayers);
+
+    public Task<Prediction> PredictAsync(float[] features)
+    {
+        var learner = _learner ?? throw new InvalidOperationException($"model '{Key}' has no spec yet");
+        if (features.Length != learner.Spec.FeatureCount)
+            throw new ArgumentException($"model '{Key}' expects {learner.Spec.FeatureCount} features, got {features.Length}", nameof(features));
+        if (features.Any(v => !float.IsFinite(v))) throw new ArgumentException("features must be finite numbers", nameof(features));
+        var p = learner.PredictProbabilities(features, 1);
+        int best = Array.IndexOf(p, p.Max());
+        return Task.FromResult(new Prediction(Key, p, state.State.Spec!.Classes[best], ModelVersion, _distillation?.TeacherVersion));
+    }
+
+    private int ModelVersion => (int)Math.Min(int.MaxValue, _learner?.Version ?? 0);
+
+    /// <summary>Writes the prediction of an unlabeled event to the predictions topic, keyed like the event.</summary>
+    private Task PublishPrediction(StreamEvent e, PrequentialResult result, int row, OnlineLearner learner)
+    {
+        int k = learner.Spec.ClassCount;
+        var value = JsonSerializer.SerializeToUtf8Bytes(new PredictionRecord(
+            e.Key, e.Id, e.Topic, e.Partition, e.Offset, result.Probabilities.AsSpan(row * k, k).ToArray(),
+            state.State.Spec!.Classes[result.Predicted[row]], (int)Math.Min(int.MaxValue, result.Version), _distillation?.TeacherVersion),
+            PredictionRecordJson.Default.PredictionRecord);
+        state.State.History.PredictionsPublished++;
+        meters.PredictionsPublished.Add(1);
+        return output.PublishAsync(_options.PredictionsTopic, System.Text.Encoding.UTF8.GetBytes(e.Key), value);
+    }
+}

@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using StreamLabel.Learning;
+using StreamLabel.Streaming.Kafka.DeadLetters;
+using StreamLabel.Streaming.Kafka.Events;
+
+namespace StreamLabel.Grains.Student;
+
+public sealed partial class StudentGrain
+{
+    /// <summary>
+    /// A delivery of this key's events (one poll of one partition). Duplicates of applied events are skipped,
+    /// invalid ones dead-lettered, the rest applied in offset order in steps of at most Student:MaxBatchSize.
+    /// </summary>
+    public async Task OnNextAsync(IList<SequentialItem<StreamEvent>> items)
+    {
+        var accepted = new List<StreamEvent>(items.Count);
+        var valid = new List<StreamEvent>(items.Count);
+        var rejections = new List<Task>();
+        foreach (var item in items)
+        {
+            var e = item.Item;
+            if (_ledger.Check(e) != EventVerdict.Apply) continue; // duplicate, or a gap the reader will fill again
+            var reason = Validate(e, out var detail);
+            if (reason is not null)
+            {
+                rejections.Add(deadLetters.WriteAsync(e, reason, detail));
+                state.State.History.DeadLettered++;
+            }
+            else valid.Add(e);
+            accepted.Add(e);
+        }
+        // Rejected records must be on the dead-letter topic before their offsets can become durable.
+        await Task.WhenAll(rejections);
+        if (accepted.Count == 0) return;
+
+        var publishes = new List<Task>();
+        try
+        {
+            for (int start = 0; start < valid.Count; start += _options.MaxBatchSize)
+                Step(valid.GetRange(start, Math.Min(_options.MaxBatchSize, valid.Count - start)), publishes);
+            foreach (var e in accepted) _ledger.MarkApplied(e);
+        }
+        catch (Exception ex)
+        {
+            // The in-memory model may hold part of this delivery: drop the activation so the last durable state
+            // and Kafka's redelivery rebuild it without applying anything twice.
+            LogStepFailed(ex, Key);
+            DeactivateOnIdle();
+            throw;
+        }
+        await Task.WhenAll(publishes);
+
+        _eventsSincePersist += accepted.Count;
+        _eventsSincePull += accepted.Count;
+        if (_eventsSincePull >= _options.TeacherPullEveryEvents) _ = PullTeacherAsync(CancellationToken.None);
+        if (_eventsSincePersist >= _options.PersistEveryEvents) await PersistAsync();
+    }
+
+    /// <summary>Null when the event can be applied, else the dead-letter reason.</summary>
+    private string? Validate(StreamEvent e, out string? detail)
+    {
+        detail = null;
+        if (_learner is null)
+        {
+            detail = $"no model spec for key '{Key}': set one with `streamlabel spec set` or Models:Patterns";
+            return "no-model-spec";
+        }
+        if (e.Features.Length != _learner.Spec.FeatureCount)
+        {
+            detail = $"{e.Features.Length} features, the model expects {_learner.Spec.FeatureCount}";
+            return DeadLetterReasons.FeatureCountMismatch;
+        }
+        if (LabelIndex(e.Label) == -2)
+        {
+            detail = $"label '{e.Label}' is not one of {string.Join(",", _classIndex.Keys)}";
+            return DeadLetterReasons.UnknownLabel;
+        }
+        return null;
+    }
+
+    /// <summary>Class index of a label; -1 for no label (predict only); -2 for a label outside the class list.</summary>
+    private int LabelIndex(string? label) => label is null ? -1 : _classIndex.TryGetValue(label, out var i) ? i : -2;
+
+    /// <summary>One test-then-train step: predict, score, learn, and publish predictions of unlabeled events.</summary>
+    private void Step(List<StreamEvent> batch, List<Task> publishes)
+    {
+        var learner = _learner!;
+        int f = learner.Spec.FeatureCount, rows = batch.Count;
+        var features = new float[rows * f];
+        var labels = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            batch[r].Features.CopyTo(features, r * f);
+            labels[r] = LabelIndex(batch[r].Label);
+        }
+        var now = DateTimeOffset.UtcNow;
+        var distill = _distillation!.IsStale(now, _options.TeacherStaleAfter) ? null : _distillation.Sample(_options.DistillationRowsPerStep);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = learner.TestThenTrain(features, rows, labels, distill);
+        meters.StepMilliseconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+        int correctAgainstReference = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            var e = batch[r];
+            if (labels[r] >= 0) _distillation.Add(features.AsSpan(r * f, f), labels[r]);
+            else publishes.Add(PublishPrediction(e, result, r, learner));
+            int reference = e.CleanLabel is not null && _classIndex.TryGetValue(e.CleanLabel, out var clean) ? clean : labels[r];
+            if (reference < 0) continue;
+            bool hit = result.Predicted[r] == reference;
+            _quality.Add(hit);
+            if (hit) correctAgainstReference++;
+            if (e.CleanLabel is not null) { state.State.History.CleanScored++; if (hit) state.State.History.CleanCorrect++; }
+        }
+        Record(result, rows, correctAgainstReference, now);
+    }
+}

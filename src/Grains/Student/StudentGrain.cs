@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+using StreamLabel.Grains.Specs;
+using StreamLabel.Grains.Telemetry;
+using StreamLabel.Learning;
+using StreamLabel.Streaming.Kafka.DeadLetters;
+using StreamLabel.Streaming.Kafka.Events;
+
+namespace StreamLabel.Grains.Student;
+
+/// <summary>
+/// One online model per key. Receives the key's Kafka events through an implicit stream subscription, and for each
+/// micro-batch predicts first (prequential metrics), then learns with smoothing, self-correction and, when it holds
+/// fresh soft targets from its teacher, distillation. Model and applied Kafka offsets are persisted together, so
+/// a redelivered event is applied exactly once in the surviving history (<see cref="OffsetLedger"/>).
+/// </summary>
+[ImplicitStreamSubscription(StreamNamespace)]
+public sealed partial class StudentGrain(
+    [PersistentState("student", "models")] IPersistentState<StudentState> state,
+    IOptions<StudentOptions> options,
+    ModelSpecResolver specs,
+    StreamLabelMetrics meters,
+    IDeadLetterWriter deadLetters,
+    KafkaOutputProducer output,
+    ILocalSiloDetails silo,
+    ILogger<StudentGrain> logger)
+    : Grain, IStudentGrain, IDurableOffsetSource, IStreamSubscriptionObserver, IAsyncBatchObserver<StreamEvent>
+{
+    /// <summary>Must equal Kafka:StreamNamespace (its default).</summary>
+    public const string StreamNamespace = "streamlabel";
+
+    private readonly StudentOptions _options = options.Value;
+    private OnlineLearner? _learner;
+    private OffsetLedger _ledger = new();
+    private DistillationBuffer? _distillation;
+    private PrequentialMetrics _quality = new();
+    private Dictionary<string, int> _classIndex = [];
+    private long _eventsSincePersist, _eventsSincePull, _labeledSinceSeries;
+    private readonly RateMeter _rate = new();
+    private bool _pullInFlight;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _ledger = new OffsetLedger(state.State.AppliedOffsets);
+        _quality = new PrequentialMetrics(_options.WindowSize);
+        var spec = state.State.Spec ?? specs.Find(Key);
+        if (spec is not null)
+        {
+            Build(spec, state.State.Snapshot);
+            if (state.State.Spec is null)
+            {
+                state.State.Spec = spec;
+                await GrainFactory.GetGrain<IModelRegistryGrain>(0).RegisterAsync(Key, spec.TeacherGroup);
+            }
+        }
+        this.RegisterGrainTimer(PersistIfUndurableAsync, new GrainTimerCreationOptions(_options.PersistInterval, _options.PersistInterval));
+        this.RegisterGrainTimer(PullTeacherAsync, new GrainTimerCreationOptions(_options.TeacherPullInterval, _options.TeacherPullInterval) { Interleave = true });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_learner is not null && _ledger.HasUndurable && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
+            await PersistAsync();
+        _learner?.Dispose();
+        _learner = null;
+    }
+
+    /// <summary>Creates the learner for a spec, restoring the snapshot when there is one.</summary>
+    private void Build(ModelSpec spec, byte[]? snapshot)
+    {
+        _learner?.Dispose();
+        _learner = snapshot is null ? new OnlineLearner(LearnerSpecs.ForStudent(spec, Key)) : OnlineLearner.Restore(snapshot, "cpu");
+        _classIndex = spec.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        _distillation = new DistillationBuffer(spec.FeatureCount, _options.DistillationBufferRows, LearnerSpecs.StableSeed(Key));
+    }
+
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        handleFactory.Create<StreamEvent>().ResumeAsync(this);
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(ex, Key);
+        return Task.CompletedTask;
+    }
+
+    public Task<DurableOffsets> GetDurableOffsetsAsync() => Task.FromResult(_ledger.Report());
+
+    private async Task PersistIfUndurableAsync(CancellationToken cancellationToken)
+    {
+        if (_learner is not null && _ledger.HasUndurable) await PersistAsync();
+    }
+
+    /// <summary>One write holds the model and the offsets it contains; only then are those offsets durable.</summary>
+    private async Task PersistAsync()
+    {
+        state.State.Snapshot = _learner?.Snapshot();
+        state.State.AppliedOffsets = new Dictionary<string, long>(_ledger.Applied);
+        await state.WriteStateAsync();
+        _ledger.MarkDurable();
+        _eventsSincePersist = 0;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream error for student {Key}")]
+    private partial void LogStreamError(Exception exception, string key);
+}

@@ -1,0 +1,53 @@
+namespace StreamLabel.Grains.Student;
+
+/// <summary>
+/// Configuration section "Student". A micro-batch is what the Kafka provider delivers for one key per poll
+/// (bounded by Kafka:MaxBatchRecords, delayed at most Kafka:PollInterval), cut into steps of <see cref="MaxBatchSize"/>.
+/// </summary>
+public sealed class StudentOptions
+{
+    public const string Section = "Student";
+
+    /// <summary>Largest test-then-train step, in events. Default 256.</summary>
+    public int MaxBatchSize { get; set; } = 256;
+    /// <summary>Persist model + applied offsets after this many events since the last write. Default 2000.</summary>
+    public int PersistEveryEvents { get; set; } = 2000;
+    /// <summary>Persist at least this often while something is undurable (keeps Kafka commits moving). Default 2 s.</summary>
+    public TimeSpan PersistInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Pull soft targets from the teacher this often. Default 2 s.</summary>
+    public TimeSpan TeacherPullInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>... or after this many events, whichever comes first. Default 1000.</summary>
+    public int TeacherPullEveryEvents { get; set; } = 1000;
+    /// <summary>Recent labeled feature vectors kept for distillation and sent per pull (bounded). Default 256.</summary>
+    public int DistillationBufferRows { get; set; } = 256;
+    /// <summary>Rows of the teacher-labeled buffer replayed with each step. Default 32.</summary>
+    public int DistillationRowsPerStep { get; set; } = 32;
+    /// <summary>Labeled samples forwarded to the teacher per pull, at most. Default 256.</summary>
+    public int ForwardRowsPerPull { get; set; } = 256;
+    /// <summary>A teacher call slower than this is abandoned (learning never waits for it). Default 2 s.</summary>
+    public TimeSpan TeacherTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Soft targets older than this are stale: distillation pauses until fresh ones arrive. Default 30 s.</summary>
+    public TimeSpan TeacherStaleAfter { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Topic for predictions of unlabeled events. Default "streamlabel-predictions".</summary>
+    public string PredictionsTopic { get; set; } = "streamlabel-predictions";
+    /// <summary>Add a point to the accuracy series every this many labeled events. Default 250.</summary>
+    public int SeriesEveryEvents { get; set; } = 250;
+    /// <summary>Points kept in the accuracy series. Default 400.</summary>
+    public int SeriesPoints { get; set; } = 400;
+    /// <summary>Window of the windowed accuracy, in labeled events. Default 500.</summary>
+    public int WindowSize { get; set; } = 500;
+
+    public void Validate()
+    {
+        void Require(bool ok, string name, string rule) { if (!ok) throw new InvalidOperationException($"Student:{name} {rule}"); }
+        Require(MaxBatchSize >= 1, nameof(MaxBatchSize), "must be at least 1");
+        Require(PersistEveryEvents >= 1, nameof(PersistEveryEvents), "must be at least 1");
+        Require(PersistInterval > TimeSpan.Zero, nameof(PersistInterval), "must be positive");
+        Require(TeacherPullInterval > TimeSpan.Zero, nameof(TeacherPullInterval), "must be positive");
+        Require(DistillationBufferRows >= 1, nameof(DistillationBufferRows), "must be at least 1");
+        Require(DistillationRowsPerStep >= 0, nameof(DistillationRowsPerStep), "must be >= 0");
+        Require(TeacherTimeout > TimeSpan.Zero, nameof(TeacherTimeout), "must be positive");
+        Require(SeriesEveryEvents >= 1 && SeriesPoints >= 1 && WindowSize >= 1, "Series*/WindowSize", "must be at least 1");
+        Require(!string.IsNullOrWhiteSpace(PredictionsTopic), nameof(PredictionsTopic), "is required");
+    }
+}

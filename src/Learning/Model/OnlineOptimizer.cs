@@ -1,0 +1,102 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace StreamLabel.Learning.Model;
+
+/// <summary>
+/// Adam (Kingma &amp; Ba; PyTorch's update with coupled L2 weight decay) or plain SGD over the classifier's parameters.
+/// Written here rather than taken from torch.optim so that its whole state (step count, moment tensors) is in the
+/// learner's snapshot and restores bit-exact.
+/// </summary>
+internal sealed class OnlineOptimizer : IDisposable
+{
+    private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
+    private readonly IReadOnlyList<Tensor> _parameters;
+    private readonly Tensor[] _m, _v;
+
+    public OnlineOptimizer(string kind, IReadOnlyList<Tensor> parameters, double learningRate, double weightDecay)
+    {
+        Kind = kind;
+        LearningRate = learningRate;
+        WeightDecay = weightDecay;
+        _parameters = parameters;
+        bool adam = kind == "adam";
+        _m = adam ? parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray() : [];
+        _v = adam ? parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray() : [];
+    }
+
+    public string Kind { get; }
+    public double LearningRate { get; }
+    public double WeightDecay { get; }
+
+    /// <summary>Optimizer steps taken.</summary>
+    public long Steps { get; private set; }
+
+    public void ZeroGrad()
+    {
+        foreach (var p in _parameters) p.grad?.zero_();
+    }
+
+    public void Step()
+    {
+        using var _ = no_grad();
+        Steps++;
+        double bc1 = 1 - Math.Pow(Beta1, Steps), bc2 = 1 - Math.Pow(Beta2, Steps);
+        for (int i = 0; i < _parameters.Count; i++)
+        {
+            var p = _parameters[i];
+            var g = p.grad;
+            if (g is null) continue;
+            if (WeightDecay != 0) g = g.add(p, WeightDecay);
+            if (Kind == "sgd") { p.add_(g, -LearningRate); continue; }
+            _m[i].mul_(Beta1).add_(g, 1 - Beta1);
+            _v[i].mul_(Beta2).addcmul_(g, g, 1 - Beta2);
+            var denom = _v[i].sqrt().div_(Math.Sqrt(bc2)).add_(Epsilon);
+            p.addcdiv_(_m[i], denom, -LearningRate / bc1);
+        }
+    }
+
+    internal void Write(BinaryWriter w)
+    {
+        w.Write(Steps);
+        w.Write(_m.Length);
+        for (int i = 0; i < _m.Length; i++) { TensorIO.Write(w, _m[i]); TensorIO.Write(w, _v[i]); }
+    }
+
+    internal void Read(BinaryReader r)
+    {
+        Steps = r.ReadInt64();
+        int n = r.ReadInt32();
+        if (n != _m.Length) throw new InvalidDataException($"snapshot has {n} optimizer moment pairs, the model needs {_m.Length}");
+        for (int i = 0; i < n; i++) { TensorIO.ReadInto(r, _m[i]); TensorIO.ReadInto(r, _v[i]); }
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in _m) t.Dispose();
+        foreach (var t in _v) t.Dispose();
+    }
+}
+
+/// <summary>Raw float32 tensor (de)serialization: shape, then the values' bytes (little-endian, as in memory).</summary>
+internal static class TensorIO
+{
+    public static void Write(BinaryWriter w, Tensor t)
+    {
+        var values = t.cpu().contiguous().data<float>().ToArray();
+        w.Write(values.Length);
+        w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    public static void ReadInto(BinaryReader r, Tensor target)
+    {
+        int n = r.ReadInt32();
+        if (n != target.numel()) throw new InvalidDataException($"snapshot tensor has {n} values, the model needs {target.numel()}");
+        var values = new float[n];
+        r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        using var _ = no_grad();
+        using var src = tensor(values, target.shape).to(target.device);
+        target.copy_(src);
+    }
+}

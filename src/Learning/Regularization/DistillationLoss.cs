@@ -1,0 +1,46 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace StreamLabel.Learning.Regularization;
+
+/// <summary>
+/// Hinton et al. (2015): L = a·T²·KL(softmax(t/T) ‖ softmax(s/T)) + (1-a)·CE(smoothed hard target, s).
+/// KL is averaged over the batch (PyTorch "batchmean") and computed from log_softmax, so it stays finite for logits of
+/// any scale. T² keeps the gradient scale independent of T. The teacher's targets are never smoothed.
+/// </summary>
+public static class DistillationLoss
+{
+    /// <summary>The teacher's soft targets softmax(teacherLogits/T).</summary>
+    public static Tensor TeacherTargets(Tensor teacherLogits, double temperature) =>
+        nn.functional.softmax(teacherLogits.div(temperature), 1);
+
+    /// <summary>T²·batchmean KL(softmax(t/T) ‖ softmax(s/T)) from teacher logits.</summary>
+    public static Tensor FromLogits(Tensor studentLogits, Tensor teacherLogits, double temperature)
+    {
+        var logTeacher = nn.functional.log_softmax(teacherLogits.div(temperature), 1);
+        return Kl(studentLogits, logTeacher.exp(), logTeacher, temperature);
+    }
+
+    /// <summary>
+    /// The same from teacher probabilities already at temperature T (e.g. shipped by a teacher grain). Zero
+    /// probabilities contribute 0 (0·log 0 = 0).
+    /// </summary>
+    public static Tensor FromProbabilities(Tensor studentLogits, Tensor teacherProbabilities, double temperature)
+    {
+        var logTeacher = teacherProbabilities.clamp_min(1e-30).log();
+        return Kl(studentLogits, teacherProbabilities, logTeacher, temperature);
+    }
+
+    /// <summary>a·KD + (1-a)·CE(hardTargets, s): the full Hinton loss on one batch (hard targets already smoothed).</summary>
+    public static Tensor Total(Tensor studentLogits, Tensor hardTargets, Tensor teacherLogits, double temperature, double alpha) =>
+        FromLogits(studentLogits, teacherLogits, temperature).mul(alpha)
+            .add(SoftTargetLoss.Mean(studentLogits, hardTargets).mul(1 - alpha));
+
+    private static Tensor Kl(Tensor studentLogits, Tensor teacher, Tensor logTeacher, double temperature)
+    {
+        if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be > 0");
+        var logStudent = nn.functional.log_softmax(studentLogits.div(temperature), 1);
+        long n = studentLogits.shape[0];
+        return teacher.mul(logTeacher.sub(logStudent)).sum().mul(temperature * temperature / n);
+    }
+}

@@ -1,0 +1,38 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace StreamLabel.Learning.Regularization;
+
+/// <summary>
+/// Turns hard labels into smoothed target distributions. Two named conventions:
+/// "uniform" (PyTorch's label_smoothing): (1-e)·onehot + e/K;
+/// "others" (the originating design): (1-e)·onehot + e/(K-1)·(1-onehot). Equal when e_uniform = e_others·K/(K-1).
+/// </summary>
+public static class LabelSmoothing
+{
+    public const string Uniform = "uniform";
+    public const string Others = "others";
+
+    /// <summary>Targets [n, K] in <paramref name="dtype"/> for int64 labels [n] (not mutated).</summary>
+    public static Tensor Targets(Tensor labels, int classCount, double epsilon, string convention, ScalarType dtype = ScalarType.Float32)
+    {
+        Check(classCount, epsilon, convention);
+        var onehot = nn.functional.one_hot(labels, classCount).to(dtype);
+        if (epsilon == 0) return onehot;
+        return convention == Uniform
+            ? onehot.mul(1 - epsilon).add_(epsilon / classCount)
+            // (1-e)·onehot + e/(K-1)·(1-onehot) = onehot·(1 - e - e/(K-1)) + e/(K-1)
+            : onehot.mul(1 - epsilon - epsilon / (classCount - 1)).add_(epsilon / (classCount - 1));
+    }
+
+    /// <summary>The "uniform" epsilon that gives the same targets as <paramref name="epsilonOthers"/> under "others".</summary>
+    public static double OthersToUniform(double epsilonOthers, int classCount) => epsilonOthers * classCount / (classCount - 1);
+
+    private static void Check(int classCount, double epsilon, string convention)
+    {
+        if (classCount < 2) throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "needs at least two classes");
+        if (!(epsilon >= 0 && epsilon < 1)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "smoothing must be in [0, 1)");
+        if (convention is not (Uniform or Others))
+            throw new ArgumentException($"smoothing convention '{convention}' is not one of: uniform, others", nameof(convention));
+    }
+}

@@ -1,0 +1,86 @@
+namespace StreamLabel.Streaming.Kafka;
+
+/// <summary>
+/// Settings of the Kafka stream provider (configuration section "Kafka"). Every property documents its default and unit.
+/// </summary>
+public sealed class KafkaStreamOptions
+{
+    /// <summary>Configuration section the silo binds. </summary>
+    public const string Section = "Kafka";
+
+    /// <summary>Kafka bootstrap servers, "host:port[,host:port]". Required (the silo host fills it with the embedded broker's address when empty).</summary>
+    public string BootstrapServers { get; set; } = "";
+
+    /// <summary>Topics to read; each partition becomes one Orleans queue. Default (when empty): ["events"].</summary>
+    public List<string> Topics { get; set; } = [];
+
+    /// <summary>Consumer group whose committed offsets record progress. Default "streamlabel".</summary>
+    public string ConsumerGroup { get; set; } = "streamlabel";
+
+    /// <summary>Orleans stream namespace of the events; grains subscribe with [ImplicitStreamSubscription] on it. Default "streamlabel".</summary>
+    public string StreamNamespace { get; set; } = "streamlabel";
+
+    /// <summary>Topic that receives rejected records (original bytes + reason headers). Default "streamlabel-dead-letters".</summary>
+    public string DeadLetterTopic { get; set; } = "streamlabel-dead-letters";
+
+    /// <summary>librdkafka settings passed through to every consumer and producer (e.g. security.protocol, sasl.mechanism,
+    /// sasl.username, sasl.password, ssl.ca.location). Default none. Settings the provider owns (bootstrap.servers,
+    /// group.id, enable.auto.commit) are overridden.</summary>
+    public Dictionary<string, string> Client { get; set; } = [];
+
+    /// <summary>Most records read from one partition per pull (one call of the pulling agent). Default 2000.</summary>
+    public int MaxBatchRecords { get; set; } = 2000;
+
+    /// <summary>How often the pulling agent asks each partition for records. Default 20 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Backpressure: most events per partition delivered (or in the cache) but not yet durable in their grains.
+    /// At the limit the partition is paused until grains report durability. Default 20000 events.</summary>
+    public int MaxInFlightEventsPerQueue { get; set; } = 20_000;
+
+    /// <summary>How often a partition asks the grains with undurable events for their durable offsets, then commits. Default 1 s.</summary>
+    public TimeSpan DurabilityPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A key whose oldest undurable event made no progress this long gets its undurable events delivered again
+    /// (covers deliveries the pulling agent lost; grains skip duplicates). Must exceed the grains' persist interval. Default 30 s.</summary>
+    public TimeSpan RedeliverAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout of one durability question to one grain. Default 10 s.</summary>
+    public TimeSpan DurabilityCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Grain class name prefix used to resolve <c>IDurableOffsetSource</c> when several grain classes
+    /// implement it. Default null (the only implementation).</summary>
+    public string? DurableOffsetGrainClassPrefix { get; set; }
+
+    /// <summary>Largest accepted record value. Default 1 MiB (1048576 bytes).</summary>
+    public int MaxRecordBytes { get; set; } = 1 << 20;
+
+    /// <summary>Most features in one event. Default 65536.</summary>
+    public int MaxFeatures { get; set; } = 65_536;
+
+    /// <summary>Feature count every event must have; null = not checked here (the grain checks against its model).
+    /// Default null.</summary>
+    public int? ExpectedFeatureCount { get; set; }
+
+    /// <summary>Feature count per key prefix (longest matching prefix wins, over <see cref="ExpectedFeatureCount"/>).
+    /// Default none.</summary>
+    public Dictionary<string, int> ExpectedFeatureCountByKeyPrefix { get; set; } = [];
+
+    /// <summary>Batch containers the per-partition cache holds before the pulling agent backs off. Default 4096.</summary>
+    public int CacheSize { get; set; } = 4096;
+
+    /// <summary>How long startup waits for topic metadata (partition counts). Default 30 s.</summary>
+    public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    internal IReadOnlyList<string> EffectiveTopics => Topics.Count > 0 ? Topics : ["events"];
+
+    /// <summary>Expected feature count for a key, or null when unchecked.</summary>
+    internal int? ExpectedFeaturesFor(string key)
+    {
+        int? best = null;
+        int bestLength = -1;
+        foreach (var (prefix, count) in ExpectedFeatureCountByKeyPrefix)
+            if (prefix.Length > bestLength && key.StartsWith(prefix, StringComparison.Ordinal)) (best, bestLength) = (count, prefix.Length);
+        return best ?? ExpectedFeatureCount;
+    }
+}

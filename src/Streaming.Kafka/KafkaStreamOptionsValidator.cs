@@ -1,0 +1,49 @@
+using Orleans;
+using Orleans.Runtime;
+
+namespace StreamLabel.Streaming.Kafka;
+
+/// <summary>Checks <see cref="KafkaStreamOptions"/> at silo start; errors name the bad option.</summary>
+public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, string providerName) : IConfigurationValidator
+{
+    public void ValidateConfiguration()
+    {
+        var errors = Validate(options);
+        if (errors.Count > 0)
+            throw new OrleansConfigurationException($"Kafka stream provider '{providerName}': " + string.Join("; ", errors));
+    }
+
+    /// <summary>All problems found, each naming its option ("Kafka:Option").</summary>
+    public static List<string> Validate(KafkaStreamOptions o)
+    {
+        var errors = new List<string>();
+        void Require(bool ok, string option, string why) { if (!ok) errors.Add($"Kafka:{option} {why}"); }
+
+        Require(!string.IsNullOrWhiteSpace(o.BootstrapServers), nameof(o.BootstrapServers), "is required (host:port[,host:port])");
+        foreach (var topic in o.EffectiveTopics)
+            Require(IsTopicName(topic), nameof(o.Topics), $"holds an invalid topic name '{topic}'");
+        Require(o.EffectiveTopics.Distinct().Count() == o.EffectiveTopics.Count, nameof(o.Topics), "lists a topic twice");
+        Require(!string.IsNullOrWhiteSpace(o.ConsumerGroup), nameof(o.ConsumerGroup), "is required");
+        Require(!string.IsNullOrWhiteSpace(o.StreamNamespace), nameof(o.StreamNamespace), "is required");
+        Require(IsTopicName(o.DeadLetterTopic), nameof(o.DeadLetterTopic), $"must be a valid topic name (got '{o.DeadLetterTopic}')");
+        Require(!o.EffectiveTopics.Contains(o.DeadLetterTopic), nameof(o.DeadLetterTopic), "must not be one of Kafka:Topics");
+        Require(o.MaxBatchRecords is >= 1 and <= 1_000_000, nameof(o.MaxBatchRecords), "must be between 1 and 1000000");
+        Require(o.PollInterval > TimeSpan.Zero, nameof(o.PollInterval), "must be positive");
+        Require(o.MaxInFlightEventsPerQueue >= 1, nameof(o.MaxInFlightEventsPerQueue), "must be at least 1");
+        Require(o.DurabilityPollInterval > TimeSpan.Zero, nameof(o.DurabilityPollInterval), "must be positive");
+        Require(o.RedeliverAfter > o.DurabilityPollInterval, nameof(o.RedeliverAfter), "must be longer than Kafka:DurabilityPollInterval");
+        Require(o.DurabilityCallTimeout > TimeSpan.Zero, nameof(o.DurabilityCallTimeout), "must be positive");
+        Require(o.MaxRecordBytes >= 16, nameof(o.MaxRecordBytes), "must be at least 16 bytes");
+        Require(o.MaxFeatures >= 1, nameof(o.MaxFeatures), "must be at least 1");
+        Require(o.ExpectedFeatureCount is null or >= 1, nameof(o.ExpectedFeatureCount), "must be at least 1 when set");
+        foreach (var (prefix, count) in o.ExpectedFeatureCountByKeyPrefix)
+            Require(count >= 1, $"{nameof(o.ExpectedFeatureCountByKeyPrefix)}:{prefix}", "must be at least 1");
+        Require(o.CacheSize >= 16, nameof(o.CacheSize), "must be at least 16");
+        Require(o.MetadataTimeout > TimeSpan.Zero, nameof(o.MetadataTimeout), "must be positive");
+        return errors;
+    }
+
+    private static bool IsTopicName(string? topic) =>
+        !string.IsNullOrEmpty(topic) && topic.Length <= 249 && topic is not "." and not ".." &&
+        topic.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+}

@@ -1,0 +1,339 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Orleans.Providers.Streams.Common;
+using Orleans.Runtime;
+using Orleans.Streams;
+using StreamLabel.Streaming.Kafka.DeadLetters;
+using StreamLabel.Streaming.Kafka.Events;
+
+namespace StreamLabel.Streaming.Kafka.Providers;
+
+/// <summary>
+/// Reads one Kafka partition for the pulling agent: assigns it at the group's committed offset, parses and validates
+/// records (bad ones → dead-letter topic), packs each key's events into one batch container, and commits the offset
+/// below which every event is durable in its grain (asked from the grains, see <see cref="IDurableOffsetSource"/>;
+/// the agent's delivery callbacks are not trusted for this). Pauses the partition when too many events are undurable.
+/// </summary>
+internal sealed partial class KafkaQueueAdapterReceiver(
+    string providerName,
+    TopicPartition partition,
+    KafkaStreamOptions options,
+    DeadLetterProducer deadLetters,
+    IGrainFactory grains,
+    ILogger<KafkaQueueAdapterReceiver> logger) : IQueueAdapterReceiver
+{
+    private readonly string _partitionKey = TopicPartitionKey.Of(partition.Topic, partition.Partition.Value);
+    private readonly EventParser _parser = new(options);
+    private readonly RecordKey _keys = new();
+    private readonly StringPool _cleanLabels = new();
+    private readonly PartitionWatermark _watermark = new();
+    private readonly ConcurrentQueue<(DeadLetter Letter, Error? Error)> _deadLetterResults = new();
+    private readonly List<DeadLetter> _deadLetterRetries = [];
+    private IConsumer<byte[], byte[]>? _consumer;
+    private long _sequence;
+    private bool _paused;
+    private Task<List<(string Key, DurableOffsets? Answer)>>? _durabilityPoll;
+    private DateTime _nextDurabilityPoll;
+    private Task _commit = Task.CompletedTask;
+    private long _committed = -1;
+
+    public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
+
+    public Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var config = new ConsumerConfig(new Dictionary<string, string>(options.Client))
+        {
+            BootstrapServers = options.BootstrapServers,
+            GroupId = options.ConsumerGroup,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            EnablePartitionEof = false,
+            ClientId = $"{providerName}-{_partitionKey}",
+        };
+        config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+        // One consumer per partition: keep librdkafka's prefetch per partition moderate unless configured.
+        config.QueuedMaxMessagesKbytes ??= 16 * 1024;
+        config.QueuedMinMessages ??= 20_000;
+        _consumer = new ConsumerBuilder<byte[], byte[]>(config)
+            .SetErrorHandler((_, e) => LogClientError(logger, _partitionKey, e.Code, e.Reason))
+            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) LogClientMessage(logger, _partitionKey, m.Message); })
+            .Build();
+        // Assign, not Subscribe: Orleans' queue balancer decides which silo reads which partition.
+        _consumer.Assign(new TopicPartitionOffset(partition, Offset.Stored));
+        LogStarted(logger, _partitionKey, options.ConsumerGroup);
+        return Task.CompletedTask;
+    }
+
+    public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
+
+    public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        var consumer = _consumer ?? throw new InvalidOperationException("receiver not initialized");
+        var batch = new List<IBatchContainer>();
+        HarvestDeadLetters();
+        var now = DateTime.UtcNow;
+        HarvestDurability(batch, now);
+        if (now >= _nextDurabilityPoll && _durabilityPoll is null)
+        {
+            _nextDurabilityPoll = now + options.DurabilityPollInterval;
+            if (_watermark.PendingKeyCount > 0) _durabilityPoll = PollDurabilityAsync([.. _watermark.PendingKeys]);
+            else CommitIfAdvanced();
+        }
+
+        int budget = Math.Min(options.MaxBatchRecords, options.MaxInFlightEventsPerQueue - _watermark.InFlight);
+        if (budget <= 0)
+        {
+            SetPaused(consumer, true);
+            return Task.FromResult<IList<IBatchContainer>>(batch);
+        }
+        SetPaused(consumer, false);
+        ReadRecords(consumer, budget, maxCount, batch);
+        return Task.FromResult<IList<IBatchContainer>>(batch);
+    }
+
+    private void ReadRecords(IConsumer<byte[], byte[]> consumer, int budget, int maxContainers, List<IBatchContainer> batch)
+    {
+        var byKey = new Dictionary<string, List<StreamEvent>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        int read = 0;
+        while (read < budget)
+        {
+            ConsumeResult<byte[], byte[]>? result;
+            try
+            {
+                result = consumer.Consume(TimeSpan.Zero);
+            }
+            catch (ConsumeException failure)
+            {
+                LogConsumeError(logger, _partitionKey, failure.Error.Code, failure.Error.Reason);
+                break;
+            }
+            if (result is null) break;
+            if (result.IsPartitionEOF || result.Message is null) continue;
+            read++;
+            _watermark.Read(result.Offset.Value);
+            var e = ToEvent(result);
+            if (e is null) continue;
+            _watermark.Delivered(e);
+            if (!byKey.TryGetValue(e.Key, out var events))
+            {
+                byKey[e.Key] = events = [];
+                order.Add(e.Key);
+            }
+            events.Add(e);
+            // The agent asks for at most maxContainers containers (cache room); one container per key.
+            if (maxContainers > 0 && order.Count >= maxContainers) break;
+        }
+        foreach (var key in order)
+            batch.Add(new KafkaBatchContainer(StreamId.Create(options.StreamNamespace, key), byKey[key], new EventSequenceTokenV2(_sequence++)));
+        if (read > 0) KafkaStreamMetrics.EventsRead.Add(read);
+    }
+
+    /// <summary>The record as an event, or null after sending it to the dead-letter topic.</summary>
+    private StreamEvent? ToEvent(ConsumeResult<byte[], byte[]> result)
+    {
+        var message = result.Message;
+        var problem = _keys.TryDecode(message.Key, out var key);
+        ParsedEvent parsed = default;
+        problem ??= _parser.TryParse(message.Value, key, out parsed);
+        if (problem is { } p)
+        {
+            DeadLetter(new DeadLetter(partition.Topic, partition.Partition.Value, result.Offset.Value, message.Key, message.Value, p.Reason, p.Detail));
+            return null;
+        }
+        string? clean = message.Headers is { } headers && headers.TryGetLastBytes(EventHeaders.CleanLabel, out var cleanBytes)
+            ? _cleanLabels.Get(cleanBytes) : null;
+        return new StreamEvent(partition.Topic, partition.Partition.Value, result.Offset.Value, _watermark.LastUndurableOffset(key),
+            key, parsed.Id, parsed.Features, parsed.Label, clean, parsed.TimestampMs, message.Value);
+    }
+
+    private void DeadLetter(DeadLetter letter)
+    {
+        LogDeadLetter(logger, _partitionKey, letter.Offset, letter.Reason, letter.Detail);
+        _watermark.DeadLetterStarted(letter.Offset);
+        try
+        {
+            deadLetters.Enqueue(letter, (l, error) => _deadLetterResults.Enqueue((l, error)));
+        }
+        catch (KafkaException e)
+        {
+            // e.g. the producer's local queue is full: try again at the next poll; the offset stays uncommitted.
+            LogDeadLetterFailed(logger, _partitionKey, letter.Offset, e.Error.Reason);
+            _deadLetterRetries.Add(letter);
+        }
+    }
+
+    private void HarvestDeadLetters()
+    {
+        var retries = _deadLetterRetries.ToArray();
+        _deadLetterRetries.Clear();
+        while (_deadLetterResults.TryDequeue(out var done))
+        {
+            if (done.Error is null) _watermark.DeadLetterDone(done.Letter.Offset);
+            else
+            {
+                LogDeadLetterFailed(logger, _partitionKey, done.Letter.Offset, done.Error.Reason);
+                _deadLetterRetries.Add(done.Letter);
+            }
+        }
+        foreach (var letter in retries) RetryDeadLetter(letter);
+    }
+
+    private void RetryDeadLetter(DeadLetter letter)
+    {
+        try { deadLetters.Enqueue(letter, (l, error) => _deadLetterResults.Enqueue((l, error))); }
+        catch (KafkaException) { _deadLetterRetries.Add(letter); }
+    }
+
+    private async Task<List<(string Key, DurableOffsets? Answer)>> PollDurabilityAsync(string[] keys)
+    {
+        var asks = new Task<(string, DurableOffsets?)>[keys.Length];
+        for (int i = 0; i < keys.Length; i++) asks[i] = AskAsync(keys[i]);
+        return [.. await Task.WhenAll(asks)];
+
+        async Task<(string, DurableOffsets?)> AskAsync(string key)
+        {
+            try
+            {
+                var source = grains.GetGrain<IDurableOffsetSource>(key, options.DurableOffsetGrainClassPrefix);
+                return (key, await source.GetDurableOffsetsAsync().WaitAsync(options.DurabilityCallTimeout));
+            }
+            catch (Exception e)
+            {
+                // The key's events stay undurable; the next poll asks again.
+                LogDurabilityAskFailed(logger, _partitionKey, key, e.Message);
+                return (key, null);
+            }
+        }
+    }
+
+    private void HarvestDurability(List<IBatchContainer> batch, DateTime now)
+    {
+        if (_durabilityPoll is not { IsCompleted: true } poll) return;
+        _durabilityPoll = null;
+        foreach (var (key, answer) in poll.Result)
+        {
+            if (answer is null) continue;
+            if (answer.Offsets.TryGetValue(_partitionKey, out long durable)) _watermark.MarkDurable(key, durable);
+            if (Array.IndexOf(answer.Gaps, _partitionKey) >= 0) Redeliver(key, batch, now, options.DurabilityPollInterval * 3);
+            else if (_watermark.IsStale(key, now, options.RedeliverAfter)) Redeliver(key, batch, now, options.RedeliverAfter);
+        }
+        CommitIfAdvanced();
+    }
+
+    /// <summary>The grain lost applied-but-unpersisted events (its activation ended), or a delivery is stuck: deliver the
+    /// key's undurable events again (the grain skips those it already applied).</summary>
+    private void Redeliver(string key, List<IBatchContainer> batch, DateTime now, TimeSpan quietPeriod)
+    {
+        var events = _watermark.TakeForRedelivery(key, now, quietPeriod);
+        if (events.Count == 0) return;
+        LogRedelivery(logger, _partitionKey, key, events.Count, events[0].Offset);
+        KafkaStreamMetrics.Redeliveries.Add(events.Count);
+        batch.Add(new KafkaBatchContainer(StreamId.Create(options.StreamNamespace, key), events, new EventSequenceTokenV2(_sequence++)));
+    }
+
+    private void CommitIfAdvanced()
+    {
+        if (!_commit.IsCompleted || _watermark.Watermark is not long target || target <= Volatile.Read(ref _committed)) return;
+        var consumer = _consumer!;
+        // Commit blocks on the broker round trip: keep it off the agent's turn.
+        _commit = Task.Run(() => Commit(consumer, target));
+    }
+
+    private void Commit(IConsumer<byte[], byte[]> consumer, long target)
+    {
+        try
+        {
+            consumer.Commit([new TopicPartitionOffset(partition, new Offset(target))]);
+            Volatile.Write(ref _committed, target);
+            KafkaStreamMetrics.Commits.Add(1);
+        }
+        catch (Exception e) when (e is KafkaException or ObjectDisposedException)
+        {
+            KafkaStreamMetrics.CommitFailures.Add(1);
+            LogCommitFailed(logger, _partitionKey, target, e.Message);
+        }
+    }
+
+    private void SetPaused(IConsumer<byte[], byte[]> consumer, bool pause)
+    {
+        if (pause == _paused) return;
+        _paused = pause;
+        if (pause)
+        {
+            KafkaStreamMetrics.Pauses.Add(1);
+            LogPaused(logger, _partitionKey, _watermark.InFlight);
+            consumer.Pause([partition]);
+        }
+        else consumer.Resume([partition]);
+    }
+
+    /// <summary>Not used for commits: the agent acknowledges deliveries, not durable effects (see the README).</summary>
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => Task.CompletedTask;
+
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);
+
+    public async Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var consumer = _consumer;
+        if (consumer is null) return;
+        _consumer = null;
+        var budget = TimeSpan.FromTicks(Math.Min(timeout.Ticks, TimeSpan.FromSeconds(5).Ticks));
+        // One last durability answer lets the final commit go as far as possible; whatever is not durable is read again
+        // by the next owner of the partition (grains skip what they already applied).
+        try
+        {
+            HarvestDeadLetters();
+            if (_durabilityPoll is null && _watermark.PendingKeyCount > 0) _durabilityPoll = PollDurabilityAsync([.. _watermark.PendingKeys]);
+            if (_durabilityPoll is { } poll) await ((Task)poll).WaitAsync(budget, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            HarvestDeadLetters();
+            _consumer = consumer;
+            HarvestDurability([], DateTime.UtcNow);
+            CommitIfAdvanced();
+            _consumer = null;
+            await _commit.WaitAsync(budget, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        finally
+        {
+            try { consumer.Close(); } catch (KafkaException) { }
+            consumer.Dispose();
+            LogStopped(logger, _partitionKey, Volatile.Read(ref _committed));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reading Kafka partition {Partition} for consumer group {Group}")]
+    private static partial void LogStarted(ILogger logger, string partition, string group);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped reading Kafka partition {Partition}; committed offset {Committed}")]
+    private static partial void LogStopped(ILogger logger, string partition, long committed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consumer error on {Partition}: {Code} {Reason}")]
+    private static partial void LogClientError(ILogger logger, string partition, Confluent.Kafka.ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consumer on {Partition}: {Message}")]
+    private static partial void LogClientMessage(ILogger logger, string partition, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consume failed on {Partition}: {Code} {Reason}")]
+    private static partial void LogConsumeError(ILogger logger, string partition, Confluent.Kafka.ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dead-lettering {Partition}@{Offset}: {Reason} ({Detail})")]
+    private static partial void LogDeadLetter(ILogger logger, string partition, long offset, string reason, string? detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter for {Partition}@{Offset} not written yet ({Reason}); retrying, offset stays uncommitted")]
+    private static partial void LogDeadLetterFailed(ILogger logger, string partition, long offset, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Durable offsets of key {Key} unavailable for {Partition}: {Error}")]
+    private static partial void LogDurabilityAskFailed(ILogger logger, string partition, string key, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Key {Key} on {Partition} lost undurable events; delivering {Count} again from offset {From}")]
+    private static partial void LogRedelivery(ILogger logger, string partition, string key, int count, long from);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Commit of {Partition} at {Offset} failed: {Error}; retried at the next durability poll")]
+    private static partial void LogCommitFailed(ILogger logger, string partition, long offset, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pausing {Partition}: {InFlight} events not yet durable (Kafka:MaxInFlightEventsPerQueue)")]
+    private static partial void LogPaused(ILogger logger, string partition, int inFlight);
+}

@@ -1,0 +1,88 @@
+using StreamLabel.Streaming.Kafka.Events;
+
+namespace StreamLabel.Streaming.Kafka.Providers;
+
+/// <summary>
+/// Per-partition bookkeeping of what was read but is not yet durable: per key, the delivered events its grain has not
+/// yet persisted; the dead letters not yet acknowledged. The commit watermark is the lowest such offset, or the next
+/// offset to read when nothing is outstanding: every record below it has a durable effect.
+/// </summary>
+internal sealed class PartitionWatermark
+{
+    private sealed class KeyBacklog
+    {
+        public readonly Queue<StreamEvent> Events = new();
+        public long LastOffset = -1;
+        public DateTime LastRedelivery = DateTime.MinValue;
+        public DateTime LastProgress = DateTime.UtcNow;
+    }
+
+    private readonly Dictionary<string, KeyBacklog> _byKey = new(StringComparer.Ordinal);
+    private readonly SortedSet<long> _deadLetters = [];
+    private long _next = -1;
+
+    /// <summary>Events delivered (or cached for delivery) whose effect is not yet durable.</summary>
+    public int InFlight { get; private set; }
+
+    /// <summary>Keys with undurable events.</summary>
+    public int PendingKeyCount => _byKey.Count;
+
+    public IEnumerable<string> PendingKeys => _byKey.Keys;
+
+    /// <summary>Every record read, valid or not, moves the read position.</summary>
+    public void Read(long offset) => _next = Math.Max(_next, offset + 1);
+
+    /// <summary>Offset of the key's latest undurable event, or -1 when all its events are durable.</summary>
+    public long LastUndurableOffset(string key) => _byKey.TryGetValue(key, out var b) ? b.LastOffset : -1;
+
+    public void Delivered(StreamEvent e)
+    {
+        if (!_byKey.TryGetValue(e.Key, out var backlog)) _byKey[e.Key] = backlog = new KeyBacklog();
+        backlog.Events.Enqueue(e);
+        backlog.LastOffset = e.Offset;
+        InFlight++;
+    }
+
+    /// <summary>The key's grain has durably applied everything up to <paramref name="durableOffset"/> in this partition.</summary>
+    public void MarkDurable(string key, long durableOffset)
+    {
+        if (!_byKey.TryGetValue(key, out var backlog)) return;
+        while (backlog.Events.Count > 0 && backlog.Events.Peek().Offset <= durableOffset)
+        {
+            backlog.Events.Dequeue();
+            backlog.LastProgress = DateTime.UtcNow;
+            InFlight--;
+        }
+        if (backlog.Events.Count == 0) _byKey.Remove(key);
+    }
+
+    /// <summary>The key's undurable events in offset order, to deliver again; empty if none or if redelivered within <paramref name="quietPeriod"/>.</summary>
+    public List<StreamEvent> TakeForRedelivery(string key, DateTime now, TimeSpan quietPeriod)
+    {
+        if (!_byKey.TryGetValue(key, out var backlog) || now - backlog.LastRedelivery < quietPeriod) return [];
+        backlog.LastRedelivery = now;
+        return [.. backlog.Events];
+    }
+
+    /// <summary>True when the key's oldest undurable event made no progress for <paramref name="after"/>
+    /// (a delivery the agent lost, or a grain that has not persisted): worth delivering again.</summary>
+    public bool IsStale(string key, DateTime now, TimeSpan after) =>
+        _byKey.TryGetValue(key, out var b) && now - b.LastProgress > after && now - b.LastRedelivery > after;
+
+    public void DeadLetterStarted(long offset) => _deadLetters.Add(offset);
+
+    public void DeadLetterDone(long offset) => _deadLetters.Remove(offset);
+
+    /// <summary>The offset to commit (every record below it is durable), or null before the first read.</summary>
+    public long? Watermark
+    {
+        get
+        {
+            if (_next < 0) return null;
+            long w = _next;
+            foreach (var backlog in _byKey.Values) w = Math.Min(w, backlog.Events.Peek().Offset);
+            if (_deadLetters.Count > 0) w = Math.Min(w, _deadLetters.Min);
+            return w;
+        }
+    }
+}
