@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 # System packages the tests drive for real (services, browser, kubectl). Installed only when missing.
-apt_packages=(redis-server kcat)
+apt_packages=(redis-server kcat chromium)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
