@@ -60,6 +60,7 @@ public sealed class ParsedArgs
         return parsed;
     }
 
+    public string Command => _command;
     public bool Json => _flags.Contains("--json");
     public bool Has(string flag) => _flags.Contains(flag) || _values.ContainsKey(flag);
     public string? Value(string name) => _values.GetValueOrDefault(name);

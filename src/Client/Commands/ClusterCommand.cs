@@ -19,6 +19,11 @@ internal static class ClusterCommand
         {
             return await run(new ClusterQueries(host.Services.GetRequiredService<IClusterClient>()));
         }
+        catch (Exception e) when (e is not (UsageException or CommandFailedException or OperationCanceledException))
+        {
+            // E.g. "Could not find an implementation for interface ..." (an ArgumentException) is the cluster's failure, not a usage error.
+            throw new CommandFailedException($"{args.Command} failed: {e.GetType().Name}: {e.Message}", e);
+        }
         finally
         {
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));

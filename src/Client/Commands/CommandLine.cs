@@ -74,9 +74,10 @@ public static class CommandLine
             stderr.WriteLine("streamlabel: cancelled");
             return 130;
         }
-        catch (Exception e) when (e is IOException or FormatException or InvalidOperationException or OrleansException or TimeoutException)
+        catch (Exception e)
         {
-            stderr.WriteLine($"streamlabel: {args[0]} failed: {e.Message}");
+            // Anything else (a grain's exception, a Redis or Kafka client error): one line naming the command, no stack trace.
+            stderr.WriteLine($"streamlabel: {args[0]} failed: {e.GetType().Name}: {e.Message}");
             return 1;
         }
     }

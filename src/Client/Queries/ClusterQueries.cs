@@ -21,10 +21,13 @@ public sealed class ClusterQueries(IClusterClient client)
             // Older silos without IClusterInfoGrain: still show membership, and say why metadata/lag are missing.
             infoError = $"cluster info unavailable: {e.GetType().Name}: {FirstLine(e.Message)}";
         }
-        var metadata = info?.Silos.ToDictionary(s => s.Address, s => s.Metadata) ?? [];
+        // Joined by address (SiloAddress.ToParsableString(), or ToString()), else by silo name.
+        IReadOnlyDictionary<string, string> MetadataOf(MembershipEntry h) =>
+            info?.Silos.FirstOrDefault(s => s.Address == h.SiloAddress.ToParsableString() || s.Address == h.SiloAddress.ToString())?.Metadata
+            ?? info?.Silos.FirstOrDefault(s => s.Name == h.SiloName)?.Metadata
+            ?? new Dictionary<string, string>();
         var silos = hosts.Select(h => new SiloView(
-                h.SiloAddress.ToParsableString(), h.SiloName, h.HostName, h.Status.ToString(), new DateTimeOffset(h.StartTime, TimeSpan.Zero),
-                metadata.GetValueOrDefault(h.SiloAddress.ToParsableString()) ?? new Dictionary<string, string>()))
+                h.SiloAddress.ToParsableString(), h.SiloName, h.HostName, h.Status.ToString(), new DateTimeOffset(h.StartTime, TimeSpan.Zero), MetadataOf(h)))
             .OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
         var models = await ModelsAsync();
         var partitions = info?.Partitions.Select(p => new PartitionView(p.Topic, p.Partition, p.CommittedOffset, p.HighWatermark, p.Lag, p.DeadLetters, p.Silo)).ToList() ?? [];
