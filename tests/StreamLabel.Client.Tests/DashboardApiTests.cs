@@ -116,3 +116,38 @@ public sealed class DashboardApiTests(LiveFixture live)
         finally { await app.StopAsync(); }
     }
 }
+
+/// <summary>`streamlabel dashboard` itself: prints where it listens, serves there, stops on Ctrl-C.</summary>
+[Collection(LiveCollection.Name)]
+public sealed class DashboardCommandTests(LiveFixture live)
+{
+    [Fact]
+    public async Task Dashboard_command_prints_its_url_serves_it_and_stops_on_cancel()
+    {
+        var output = new StringWriter();
+        using var ctrlC = new CancellationTokenSource();
+        var run = CliRunner.RunAsync(["dashboard", "--urls", "http://127.0.0.1:0", "--json", .. live.Cluster.Connect], output, ctrlC.Token);
+        string? url = null;
+        for (int i = 0; i < 600 && url is null; i++)
+        {
+            if (run.IsCompleted) Assert.Fail("dashboard ended early: " + await run);
+            string text;
+            lock (output) text = output.ToString();
+            if (text.Contains('}')) url = JsonDocument.Parse(text).RootElement.GetProperty("url").GetString();
+            else await Task.Delay(100);
+        }
+        if (url is null)
+        {
+            ctrlC.Cancel();
+            Assert.Fail("no URL printed within 60 s: " + await run);
+        }
+        Assert.Matches(@"^http://127\.0\.0\.1:\d+/$", url);
+        using var http = new HttpClient();
+        Assert.Contains("Cluster overview", await http.GetStringAsync(url));
+        Assert.Contains(LiveFixture.Key, await http.GetStringAsync(url + "api/models"));
+        ctrlC.Cancel();
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, result.ExitCode);
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetStringAsync(url));
+    }
+}

@@ -12,11 +12,13 @@ public static class CliRunner
         public override string ToString() => $"exit {ExitCode}\nstdout:\n{Out}\nstderr:\n{Error}";
     }
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(args, new StringWriter(), CancellationToken.None);
+
+    /// <summary>With a writer the caller can read while the command runs (e.g. the dashboard's URL), and a Ctrl-C token.</summary>
+    public static async Task<Result> RunAsync(string[] args, StringWriter output, CancellationToken cancellation)
     {
-        var o = new StringWriter();
         var e = new StringWriter();
-        int code = await CommandLine.RunAsync(args, o, e);
-        return new Result(code, o.ToString(), e.ToString());
+        int code = await CommandLine.RunAsync(args, TextWriter.Synchronized(output), TextWriter.Synchronized(e), cancellation);
+        return new Result(code, output.ToString(), e.ToString());
     }
 }
