@@ -48,10 +48,29 @@ public sealed class SiloConfigurationTests(PublishedImages images)
     [Theory, MemberData(nameof(Overlays))]
     public void Every_variable_the_silo_containers_get_is_one_the_silo_reads(string overlay)
     {
-        var containers = RenderedOverlay.Of(overlay).Containers(Workloads.SiloName).ToList();
-        Assert.NotEmpty(containers);
-        var unread = containers.SelectMany(c => c.Environment.Where(e => !SiloReads(e.Name)).Select(e => $"{c.Where}: {e.Name} (from {e.Source})")).ToList();
+        var unread = UnreadBySilo(RenderedOverlay.Of(overlay));
         Assert.True(unread.Count == 0, $"{overlay}: set but never read by the silo:\n" + string.Join("\n", unread));
+    }
+
+    [Theory]
+    [InlineData("Kafka__BootstrapServers: kafka:9092", "Kafka__BootstrapServer: kafka:9092", "Kafka__BootstrapServer")] // ConfigMap typo
+    [InlineData("name: Orleans__Metadata__accelerator", "name: Orleans__Metadata", "Orleans__Metadata")]             // a section, not a key
+    [InlineData("name: Health__Urls", "name: Health__Url", "Health__Url")]                                          // env typo
+    [InlineData("name: POD_IP", "name: POD_ADDRESS", "POD_ADDRESS")]                                                // read by nobody
+    public void A_key_the_silo_does_not_read_is_caught(string find, string replace, string expected)
+    {
+        var dev = RenderedOverlay.Of("dev");
+        var text = string.Join("\n---\n", dev.Objects.Select(o => o.Yaml));
+        Assert.Contains(find, text);
+        var unread = UnreadBySilo(RenderedOverlay.Parse("dev-broken", text.Replace(find, replace)));
+        Assert.Contains(unread, u => u.Contains($": {expected} (from"));
+    }
+
+    private List<string> UnreadBySilo(RenderedOverlay overlay)
+    {
+        var containers = overlay.Containers(Workloads.SiloName).ToList();
+        Assert.NotEmpty(containers);
+        return containers.SelectMany(c => c.Environment.Where(e => !SiloReads(e.Name)).Select(e => $"{c.Where}: {e.Name} (from {e.Source})")).ToList();
     }
 
     [Theory, MemberData(nameof(Overlays))]
@@ -97,21 +116,38 @@ public sealed class SiloConfigurationTests(PublishedImages images)
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void Container_ports_are_the_silos_configured_ports(string overlay)
+    public void Container_ports_are_the_silos_configured_ports(string overlay) =>
+        Assert.Empty(PortProblems(RenderedOverlay.Of(overlay)));
+
+    [Theory]
+    [InlineData("containerPort: 30000", "containerPort: 30001", "gateway port 30001")]
+    [InlineData("containerPort: 11111", "containerPort: 11112", "silo port 11112")]
+    [InlineData("value: http://0.0.0.0:8080", "value: http://0.0.0.0:8081", "health port 8080")]
+    [InlineData("value: http://0.0.0.0:8080", "value: http://127.0.0.1:8080", "not reachable")]
+    public void A_port_that_differs_from_the_silos_is_caught(string find, string replace, string expected)
     {
-        foreach (var c in RenderedOverlay.Of(overlay).Containers(Workloads.SiloName))
+        var text = string.Join("\n---\n", RenderedOverlay.Of("dev").Objects.Select(o => o.Yaml));
+        Assert.Contains(find, text);
+        Assert.Contains(PortProblems(RenderedOverlay.Parse("dev-broken", text.Replace(find, replace))), p => p.Contains(expected));
+    }
+
+    private IEnumerable<string> PortProblems(RenderedOverlay overlay)
+    {
+        foreach (var c in overlay.Containers(Workloads.SiloName))
         {
             int Port(string key, string property) => int.Parse(c.Value(key) ?? Silo.Default("Cluster", property)!.ToString()!);
             var ports = c.Container.Ports.ToDictionary(p => p.Name, p => p.ContainerPort);
-            Assert.Equal(Port("Cluster__SiloPort", "SiloPort"), ports["silo"]);
-            Assert.Equal(Port("Cluster__GatewayPort", "GatewayPort"), ports["gateway"]);
+            if (ports.GetValueOrDefault("silo") != Port("Cluster__SiloPort", "SiloPort"))
+                yield return $"{c.Where}: silo port {ports.GetValueOrDefault("silo")}, the silo listens on {Port("Cluster__SiloPort", "SiloPort")}";
+            if (ports.GetValueOrDefault("gateway") != Port("Cluster__GatewayPort", "GatewayPort"))
+                yield return $"{c.Where}: gateway port {ports.GetValueOrDefault("gateway")}, the silo listens on {Port("Cluster__GatewayPort", "GatewayPort")}";
             // The health endpoint listens where Health:Urls says, on all interfaces (probes come from the kubelet).
             var urls = c.Value("Health__Urls") ?? (string)Silo.Default("Health", "Urls")!;
             var url = new Uri(urls.Split(';')[0].Replace("+", "0.0.0.0").Replace("*", "0.0.0.0"));
-            Assert.True(url.Host is "0.0.0.0" or "[::]", $"{c.Where}: Health__Urls {urls} is not reachable by the kubelet's probes");
-            Assert.Equal(url.Port, ports["health"]);
+            if (url.Host is not ("0.0.0.0" or "[::]")) yield return $"{c.Where}: Health__Urls {urls} is not reachable by the kubelet's probes";
+            if (ports.GetValueOrDefault("health") != url.Port) yield return $"{c.Where}: health port {ports.GetValueOrDefault("health")}, Health__Urls says {url.Port}";
             foreach (var probe in new[] { c.Container.LivenessProbe, c.Container.ReadinessProbe, c.Container.StartupProbe }.Where(p => p is not null))
-                Assert.Equal("health", probe!.HttpGet?.Port?.Value);
+                if (probe!.HttpGet?.Port?.Value != "health") yield return $"{c.Where}: a probe does not use the health port";
         }
     }
 
