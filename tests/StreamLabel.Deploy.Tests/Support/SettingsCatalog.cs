@@ -12,20 +12,22 @@ namespace StreamLabel.Deploy.Tests.Support;
 /// </summary>
 public sealed class SettingsCatalog
 {
-    public IReadOnlyDictionary<string, Type> Sections { get; }
+    /// <summary>Section name → the classes bound to it (several classes may each bind part of one section).</summary>
+    public IReadOnlyDictionary<string, List<Type>> Sections { get; }
     public IReadOnlySet<string> Keys { get; }
     public IReadOnlySet<string> PassThroughPrefixes { get; }
     public IReadOnlySet<string> IndexedKeys { get; }
     public IReadOnlySet<string> EnvironmentVariables { get; }
 
-    private SettingsCatalog(Dictionary<string, Type> sections)
+    private SettingsCatalog(Dictionary<string, List<Type>> sections)
     {
         Sections = sections;
         var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var prefixes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var indexed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var variables = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (section, type) in sections)
+        foreach (var (section, types) in sections)
+        foreach (var type in types)
         {
             Walk(type, section, keys, prefixes, indexed, 0);
             foreach (var f in type.GetFields(BindingFlags.Public | BindingFlags.Static))
@@ -42,24 +44,26 @@ public sealed class SettingsCatalog
         var context = new PublishedLoadContext(entry);
         var assemblies = new[] { entry }.Concat(Directory.GetFiles(publishDir, "StreamLabel.*.dll"))
             .Select(p => context.LoadFromAssemblyPath(p));
-        var sections = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase);
+        var sections = new Dictionary<string, List<Type>>(StringComparer.OrdinalIgnoreCase);
         foreach (var type in assemblies.SelectMany(a => a.GetTypes()))
         {
             var field = type.GetField("Section", BindingFlags.Public | BindingFlags.Static);
             if (field is { IsLiteral: true } && field.FieldType == typeof(string) && type.IsClass && !type.IsAbstract)
             {
                 var section = (string)field.GetRawConstantValue()!;
-                if (sections.TryGetValue(section, out var other))
-                    throw new InvalidOperationException($"two settings classes bind section {section}: {other.FullName} and {type.FullName}");
-                sections[section] = type;
+                if (!sections.TryGetValue(section, out var list)) sections[section] = list = [];
+                list.Add(type);
             }
         }
         return new SettingsCatalog(sections);
     }
 
     /// <summary>The value a settings class gives a property when configuration leaves it unset.</summary>
-    public object? Default(string section, string property) =>
-        Sections[section].GetProperty(property)!.GetValue(Activator.CreateInstance(Sections[section]));
+    public object? Default(string section, string property)
+    {
+        var type = Sections[section].Single(t => t.GetProperty(property) is not null);
+        return type.GetProperty(property)!.GetValue(Activator.CreateInstance(type));
+    }
 
     /// <summary>True when configuration key (':' separated, or the environment form with "__") is one the program reads.</summary>
     public bool Reads(string key)
