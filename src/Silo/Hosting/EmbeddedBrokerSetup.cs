@@ -1,3 +1,4 @@
+using StreamLabel.Silo.Configuration;
 using StreamLabel.Streaming.Kafka.Embedded;
 
 namespace StreamLabel.Silo.Hosting;
@@ -10,10 +11,10 @@ internal static class EmbeddedBrokerSetup
 {
     public static KafkaEndpoint ResolveKafka(this WebApplicationBuilder builder)
     {
-        var kafka = builder.Configuration.GetSection("Kafka");
-        var topics = kafka.GetSection("Topics").Get<string[]>() is { Length: > 0 } t ? t : ["events"];
-        var client = kafka.GetSection("Client").GetChildren().Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!);
-        var configured = kafka["BootstrapServers"];
+        var kafka = builder.Configuration.GetSection(KafkaSettings.Section).Get<KafkaSettings>() ?? new KafkaSettings();
+        var topics = kafka.Topics is { Length: > 0 } t ? t : ["events"];
+        var client = kafka.Client;
+        var configured = kafka.BootstrapServers;
         if (!string.IsNullOrWhiteSpace(configured))
             return new KafkaEndpoint(configured, topics[0], false, client);
 
