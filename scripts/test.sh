@@ -6,14 +6,25 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 # System packages the tests drive for real (services, browser, kubectl). Installed only when missing.
-apt_packages=(redis-server kcat chromium)
+# kubectl (deploy tests: `kubectl kustomize`, kustomize v4+ = kubectl 1.21+) is not in Debian 12's own archive: the
+# project machines carry it from the Kubernetes/Google Cloud apt repositories. Debian's kubernetes-client (kubectl 1.20,
+# kustomize v2.0.3) is too old to render the overlays, so it is no substitute.
+# chromium: the client's dashboard tests drive Debian's /usr/bin/chromium headless (Microsoft.Playwright, no browser download).
+apt_packages=(redis-server kcat kubectl chromium)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "== installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  installable=()
+  for p in "${missing[@]}"; do
+    if apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]'; then installable+=("$p")
+    else echo "== WARNING: no apt candidate for $p (add its repository); the tests that need it will fail"; fi
+  done
+  if [ ${#installable[@]} -gt 0 ]; then
+    echo "== installing Debian packages: ${installable[*]}"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${installable[@]}"
+  fi
 fi
 
 echo "== restore"

@@ -1,6 +1,9 @@
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using StreamLabel.Grains.Hosting;
 using StreamLabel.Silo.Configuration;
+using StreamLabel.Streaming.Kafka;
+using StreamLabel.Streaming.Kafka.Hosting;
 using StreamLabel.Silo.Demo;
 using StreamLabel.Silo.Hosting;
 
@@ -33,7 +36,9 @@ builder.UseOrleans(silo =>
 {
     silo.UseConfiguredClustering(cluster)
         .UseConfiguredStorage(cluster)
-        .UseSiloMetadata(builder.Configuration);
+        .UseSiloMetadata(builder.Configuration)
+        .AddKafkaStreams("kafka", builder.Configuration.GetSection(KafkaStreamOptions.Section))
+        .AddStreamLabelGrains(builder.Configuration);
 });
 
 var replay = builder.Configuration.GetSection(ReplaySettings.Section).Get<ReplaySettings>() ?? new ReplaySettings();

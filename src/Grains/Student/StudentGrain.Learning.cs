@@ -14,45 +14,44 @@ public sealed partial class StudentGrain
     /// </summary>
     public async Task OnNextAsync(IList<SequentialItem<StreamEvent>> items)
     {
-        var accepted = new List<StreamEvent>(items.Count);
         var valid = new List<StreamEvent>(items.Count);
         var rejections = new List<Task>();
-        foreach (var item in items)
-        {
-            var e = item.Item;
-            if (_ledger.Check(e) != EventVerdict.Apply) continue; // duplicate, or a gap the reader will fill again
-            var reason = Validate(e, out var detail);
-            if (reason is not null)
-            {
-                rejections.Add(deadLetters.WriteAsync(e, reason, detail));
-                state.State.History.DeadLettered++;
-            }
-            else valid.Add(e);
-            accepted.Add(e);
-        }
-        // Rejected records must be on the dead-letter topic before their offsets can become durable.
-        await Task.WhenAll(rejections);
-        if (accepted.Count == 0) return;
-
         var publishes = new List<Task>();
+        int accepted = 0;
         try
         {
+            foreach (var item in items)
+            {
+                var e = item.Item;
+                if (_ledger.Check(e) != EventVerdict.Apply) continue; // a duplicate, or a gap the reader will fill again
+                var reason = Validate(e, out var detail);
+                if (reason is null) valid.Add(e);
+                else
+                {
+                    rejections.Add(deadLetters.WriteAsync(e, reason, detail));
+                    state.State.History.DeadLettered++;
+                }
+                // Marked in delivery order so the ledger can judge the next event; the effect follows below, in this turn.
+                _ledger.MarkApplied(e);
+                accepted++;
+            }
             for (int start = 0; start < valid.Count; start += _options.MaxBatchSize)
                 Step(valid.GetRange(start, Math.Min(_options.MaxBatchSize, valid.Count - start)), publishes);
-            foreach (var e in accepted) _ledger.MarkApplied(e);
+            // Dead letters and predictions must be acknowledged before these offsets can become durable.
+            await Task.WhenAll(rejections.Concat(publishes));
         }
         catch (Exception ex)
         {
-            // The in-memory model may hold part of this delivery: drop the activation so the last durable state
-            // and Kafka's redelivery rebuild it without applying anything twice.
+            // The in-memory model and ledger may hold part of this delivery: drop the activation so the last durable
+            // state and Kafka's redelivery rebuild it without applying anything twice or losing a dead letter.
             LogStepFailed(ex, Key);
             DeactivateOnIdle();
             throw;
         }
-        await Task.WhenAll(publishes);
+        if (accepted == 0) return;
 
-        _eventsSincePersist += accepted.Count;
-        _eventsSincePull += accepted.Count;
+        _eventsSincePersist += accepted;
+        _eventsSincePull += accepted;
         if (_eventsSincePull >= _options.TeacherPullEveryEvents) _ = PullTeacherAsync(CancellationToken.None);
         if (_eventsSincePersist >= _options.PersistEveryEvents) await PersistAsync();
     }

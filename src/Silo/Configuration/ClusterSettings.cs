@@ -8,14 +8,18 @@ namespace StreamLabel.Silo.Configuration;
 public sealed class ClusterSettings
 {
     public const string Section = "Cluster";
+    /// <summary>Environment variable (Kubernetes downward API: metadata.name) used when SiloName is not set.</summary>
+    public const string PodNameVariable = "POD_NAME";
+    /// <summary>Environment variable (Kubernetes downward API: status.podIP) used when AdvertisedIP is not set.</summary>
+    public const string PodIpVariable = "POD_IP";
 
     /// <summary>Silos and clients with the same ClusterId form one cluster. Default "streamlabel".</summary>
     public string ClusterId { get; set; } = "streamlabel";
     /// <summary>Stable across deployments; keys persisted state. Default "streamlabel".</summary>
     public string ServiceId { get; set; } = "streamlabel";
-    /// <summary>Silo name; defaults to POD_NAME, then the machine name.</summary>
+    /// <summary>Silo name; defaults to <see cref="PodNameVariable"/>, then the machine name.</summary>
     public string? SiloName { get; set; }
-    /// <summary>Address other silos reach this one at; defaults to POD_IP, then loopback.</summary>
+    /// <summary>Address other silos reach this one at; defaults to <see cref="PodIpVariable"/>, then loopback.</summary>
     public string? AdvertisedIP { get; set; }
     /// <summary>Silo-to-silo port. Default 11111.</summary>
     public int SiloPort { get; set; } = 11111;

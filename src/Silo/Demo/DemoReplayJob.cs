@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using StreamLabel.Datasets;
+using StreamLabel.Grains;
 using StreamLabel.Silo.Configuration;
 using StreamLabel.Silo.Hosting;
 using StreamLabel.Streaming.Kafka.Replay;
@@ -8,12 +9,14 @@ using StreamLabel.Streaming.Kafka.Replay;
 namespace StreamLabel.Silo.Demo;
 
 /// <summary>
-/// The embedded default's job: replays a bundled real dataset, with injected label noise, into the broker the silo
-/// reads, and reports progress on the console. Stops the host when done if asked to.
+/// The embedded default's job: gives the replay key a spec derived from the dataset, replays the bundled real dataset
+/// with injected label noise into the broker the silo reads, and reports replay and learning progress on the console
+/// until every replayed event has been learned. Then stops the host if asked to.
 /// </summary>
 internal sealed class DemoReplayJob(
     IOptions<ReplaySettings> settings,
     KafkaEndpoint kafka,
+    IGrainFactory grains,
     IHostApplicationLifetime lifetime,
     ILogger<DemoReplayJob> logger) : BackgroundService
 {
@@ -22,31 +25,42 @@ internal sealed class DemoReplayJob(
         var s = settings.Value;
         try
         {
+            await WaitForStartAsync(stoppingToken);
             var data = CsvDatasetReader.Read(s.Dataset, s.LabelColumn);
             var options = new ReplayOptions
             {
-                Topic = kafka.Topic,
-                Key = s.Key,
-                Noise = s.Noise,
-                NoiseKind = LabelNoise.ParseKind(s.NoiseKind),
-                DriftAt = s.DriftAt,
-                Rate = s.Rate,
-                MaxEvents = s.Events,
-                Seed = s.Seed,
+                Topic = kafka.Topic, Key = s.Key, Noise = s.Noise, NoiseKind = LabelNoise.ParseKind(s.NoiseKind),
+                DriftAt = s.DriftAt, Rate = s.Rate, MaxEvents = s.Events, Seed = s.Seed,
             };
-            logger.LogInformation("Replaying {Dataset} ({Rows} rows, {Features} features, classes {Classes}) into {Topic} at {Bootstrap} with {Noise:P0} {Kind} label noise",
-                data.Name, data.Count, data.FeatureCount, string.Join("/", data.Classes), options.Topic, kafka.BootstrapServers, s.Noise, s.NoiseKind);
+            var student = grains.GetGrain<IStudentGrain>(s.Key);
+            var spec = await student.SetSpecAsync(new ModelSpec(data.FeatureCount, data.Classes.ToArray(), [32]));
+            logger.LogInformation("Model '{Key}': {Features} features, classes {Classes}, hidden [32], spec v{Version}",
+                s.Key, spec.FeatureCount, string.Join("/", spec.Classes), spec.Version);
+            logger.LogInformation("Replaying {Dataset} ({Rows} rows) into '{Topic}' at {Bootstrap} with {Noise:P0} {Kind} label noise",
+                data.Name, data.Count, options.Topic, kafka.BootstrapServers, s.Noise, s.NoiseKind);
+
             var clock = Stopwatch.StartNew();
-            var lastReport = TimeSpan.Zero;
-            var progress = new Progress<(long Produced, long Total)>(p =>
+            long target = s.Events > 0 ? Math.Min(s.Events, data.Count) : data.Count;
+            long baseline = (await student.GetMetricsAsync()).EventsSeen;
+            long produced = 0;
+            var replay = new DatasetReplayer(kafka.BootstrapServers, kafka.ClientSettings)
+                .ReplayAsync(data, options, new Progress<(long Produced, long Total)>(p => Interlocked.Exchange(ref produced, p.Produced)), stoppingToken);
+            while (true)
             {
-                if (clock.Elapsed - lastReport < TimeSpan.FromSeconds(1) && p.Produced < p.Total) return;
-                lastReport = clock.Elapsed;
-                Console.WriteLine($"replay: {p.Produced:N0}/{p.Total:N0} events ({100.0 * p.Produced / Math.Max(1, p.Total):F0}%), {p.Produced / Math.Max(0.001, clock.Elapsed.TotalSeconds):N0} ev/s");
-            });
-            var produced = await new DatasetReplayer(kafka.BootstrapServers, kafka.ClientSettings)
-                .ReplayAsync(data, options, progress, stoppingToken);
-            logger.LogInformation("Replay finished: {Produced} events in {Seconds:F1} s", produced, clock.Elapsed.TotalSeconds);
+                var tick = Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                await Task.WhenAny(replay, tick);
+                if (replay.IsFaulted) await replay; // surfaces the error
+                var m = await student.GetMetricsAsync();
+                long learned = m.EventsSeen - baseline;
+                Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] produced {Interlocked.Read(ref produced):N0}/{target:N0}  learned {learned:N0}  " +
+                    $"accuracy {m.Accuracy:P1} (last {m.WindowAccuracy:P1})  corrections {m.Corrections:N0}  down-weighted {m.DownWeights:N0}  " +
+                    $"drifts {m.DriftEvents.Count}  teacher {(m.TeacherVersion is int v ? $"v{v}" : "none yet")}  {m.EventsPerSecond:N0} ev/s");
+                if (replay.IsCompletedSuccessfully && learned >= target) break;
+                await tick;
+            }
+            var final = await student.GetMetricsAsync();
+            Console.WriteLine($"done: {final.EventsSeen - baseline:N0} events learned in {clock.Elapsed.TotalSeconds:F1} s; prequential accuracy " +
+                $"{final.Accuracy:P2} against the clean labels, with {s.Noise:P0} of training labels corrupted");
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -54,11 +68,19 @@ internal sealed class DemoReplayJob(
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Replay failed: {Message}", e.Message);
+            logger.LogError(e, "Demo job failed: {Message}", e.Message);
             Environment.ExitCode = 1;
             lifetime.StopApplication();
             return;
         }
         if (s.ExitWhenDone) lifetime.StopApplication();
+    }
+
+    /// <summary>Grain calls need the silo to be up, which happens as the host starts.</summary>
+    private Task WaitForStartAsync(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource();
+        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        return started.Task.WaitAsync(cancellationToken);
     }
 }

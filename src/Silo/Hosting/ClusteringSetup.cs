@@ -10,7 +10,7 @@ internal static class ClusteringSetup
     public static ISiloBuilder UseConfiguredClustering(this ISiloBuilder silo, ClusterSettings settings)
     {
         silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
-        var name = settings.SiloName ?? Environment.GetEnvironmentVariable("POD_NAME");
+        var name = settings.SiloName ?? Environment.GetEnvironmentVariable(ClusterSettings.PodNameVariable);
         if (!string.IsNullOrEmpty(name)) silo.Configure<SiloOptions>(o => o.SiloName = name);
 
         var provider = settings.Membership.Provider;
@@ -20,7 +20,7 @@ internal static class ClusteringSetup
             return silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
         }
 
-        var ip = settings.AdvertisedIP ?? Environment.GetEnvironmentVariable("POD_IP");
+        var ip = settings.AdvertisedIP ?? Environment.GetEnvironmentVariable(ClusterSettings.PodIpVariable);
         var address = string.IsNullOrEmpty(ip) ? IPAddress.Loopback : IPAddress.Parse(ip);
         silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
         var connection = Require(settings.Membership.ConnectionString, "Cluster:Membership:ConnectionString");

@@ -1,3 +1,4 @@
+using StreamLabel.Streaming.Kafka;
 using StreamLabel.Streaming.Kafka.Embedded;
 
 namespace StreamLabel.Silo.Hosting;
@@ -10,15 +11,17 @@ internal static class EmbeddedBrokerSetup
 {
     public static KafkaEndpoint ResolveKafka(this WebApplicationBuilder builder)
     {
-        var kafka = builder.Configuration.GetSection("Kafka");
-        var topics = kafka.GetSection("Topics").Get<string[]>() is { Length: > 0 } t ? t : ["events"];
-        var client = kafka.GetSection("Client").GetChildren().Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!);
-        var configured = kafka["BootstrapServers"];
+        var kafka = builder.Configuration.GetSection(KafkaStreamOptions.Section).Get<KafkaStreamOptions>() ?? new KafkaStreamOptions();
+        string[] topics = kafka.Topics is { Count: > 0 } t ? [.. t] : ["events"];
+        var client = kafka.Client;
+        var configured = kafka.BootstrapServers;
         if (!string.IsNullOrWhiteSpace(configured))
             return new KafkaEndpoint(configured, topics[0], false, client);
 
         var options = builder.Configuration.GetSection("EmbeddedBroker").Get<EmbeddedBrokerOptions>() ?? new EmbeddedBrokerOptions();
-        options.Topics = topics.Union(options.Topics).ToList();
+        // Outputs exist up front too, so the first dead letter or prediction does not wait for topic auto-creation.
+        var outputs = new[] { kafka.DeadLetterTopic, builder.Configuration["Student:PredictionsTopic"] ?? "streamlabel-predictions" };
+        options.Topics = topics.Union(options.Topics).Union(outputs).ToList();
         var broker = EmbeddedKafkaBroker.Start(options);
         builder.Services.AddSingleton(broker); // disposed with the host, after the silo has stopped reading
         builder.Configuration["Kafka:BootstrapServers"] = broker.BootstrapServers;

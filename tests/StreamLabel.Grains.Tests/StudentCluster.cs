@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.TestingHost;
+using StackExchange.Redis;
+using StreamLabel.Grains.Hosting;
+using StreamLabel.Streaming.Kafka.Embedded;
+using StreamLabel.Testing;
+
+namespace StreamLabel.Grains.Tests;
+
+/// <summary>
+/// An in-process cluster of the real grains reading the embedded broker: model state in a real redis-server, and
+/// optionally one silo (the last) tagged accelerator=gpu. Settings are the silo's configuration keys.
+/// </summary>
+internal static class StudentCluster
+{
+    public const string Topic = "events";
+    public const string DeadLetters = "dead-letters";
+    public const string Predictions = "predictions";
+
+    public static async Task<InProcessTestCluster> StartAsync(short silos, EmbeddedKafkaBroker broker, RedisServer redis,
+        bool gpuSilo, IDictionary<string, string?>? settings = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Student:PredictionsTopic"] = Predictions,
+            ["Student:PersistInterval"] = "00:00:00.500",
+            ["Student:TeacherPullInterval"] = "00:00:00.500",
+            ["Teacher:WarmupSamples"] = "200",
+        }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value)).Build();
+
+        string gpuSiloName = $"Silo_{silos - 1}";
+        var builder = KafkaTestCluster.CreateBuilder(silos, broker, redis: null, o =>
+        {
+            o.Topics = [Topic];
+            o.DeadLetterTopic = DeadLetters;
+            o.DurabilityPollInterval = TimeSpan.FromMilliseconds(300);
+            o.RedeliverAfter = TimeSpan.FromSeconds(10);
+        }, silo =>
+        {
+            silo.AddRedisGrainStorage("models", o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis.ConnectionString));
+            silo.AddStreamLabelGrains(configuration);
+        });
+        builder.ConfigureSilo((options, silo) => silo.UseSiloMetadata(new Dictionary<string, string>
+        {
+            ["accelerator"] = gpuSilo && options.SiloName == gpuSiloName ? "gpu" : "cpu",
+        }));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+}

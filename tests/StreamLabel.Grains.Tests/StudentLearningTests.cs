@@ -1,0 +1,139 @@
+using System.Text;
+using System.Text.Json;
+using Orleans.TestingHost;
+using StreamLabel.Datasets;
+using StreamLabel.Grains.Student;
+using StreamLabel.Learning;
+using StreamLabel.Streaming.Kafka.Embedded;
+using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.Kafka.Replay;
+using StreamLabel.Testing;
+
+namespace StreamLabel.Grains.Tests;
+
+/// <summary>Students learning real replays through the embedded broker, in a multi-silo cluster with a gpu-tagged silo.</summary>
+public sealed class StudentLearningTests(RedisServer redis) : IClassFixture<RedisServer>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task A_student_learns_a_noisy_replay_as_well_as_the_learning_core_and_distills_from_its_teacher()
+    {
+        using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = 4, Topics = [StudentCluster.Topic, StudentCluster.DeadLetters, StudentCluster.Predictions] });
+        await using var cluster = await StudentCluster.StartAsync(2, broker, redis, gpuSilo: true);
+        var data = Elec2.Rows(8000);
+        var student = cluster.Client.GetGrain<IStudentGrain>("elec2-learn");
+        await student.SetSpecAsync(Elec2.Spec(data.FeatureCount));
+
+        var replay = new ReplayOptions { Topic = StudentCluster.Topic, Key = "elec2-learn", Noise = 0.2, Seed = 5 };
+        await new DatasetReplayer(broker.BootstrapServers).ReplayAsync(data, replay);
+        await WaitForSeenAsync(cluster, "elec2-learn", data.Count);
+
+        var metrics = await student.GetMetricsAsync();
+        double core = CoreAccuracy(data, NoisyStream.Create(data, 0.2, NoiseKind.Symmetric, null, 5), "elec2-learn");
+        Assert.Equal(data.Count, metrics.EventsSeen);
+        Assert.True(metrics.Accuracy >= core - 0.03, $"student accuracy {metrics.Accuracy:F3} vs learning core {core:F3}");
+        Assert.True(metrics.Accuracy > 0.7, $"accuracy {metrics.Accuracy:F3} on Elec2 with 20% noise");
+        Assert.NotNull(metrics.TeacherVersion);
+        Assert.NotEmpty(metrics.Series);
+        Assert.True(metrics.LastOffsets.Values.Sum() > 0);
+    }
+
+    [Fact]
+    public async Task Unlabeled_events_get_predictions_on_the_output_topic_with_versions_and_bad_events_are_dead_lettered()
+    {
+        using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = 2, Topics = [StudentCluster.Topic, StudentCluster.DeadLetters, StudentCluster.Predictions] });
+        await using var cluster = await StudentCluster.StartAsync(2, broker, redis, gpuSilo: true);
+        var data = Elec2.Rows(3000);
+        const string key = "elec2-predict";
+        await cluster.Client.GetGrain<IStudentGrain>(key).SetSpecAsync(Elec2.Spec(data.FeatureCount));
+        await new DatasetReplayer(broker.BootstrapServers).ReplayAsync(data, new ReplayOptions { Topic = StudentCluster.Topic, Key = key });
+        // Predictions carry the teacher version once the student has pulled soft targets.
+        await Eventually.HoldsAsync(async () => (await cluster.Client.GetGrain<IStudentGrain>(key).GetMetricsAsync()).TeacherVersion is not null,
+            Patience, () => Task.FromResult("the student never received soft targets from its teacher"));
+
+        using (var producer = new Confluent.Kafka.ProducerBuilder<byte[], byte[]>(new Confluent.Kafka.ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            for (int i = 0; i < 40; i++)
+                await producer.ProduceAsync(StudentCluster.Topic, Message(key, EventWriter.Write(data.Features[i], null, $"unlabeled-{i}")));
+            await producer.ProduceAsync(StudentCluster.Topic, Message(key, EventWriter.Write(data.Features[0], "SIDEWAYS", "bad-label")));
+            await producer.ProduceAsync(StudentCluster.Topic, Message(key, EventWriter.Write(data.Features[0][..3], "UP", "bad-width")));
+        }
+        await WaitForSeenAsync(cluster, key, data.Count + 40);
+
+        var predictions = TopicReader.ReadAll(broker.BootstrapServers, StudentCluster.Predictions, 2, 40, Patience);
+        Assert.Equal(40, predictions.Count);
+        foreach (var record in predictions)
+        {
+            Assert.Equal(key, Encoding.UTF8.GetString(record.Message.Key));
+            using var json = JsonDocument.Parse(record.Message.Value);
+            var root = json.RootElement;
+            Assert.StartsWith("unlabeled-", root.GetProperty("id").GetString());
+            Assert.True(root.GetProperty("modelVersion").GetInt32() > 0);
+            Assert.Contains(root.GetProperty("predictedClass").GetString(), new[] { "DOWN", "UP" });
+            Assert.Equal(1.0, root.GetProperty("probabilities").EnumerateArray().Sum(p => p.GetDouble()), 3);
+            Assert.Equal(JsonValueKind.Number, root.GetProperty("teacherVersion").ValueKind);
+        }
+
+        var dead = TopicReader.ReadAll(broker.BootstrapServers, StudentCluster.DeadLetters, 1, 2, Patience);
+        var reasons = dead.Select(r => Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes(EventHeaders.DeadLetterReason))).Order().ToList();
+        Assert.Equal(["feature-count-mismatch", "unknown-label"], reasons);
+    }
+
+    [Fact]
+    public async Task A_missing_teacher_degrades_gracefully_students_learn_everything_without_distillation()
+    {
+        using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = 2, Topics = [StudentCluster.Topic, StudentCluster.DeadLetters, StudentCluster.Predictions] });
+        await using var cluster = await StudentCluster.StartAsync(2, broker, redis, gpuSilo: false,
+            new Dictionary<string, string?> { ["Teacher:Placement:Fallback"] = "Refuse" });
+        var data = Elec2.Rows(4000);
+        const string key = "elec2-alone";
+        await cluster.Client.GetGrain<IStudentGrain>(key).SetSpecAsync(Elec2.Spec(data.FeatureCount));
+        await new DatasetReplayer(broker.BootstrapServers).ReplayAsync(data, new ReplayOptions { Topic = StudentCluster.Topic, Key = key });
+
+        await WaitForSeenAsync(cluster, key, data.Count);
+        var metrics = await cluster.Client.GetGrain<IStudentGrain>(key).GetMetricsAsync();
+        Assert.Equal(data.Count, metrics.EventsLearned);
+        Assert.Null(metrics.TeacherVersion);
+        Assert.Null(metrics.TeacherStalenessSeconds);
+        Assert.True(metrics.Accuracy > 0.7, $"accuracy {metrics.Accuracy:F3}");
+    }
+
+    [Fact]
+    public async Task Changing_a_spec_bumps_its_version_and_an_identical_spec_does_not()
+    {
+        using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = 1, Topics = [StudentCluster.Topic] });
+        await using var cluster = await StudentCluster.StartAsync(1, broker, redis, gpuSilo: false);
+        var student = cluster.Client.GetGrain<IStudentGrain>("spec-versions");
+        var first = await student.SetSpecAsync(Elec2.Spec(8));
+        var same = await student.SetSpecAsync(Elec2.Spec(8));
+        var changed = await student.SetSpecAsync(Elec2.Spec(8) with { HiddenLayers = [16, 16] });
+        Assert.Equal(1, first.Version);
+        Assert.Equal(1, same.Version);
+        Assert.Equal(2, changed.Version);
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => student.SetSpecAsync(Elec2.Spec(8) with { Classes = ["ONLY"] }));
+        Assert.Contains("spec-versions", await cluster.Client.GetGrain<IModelRegistryGrain>(0).ListModelsAsync());
+    }
+
+    internal static Confluent.Kafka.Message<byte[], byte[]> Message(string key, byte[] value) => new() { Key = Encoding.UTF8.GetBytes(key), Value = value };
+
+    internal static Task WaitForSeenAsync(InProcessTestCluster cluster, string key, long expected) =>
+        Eventually.HoldsAsync(async () => (await cluster.Client.GetGrain<IStudentGrain>(key).GetMetricsAsync()).EventsSeen >= expected,
+            Patience, async () => $"{key}: seen {(await cluster.Client.GetGrain<IStudentGrain>(key).GetMetricsAsync()).EventsSeen} of {expected}");
+
+    /// <summary>The learning core alone on the same stream (batches of 64, same spec), scored against the clean labels.</summary>
+    private static double CoreAccuracy(LabeledDataset data, NoisyStream stream, string key)
+    {
+        using var learner = new OnlineLearner(LearnerSpecs.ForStudent(Elec2.Spec(data.FeatureCount), key));
+        int f = data.FeatureCount, correct = 0;
+        for (int start = 0; start < data.Count; start += 64)
+        {
+            int rows = Math.Min(64, data.Count - start);
+            var features = new float[rows * f];
+            for (int r = 0; r < rows; r++) data.Features[start + r].CopyTo(features, r * f);
+            var result = learner.TestThenTrain(features, rows, stream.TrainingLabels.AsSpan(start, rows));
+            for (int r = 0; r < rows; r++) if (result.Predicted[r] == stream.Truth[start + r]) correct++;
+        }
+        return (double)correct / data.Count;
+    }
+}
