@@ -200,3 +200,18 @@ public sealed class LiveCliTests(LiveFixture live)
         Assert.Contains("accelerator=cpu", table.Out);
     }
 }
+
+/// <summary>The replay command's progress bar, on a real replay into the embedded broker.</summary>
+[Collection(LiveCollection.Name)]
+public sealed class ReplayProgressTests(LiveFixture live)
+{
+    [Fact]
+    public async Task Replay_draws_a_progress_bar_on_stderr_and_keeps_stdout_for_the_result()
+    {
+        var r = await live.Cluster.ReplayAsync("progress-check", 2500, rate: 0, progress: true);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("replay [", r.Error);
+        Assert.Contains("2,500/2,500 100%", r.Error);
+        Assert.Equal(2500, r.Json().GetProperty("produced").GetInt64()); // stdout is only the JSON
+    }
+}

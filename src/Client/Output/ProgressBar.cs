@@ -5,13 +5,13 @@ namespace StreamLabel.Client.Output;
 /// <summary>A one-line progress bar on stderr (redrawn with \r at most 10 times a second), so stdout stays for results.</summary>
 public sealed class ProgressBar(TextWriter output, Stopwatch clock, int width = 30) : IProgress<(long Produced, long Total)>
 {
-    private TimeSpan _lastDraw = TimeSpan.MinValue;
+    private TimeSpan? _lastDraw;
     private (long Produced, long Total) _last;
 
     public void Report((long Produced, long Total) value)
     {
         _last = value;
-        if (clock.Elapsed - _lastDraw < TimeSpan.FromMilliseconds(100) && value.Produced < value.Total) return;
+        if (_lastDraw is { } last && clock.Elapsed - last < TimeSpan.FromMilliseconds(100) && value.Produced < value.Total) return;
         _lastDraw = clock.Elapsed;
         output.Write("\r" + Render(value.Produced, value.Total, clock.Elapsed, width));
     }

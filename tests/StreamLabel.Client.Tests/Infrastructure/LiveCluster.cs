@@ -60,9 +60,9 @@ public sealed class LiveCluster : IAsyncLifetime
     }
 
     /// <summary>`streamlabel replay` of Elec2 into the broker for one key.</summary>
-    public Task<CliRunner.Result> ReplayAsync(string key, int events, double rate, double? driftAt = null) =>
+    public Task<CliRunner.Result> ReplayAsync(string key, int events, double rate, double? driftAt = null, bool progress = false) =>
         CliRunner.RunAsync(["replay", Dataset, "--label-column", "class", "--key", key, "--events", events.ToString(), "--rate", rate.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--noise", "0.2", "--seed", "7", "--bootstrap", Broker.BootstrapServers, "--no-progress", "--json",
+            "--noise", "0.2", "--seed", "7", "--bootstrap", Broker.BootstrapServers, "--json", .. progress ? Array.Empty<string>() : ["--no-progress"],
             .. driftAt is double d ? new[] { "--drift-at", d.ToString(System.Globalization.CultureInfo.InvariantCulture) } : []]);
 
     /// <summary>Waits until a model has seen at least <paramref name="events"/> events (read through the cluster).</summary>
