@@ -32,6 +32,7 @@ public sealed class SiloProcess : IAsyncDisposable
         start.Environment["Health__Urls"] = $"http://127.0.0.1:{FreePort.Next()}";
         start.Environment["Replay__Enabled"] = "false";
         start.Environment["EmbeddedBroker__Partitions"] = "2";
+        start.Environment["Student__SeriesEveryEvents"] = "100"; // more chart points from a short replay (at most one per batch)
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
@@ -52,6 +53,19 @@ public sealed class SiloProcess : IAsyncDisposable
             await Task.Delay(500);
         } while (DateTime.UtcNow < until);
         throw new TimeoutException($"silo gateway not reachable within {timeout.TotalSeconds} s; last: {last}\nsilo output:\n{Output}");
+    }
+
+    /// <summary>The embedded broker's address, from the line the silo prints at start.</summary>
+    public async Task<string> BootstrapAsync(TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(Output, @"embedded Kafka-protocol broker at (\S+)");
+            if (m.Success) return m.Groups[1].Value;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("the silo printed no embedded broker address:\n" + Output);
     }
 
     public async ValueTask DisposeAsync()
