@@ -3,6 +3,7 @@
 const fmt = {
   pct: v => v == null || !Number.isFinite(v) ? "-" : (v * 100).toFixed(1) + "%",
   num: v => v == null || !Number.isFinite(v) ? "-" : Number(v).toLocaleString("en-US", { maximumFractionDigits: 3 }),
+  rate: v => v == null || !Number.isFinite(v) ? "-" : Number(v).toLocaleString("en-US", { maximumFractionDigits: 1 }),
   text: v => v == null ? "-" : String(v),
 };
 function esc(s) { return String(s).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c])); }

@@ -20,7 +20,7 @@ public sealed class SiloProcess : IAsyncDisposable
     public static string Assembly => typeof(SiloProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "SiloAssembly").Value!;
 
-    public SiloProcess()
+    public SiloProcess(IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(Assembly)) throw new FileNotFoundException($"silo host not built at {Assembly}", Assembly);
         GatewayPort = FreePort.Next();
@@ -33,6 +33,7 @@ public sealed class SiloProcess : IAsyncDisposable
         start.Environment["Replay__Enabled"] = "false";
         start.Environment["EmbeddedBroker__Partitions"] = "2";
         start.Environment["Student__SeriesEveryEvents"] = "100"; // more chart points from a short replay (at most one per batch)
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
@@ -41,14 +42,16 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until `streamlabel status` gets an answer through the gateway.</summary>
-    public async Task<CliRunner.Result> WaitForGatewayAsync(TimeSpan timeout)
+    public Task<CliRunner.Result> WaitForGatewayAsync(TimeSpan timeout) => WaitForGatewayAsync(timeout, Connect);
+
+    public async Task<CliRunner.Result> WaitForGatewayAsync(TimeSpan timeout, string[] connect)
     {
         var until = DateTime.UtcNow + timeout;
         CliRunner.Result last;
         do
         {
             if (_process.HasExited) throw new InvalidOperationException($"silo exited with {_process.ExitCode}:\n{Output}");
-            last = await CliRunner.RunAsync(["status", "--json", "--timeout", "3", .. Connect]);
+            last = await CliRunner.RunAsync(["status", "--json", "--timeout", "3", .. connect]);
             if (last.ExitCode == 0) return last;
             await Task.Delay(500);
         } while (DateTime.UtcNow < until);
