@@ -11,11 +11,11 @@ using StreamLabel.Streaming.Kafka.Hosting;
 // streamlabel-bench-kafka provider [--events N] [--partitions P] [--keys K] [--features F]
 if (args.Length == 0 || args[0] != "provider")
 {
-    Console.Error.WriteLine("usage: streamlabel-bench-kafka provider [--events 200000] [--partitions 4] [--keys 64] [--features 8]");
+    Console.Error.WriteLine("usage: streamlabel-bench-kafka provider [--events 200000] [--partitions 8] [--keys 64] [--features 8]");
     return 2;
 }
 int Arg(string name, int fallback) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
-int events = Arg("--events", 200_000), partitions = Arg("--partitions", 4), keys = Arg("--keys", 64), features = Arg("--features", 8);
+int events = Arg("--events", 200_000), partitions = Arg("--partitions", 8), keys = Arg("--keys", 64), features = Arg("--features", 8);
 const string topic = "bench";
 
 using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = partitions, Topics = [topic, "bench-dlq"] });
@@ -23,7 +23,9 @@ Console.WriteLine($"provider benchmark: {events} events, {partitions} partitions
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 
 var produce = Stopwatch.StartNew();
-using (var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 20, BatchNumMessages = 10_000 }).Build())
+long produceErrors = 0;
+string? firstProduceError = null;
+using (var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 }).Build())
 {
     var rng = new Random(1);
     var row = new float[features];
@@ -34,31 +36,47 @@ using (var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { B
         var message = new Message<byte[], byte[]> { Key = keyBytes[i % keys], Value = EventWriter.Write(row, (i % 3).ToString(), $"e{i}", 1_700_000_000_000 + i) };
         while (true)
         {
-            try { producer.Produce(topic, message); break; }
+            try
+            {
+                producer.Produce(topic, message, report =>
+                {
+                    if (!report.Error.IsError) return;
+                    Interlocked.Increment(ref produceErrors);
+                    firstProduceError ??= report.Error.Reason;
+                });
+                break;
+            }
             catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull) { producer.Poll(TimeSpan.FromMilliseconds(10)); }
         }
     }
     producer.Flush(TimeSpan.FromMinutes(2));
 }
+if (produceErrors > 0)
+{
+    Console.Error.WriteLine($"{produceErrors} of {events} produce requests failed, first: {firstProduceError}");
+    return 1;
+}
 Console.WriteLine($"produced in {produce.Elapsed.TotalSeconds:F1} s");
 
 // Baseline: a raw Confluent.Kafka consumer over all partitions, bytes only (no parsing, no Orleans).
 var raw = Stopwatch.StartNew();
+TimeSpan rawFirst = TimeSpan.Zero, rawLast = TimeSpan.Zero;
 long rawCount = 0;
 using (var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "bench-raw", EnableAutoCommit = false }).Build())
 {
     consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-    var deadline = DateTime.UtcNow.AddMinutes(5);
-    while (rawCount < events && DateTime.UtcNow < deadline)
-        if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false }) rawCount++;
+    while (rawCount < events && raw.Elapsed - rawLast < TimeSpan.FromSeconds(20))
+    {
+        if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is not { IsPartitionEOF: false }) continue;
+        if (rawCount++ == 0) rawFirst = raw.Elapsed;
+        rawLast = raw.Elapsed;
+    }
 }
-raw.Stop();
-double rawRate = rawCount / raw.Elapsed.TotalSeconds;
-Console.WriteLine($"raw Confluent.Kafka consumer: {rawCount} events in {raw.Elapsed.TotalSeconds:F2} s = {rawRate:F0} events/s");
+Report("raw Confluent.Kafka consumer", rawCount, rawLast, rawFirst);
 
 // The provider: one silo, no-op consumer grains (implicit subscription per key), offsets committed after "durability".
 var builder = Host.CreateApplicationBuilder();
-builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Logging.SetMinimumLevel(LogLevel.Error);
 builder.UseOrleans(silo => silo
     .UseLocalhostClustering()
     .AddKafkaStreams("kafka", o =>
@@ -69,22 +87,27 @@ builder.UseOrleans(silo => silo
         o.DeadLetterTopic = "bench-dlq";
     }));
 using var host = builder.Build();
-var started = Stopwatch.StartNew();
+var clock = Stopwatch.StartNew();
 await host.StartAsync();
-var startup = started.Elapsed;
-var firstEventAt = TimeSpan.Zero;
-var deadlineProvider = DateTime.UtcNow.AddMinutes(5);
-while (BenchCounters.Events < events && DateTime.UtcNow < deadlineProvider)
+TimeSpan first = TimeSpan.Zero, last = TimeSpan.Zero;
+long delivered = 0;
+while (delivered < events && clock.Elapsed - last < TimeSpan.FromSeconds(20))
 {
-    if (firstEventAt == TimeSpan.Zero && BenchCounters.Events > 0) firstEventAt = started.Elapsed;
-    await Task.Delay(5);
+    await Task.Delay(2);
+    long now = BenchCounters.Events;
+    if (now == delivered) continue;
+    if (delivered == 0) first = clock.Elapsed;
+    delivered = now;
+    last = clock.Elapsed;
 }
-var total = started.Elapsed;
-long delivered = BenchCounters.Events;
 await host.StopAsync();
-double providerRate = delivered / (total - startup).TotalSeconds;
-double steadyRate = delivered / (total - firstEventAt).TotalSeconds;
-Console.WriteLine($"provider (no-op grains): {delivered} events in {(total - startup).TotalSeconds:F2} s after silo start " +
-                  $"= {providerRate:F0} events/s ({steadyRate:F0} events/s from the first delivered event); silo start {startup.TotalSeconds:F1} s");
-Console.WriteLine($"provider / raw = {providerRate / rawRate:F2} (first-event basis {steadyRate / rawRate:F2})");
+Report("provider (no-op grains, 1 silo)", delivered, last, first);
+Console.WriteLine($"provider / raw: {Rate(delivered, last - first) / Rate(rawCount, rawLast - rawFirst):F2} (first to last event), " +
+                  $"{Rate(delivered, last) / Rate(rawCount, rawLast):F2} (including consumer/silo start)");
 return delivered == events && rawCount == events ? 0 : 1;
+
+static double Rate(long n, TimeSpan t) => n / Math.Max(t.TotalSeconds, 1e-3);
+
+static void Report(string what, long n, TimeSpan last, TimeSpan first) =>
+    Console.WriteLine($"{what}: {n} events; first to last event {(last - first).TotalSeconds:F2} s = {Rate(n, last - first):F0} events/s; " +
+                      $"from start {last.TotalSeconds:F2} s = {Rate(n, last):F0} events/s");
