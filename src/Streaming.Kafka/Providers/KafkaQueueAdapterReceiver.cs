@@ -69,16 +69,16 @@ internal sealed partial class KafkaQueueAdapterReceiver(
 
     public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
-        var consumer = _consumer ?? throw new InvalidOperationException("receiver not initialized");
+        if (_consumer is not { } consumer) return Task.FromResult<IList<IBatchContainer>>([]); // not started, or shut down
         var batch = new List<IBatchContainer>();
         HarvestDeadLetters();
         var now = DateTime.UtcNow;
-        HarvestDurability(batch, now);
+        if (HarvestDurability(batch, now)) CommitIfAdvanced(consumer);
         if (now >= _nextDurabilityPoll && _durabilityPoll is null)
         {
             _nextDurabilityPoll = now + options.DurabilityPollInterval;
             if (_watermark.PendingKeyCount > 0) _durabilityPoll = PollDurabilityAsync([.. _watermark.PendingKeys]);
-            else CommitIfAdvanced();
+            else CommitIfAdvanced(consumer);
         }
 
         int budget = Math.Min(options.MaxBatchRecords, options.MaxInFlightEventsPerQueue - _watermark.InFlight);
@@ -208,9 +208,10 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         }
     }
 
-    private void HarvestDurability(List<IBatchContainer> batch, DateTime now)
+    /// <summary>Applies a finished durability poll: pops durable events, redelivers on gaps or stalls. True if one finished.</summary>
+    private bool HarvestDurability(List<IBatchContainer> batch, DateTime now)
     {
-        if (_durabilityPoll is not { IsCompleted: true } poll) return;
+        if (_durabilityPoll is not { IsCompleted: true } poll) return false;
         _durabilityPoll = null;
         foreach (var (key, answer) in poll.Result)
         {
@@ -219,7 +220,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
             if (Array.IndexOf(answer.Gaps, _partitionKey) >= 0) Redeliver(key, batch, now, options.DurabilityPollInterval * 3);
             else if (_watermark.IsStale(key, now, options.RedeliverAfter)) Redeliver(key, batch, now, options.RedeliverAfter);
         }
-        CommitIfAdvanced();
+        return true;
     }
 
     /// <summary>The grain lost applied-but-unpersisted events (its activation ended), or a delivery is stuck: deliver the
@@ -233,10 +234,9 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         batch.Add(new KafkaBatchContainer(StreamId.Create(options.StreamNamespace, key), events, new EventSequenceTokenV2(_sequence++)));
     }
 
-    private void CommitIfAdvanced()
+    private void CommitIfAdvanced(IConsumer<byte[], byte[]> consumer)
     {
         if (!_commit.IsCompleted || _watermark.Watermark is not long target || target <= Volatile.Read(ref _committed)) return;
-        var consumer = _consumer!;
         // Commit blocks on the broker round trip: keep it off the agent's turn.
         _commit = Task.Run(() => Commit(consumer, target));
     }
@@ -278,9 +278,8 @@ internal sealed partial class KafkaQueueAdapterReceiver(
 
     public async Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var consumer = _consumer;
+        var consumer = Interlocked.Exchange(ref _consumer, null);
         if (consumer is null) return;
-        _consumer = null;
         var budget = TimeSpan.FromTicks(Math.Min(timeout.Ticks, TimeSpan.FromSeconds(5).Ticks));
         // One last durability answer lets the final commit go as far as possible; whatever is not durable is read again
         // by the next owner of the partition (grains skip what they already applied).
@@ -290,10 +289,9 @@ internal sealed partial class KafkaQueueAdapterReceiver(
             if (_durabilityPoll is null && _watermark.PendingKeyCount > 0) _durabilityPoll = PollDurabilityAsync([.. _watermark.PendingKeys]);
             if (_durabilityPoll is { } poll) await ((Task)poll).WaitAsync(budget, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             HarvestDeadLetters();
-            _consumer = consumer;
             HarvestDurability([], DateTime.UtcNow);
-            CommitIfAdvanced();
-            _consumer = null;
+            await _commit.WaitAsync(budget, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            CommitIfAdvanced(consumer);
             await _commit.WaitAsync(budget, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         finally
