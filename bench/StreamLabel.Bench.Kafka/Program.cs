@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StreamLabel.Bench.Kafka;
+using StreamLabel.Streaming.Kafka;
 using StreamLabel.Streaming.Kafka.Embedded;
 using StreamLabel.Streaming.Kafka.Events;
 using StreamLabel.Streaming.Kafka.Hosting;
@@ -74,6 +75,26 @@ using (var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { B
 }
 Report("raw Confluent.Kafka consumer", rawCount, rawLast, rawFirst);
 
+// Second baseline: the same raw consumer plus the provider's key check and JSON parser (no Orleans).
+var parsing = Stopwatch.StartNew();
+TimeSpan parseFirst = TimeSpan.Zero, parseLast = TimeSpan.Zero;
+long parsed = 0, rejected = 0;
+using (var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "bench-parse", EnableAutoCommit = false }).Build())
+{
+    var parser = new EventParser(new KafkaStreamOptions());
+    var keyCheck = new RecordKey();
+    consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+    while (parsed < events && parsing.Elapsed - parseLast < TimeSpan.FromSeconds(20))
+    {
+        if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is not { IsPartitionEOF: false } r) continue;
+        if (keyCheck.TryDecode(r.Message.Key, out var key) is not null || parser.TryParse(r.Message.Value, key, out _) is not null) rejected++;
+        if (parsed++ == 0) parseFirst = parsing.Elapsed;
+        parseLast = parsing.Elapsed;
+    }
+}
+Report("raw consumer + key check + JSON parse", parsed, parseLast, parseFirst);
+if (rejected > 0) Console.WriteLine($"  ({rejected} rejected: the benchmark's events should all be valid)");
+
 // The provider: one silo, no-op consumer grains (implicit subscription per key), offsets committed after "durability".
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Error);
@@ -103,7 +124,8 @@ while (delivered < events && clock.Elapsed - last < TimeSpan.FromSeconds(20))
 await host.StopAsync();
 Report("provider (no-op grains, 1 silo)", delivered, last, first);
 Console.WriteLine($"provider / raw: {Rate(delivered, last - first) / Rate(rawCount, rawLast - rawFirst):F2} (first to last event), " +
-                  $"{Rate(delivered, last) / Rate(rawCount, rawLast):F2} (including consumer/silo start)");
+                  $"{Rate(delivered, last) / Rate(rawCount, rawLast):F2} (including consumer/silo start); " +
+                  $"provider / (raw + parse): {Rate(delivered, last - first) / Rate(parsed, parseLast - parseFirst):F2} (first to last event)");
 return delivered == events && rawCount == events ? 0 : 1;
 
 static double Rate(long n, TimeSpan t) => n / Math.Max(t.TotalSeconds, 1e-3);
