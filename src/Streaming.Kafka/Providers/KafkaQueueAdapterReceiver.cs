@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Orleans.Providers.Streams.Common;
@@ -28,8 +27,8 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     private readonly RecordKey _keys = new();
     private readonly StringPool _cleanLabels = new();
     private readonly PartitionWatermark _watermark = new();
-    private readonly ConcurrentQueue<(DeadLetter Letter, Error? Error)> _deadLetterResults = new();
-    private readonly List<DeadLetter> _deadLetterRetries = [];
+    private DeadLetterOutbox? _outbox;
+    private DurabilityPoller? _poller;
     private IConsumer<byte[], byte[]>? _consumer;
     private long _sequence;
     private bool _paused;
@@ -61,6 +60,8 @@ internal sealed partial class KafkaQueueAdapterReceiver(
             .Build();
         // Assign, not Subscribe: Orleans' queue balancer decides which silo reads which partition.
         _consumer.Assign(new TopicPartitionOffset(partition, Offset.Stored));
+        _outbox = new DeadLetterOutbox(deadLetters, _watermark, (offset, reason) => LogDeadLetterFailed(logger, _partitionKey, offset, reason));
+        _poller = new DurabilityPoller(grains, options, (key, error) => LogDurabilityAskFailed(logger, _partitionKey, key, error));
         LogStarted(logger, _partitionKey, options.ConsumerGroup);
         return Task.CompletedTask;
     }
@@ -71,13 +72,13 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     {
         if (_consumer is not { } consumer) return Task.FromResult<IList<IBatchContainer>>([]); // not started, or shut down
         var batch = new List<IBatchContainer>();
-        HarvestDeadLetters();
+        _outbox!.Harvest();
         var now = DateTime.UtcNow;
         if (HarvestDurability(batch, now)) CommitIfAdvanced(consumer);
         if (now >= _nextDurabilityPoll && _durabilityPoll is null)
         {
             _nextDurabilityPoll = now + options.DurabilityPollInterval;
-            if (_watermark.PendingKeyCount > 0) _durabilityPoll = PollDurabilityAsync([.. _watermark.PendingKeys]);
+            if (_watermark.PendingKeyCount > 0) _durabilityPoll = _poller!.AskAsync([.. _watermark.PendingKeys]);
             else CommitIfAdvanced(consumer);
         }
 
@@ -151,61 +152,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     private void DeadLetter(DeadLetter letter)
     {
         LogDeadLetter(logger, _partitionKey, letter.Offset, letter.Reason, letter.Detail);
-        _watermark.DeadLetterStarted(letter.Offset);
-        try
-        {
-            deadLetters.Enqueue(letter, (l, error) => _deadLetterResults.Enqueue((l, error)));
-        }
-        catch (KafkaException e)
-        {
-            // e.g. the producer's local queue is full: try again at the next poll; the offset stays uncommitted.
-            LogDeadLetterFailed(logger, _partitionKey, letter.Offset, e.Error.Reason);
-            _deadLetterRetries.Add(letter);
-        }
-    }
-
-    private void HarvestDeadLetters()
-    {
-        var retries = _deadLetterRetries.ToArray();
-        _deadLetterRetries.Clear();
-        while (_deadLetterResults.TryDequeue(out var done))
-        {
-            if (done.Error is null) _watermark.DeadLetterDone(done.Letter.Offset);
-            else
-            {
-                LogDeadLetterFailed(logger, _partitionKey, done.Letter.Offset, done.Error.Reason);
-                _deadLetterRetries.Add(done.Letter);
-            }
-        }
-        foreach (var letter in retries) RetryDeadLetter(letter);
-    }
-
-    private void RetryDeadLetter(DeadLetter letter)
-    {
-        try { deadLetters.Enqueue(letter, (l, error) => _deadLetterResults.Enqueue((l, error))); }
-        catch (KafkaException) { _deadLetterRetries.Add(letter); }
-    }
-
-    private async Task<List<(string Key, DurableOffsets? Answer)>> PollDurabilityAsync(string[] keys)
-    {
-        var asks = new Task<(string, DurableOffsets?)>[keys.Length];
-        for (int i = 0; i < keys.Length; i++) asks[i] = AskAsync(keys[i]);
-        return [.. await Task.WhenAll(asks)];
-
-        async Task<(string, DurableOffsets?)> AskAsync(string key)
-        {
-            try
-            {
-                var source = grains.GetGrain<IDurableOffsetSource>(key, options.DurableOffsetGrainClassPrefix);
-                return (key, await source.GetDurableOffsetsAsync().WaitAsync(options.DurabilityCallTimeout));
-            }
-            catch (Exception e)
-            {
-                // The key's events stay undurable; the next poll asks again.
-                LogDurabilityAskFailed(logger, _partitionKey, key, e.Message);
-                return (key, null);
-            }
-        }
+        _outbox!.Send(letter);
     }
 
     /// <summary>Applies a finished durability poll: pops durable events, redelivers on gaps or stalls. True if one finished.</summary>
@@ -285,10 +232,10 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         // by the next owner of the partition (grains skip what they already applied).
         try
         {
-            HarvestDeadLetters();
-            if (_durabilityPoll is null && _watermark.PendingKeyCount > 0) _durabilityPoll = PollDurabilityAsync([.. _watermark.PendingKeys]);
+            _outbox!.Harvest();
+            if (_durabilityPoll is null && _watermark.PendingKeyCount > 0) _durabilityPoll = _poller!.AskAsync([.. _watermark.PendingKeys]);
             if (_durabilityPoll is { } poll) await ((Task)poll).WaitAsync(budget, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            HarvestDeadLetters();
+            _outbox!.Harvest();
             HarvestDurability([], DateTime.UtcNow);
             await _commit.WaitAsync(budget, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             CommitIfAdvanced(consumer);
