@@ -9,18 +9,19 @@ namespace StreamLabel.Bench.Kafka;
 [ImplicitStreamSubscription("streamlabel")]
 public sealed class NoOpConsumerGrain : Grain, IDurableOffsetSource, IStreamSubscriptionObserver, IAsyncBatchObserver<StreamEvent>
 {
-    private readonly Dictionary<string, long> _seen = [];
+    private readonly Dictionary<(string Topic, int Partition), long> _seen = [];
 
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) => handleFactory.Create<StreamEvent>().ResumeAsync(this);
 
     public Task OnNextAsync(IList<SequentialItem<StreamEvent>> items)
     {
-        foreach (var item in items) _seen[item.Item.PartitionKey] = item.Item.Offset;
+        foreach (var item in items) _seen[(item.Item.Topic, item.Item.Partition)] = item.Item.Offset;
         BenchCounters.Add(items.Count);
         return Task.CompletedTask;
     }
 
-    public Task<DurableOffsets> GetDurableOffsetsAsync() => Task.FromResult(new DurableOffsets(new(_seen), []));
+    public Task<DurableOffsets> GetDurableOffsetsAsync() =>
+        Task.FromResult(new DurableOffsets(_seen.ToDictionary(s => TopicPartitionKey.Of(s.Key.Topic, s.Key.Partition), s => s.Value), []));
 
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
