@@ -43,8 +43,11 @@ internal sealed class DemoReplayJob(
             long target = s.Events > 0 ? Math.Min(s.Events, data.Count) : data.Count;
             long baseline = (await student.GetMetricsAsync()).EventsSeen;
             long produced = 0;
+            // The embedded broker keeps at most 5 MiB per partition and drops the oldest records beyond that, so the
+            // replay never runs more than MaxAhead events ahead of learning (one key = one partition).
             var replay = new DatasetReplayer(kafka.BootstrapServers, kafka.ClientSettings)
-                .ReplayAsync(data, options, new Progress<(long Produced, long Total)>(p => Interlocked.Exchange(ref produced, p.Produced)), stoppingToken);
+                .ReplayAsync(data, options, new Progress<(long Produced, long Total)>(p => Interlocked.Exchange(ref produced, p.Produced)), stoppingToken,
+                    kafka.IsEmbedded ? (count, ct) => WaitForLearningAsync(student, baseline, count, ct) : null);
             while (true)
             {
                 var tick = Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
@@ -74,6 +77,14 @@ internal sealed class DemoReplayJob(
             return;
         }
         if (s.ExitWhenDone) lifetime.StopApplication();
+    }
+
+    private const long MaxAhead = 10_000;
+
+    private static async Task WaitForLearningAsync(IStudentGrain student, long baseline, long produced, CancellationToken cancellationToken)
+    {
+        while ((await student.GetMetricsAsync()).EventsSeen - baseline < produced - MaxAhead)
+            await Task.Delay(50, cancellationToken);
     }
 
     /// <summary>Grain calls need the silo to be up, which happens as the host starts.</summary>
