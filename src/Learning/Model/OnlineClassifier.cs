@@ -135,6 +135,7 @@ public sealed class OnlineClassifier : IDisposable
 
     private Tensor Uniform(ref SplitMix64 rng, long[] shape, double bound)
     {
+        using var scope = NewDisposeScope();
         var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
         for (int i = 0; i < values.Length; i++) values[i] = (float)((rng.NextDouble() * 2 - 1) * bound);
         return tensor(values, shape).to(Device).requires_grad_(true).DetachFromDisposeScope();

@@ -22,6 +22,7 @@ internal sealed class OnlineOptimizer : IDisposable
         WeightDecay = weightDecay;
         _parameters = parameters;
         bool adam = kind == "adam";
+        using var scope = NewDisposeScope();
         _m = adam ? parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray() : [];
         _v = adam ? parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray() : [];
     }
@@ -35,11 +36,13 @@ internal sealed class OnlineOptimizer : IDisposable
 
     public void ZeroGrad()
     {
+        using var scope = NewDisposeScope();
         foreach (var p in _parameters) p.grad?.zero_();
     }
 
     public void Step()
     {
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         Steps++;
         double bc1 = 1 - Math.Pow(Beta1, Steps), bc2 = 1 - Math.Pow(Beta2, Steps);
@@ -84,6 +87,7 @@ internal static class TensorIO
 {
     public static void Write(BinaryWriter w, Tensor t)
     {
+        using var scope = NewDisposeScope();
         var values = t.cpu().contiguous().data<float>().ToArray();
         w.Write(values.Length);
         w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
@@ -95,8 +99,8 @@ internal static class TensorIO
         if (n != target.numel()) throw new InvalidDataException($"snapshot tensor has {n} values, the model needs {target.numel()}");
         var values = new float[n];
         r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
-        using var src = tensor(values, target.shape).to(target.device);
-        target.copy_(src);
+        target.copy_(tensor(values, target.shape).to(target.device));
     }
 }

@@ -1,0 +1,70 @@
+using System.Globalization;
+using StreamLabel.Datasets;
+
+namespace StreamLabel.Bench.Quality;
+
+/// <summary>Command line of `quality`; every bad option is reported by name.</summary>
+public sealed record QualityOptions
+{
+    public const string Help =
+        "quality --data FILE --label-column NAME_OR_INDEX [--noise R] [--noise-kind symmetric|pairflip] [--drift-at F]\n" +
+        "        [--drift-kind swap] [--batch B] [--seed S] [--json OUT] [--limit N] [--variants ce,smoothing,...]\n" +
+        "        [--drop-columns a,b]";
+
+    public static readonly string[] AllVariants = ["ce", "smoothing", "selfcorrect", "distill", "full", "clean"];
+
+    public required string Data { get; init; }
+    public string LabelColumn { get; init; } = "-1";
+    public double Noise { get; init; }
+    public NoiseKind NoiseKind { get; init; } = NoiseKind.Symmetric;
+    public double? DriftAt { get; init; }
+    public int Batch { get; init; } = 32;
+    public int Seed { get; init; } = 1;
+    public string? Json { get; init; }
+    /// <summary>Use only the first N rows (0 = all).</summary>
+    public int Limit { get; init; }
+    public string[] Variants { get; init; } = AllVariants;
+    /// <summary>Feature columns to drop (e.g. Elec2's date).</summary>
+    public string[] DropColumns { get; init; } = [];
+
+    public static QualityOptions Parse(string[] args)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument '{args[i]}'");
+            if (i + 1 >= args.Length) throw new ArgumentException($"option {args[i]} needs a value");
+            map[args[i]] = args[++i];
+        }
+        string[] known = ["--data", "--label-column", "--noise", "--noise-kind", "--drift-at", "--drift-kind", "--batch", "--seed", "--json", "--limit", "--variants", "--drop-columns"];
+        foreach (var key in map.Keys) if (!known.Contains(key)) throw new ArgumentException($"unknown option {key}; known: {string.Join(" ", known)}");
+        if (!map.TryGetValue("--data", out var data)) throw new ArgumentException("--data FILE is required");
+        if (map.TryGetValue("--drift-kind", out var dk) && dk != "swap") throw new ArgumentException($"--drift-kind '{dk}' is not supported (only: swap)");
+        var variants = map.TryGetValue("--variants", out var v) ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : AllVariants;
+        foreach (var name in variants) if (!AllVariants.Contains(name)) throw new ArgumentException($"--variants: '{name}' is not one of {string.Join(",", AllVariants)}");
+        var o = new QualityOptions
+        {
+            Data = data,
+            LabelColumn = map.GetValueOrDefault("--label-column", "-1"),
+            Noise = Number(map, "--noise", 0),
+            NoiseKind = map.TryGetValue("--noise-kind", out var nk) ? LabelNoise.ParseKind(nk) : NoiseKind.Symmetric,
+            DriftAt = map.ContainsKey("--drift-at") ? Number(map, "--drift-at", 0) : null,
+            Batch = (int)Number(map, "--batch", 32),
+            Seed = (int)Number(map, "--seed", 1),
+            Json = map.GetValueOrDefault("--json"),
+            Limit = (int)Number(map, "--limit", 0),
+            Variants = variants,
+            DropColumns = map.TryGetValue("--drop-columns", out var d) ? d.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
+        };
+        if (o.Noise is < 0 or >= 1) throw new ArgumentException($"--noise must be in [0, 1) (got {o.Noise})");
+        if (o.DriftAt is < 0 or > 1) throw new ArgumentException($"--drift-at must be a fraction in [0, 1] (got {o.DriftAt})");
+        if (o.Batch < 1) throw new ArgumentException($"--batch must be >= 1 (got {o.Batch})");
+        if (o.Limit < 0) throw new ArgumentException($"--limit must be >= 0 (got {o.Limit})");
+        return o;
+    }
+
+    private static double Number(Dictionary<string, string> map, string key, double fallback) =>
+        !map.TryGetValue(key, out var text) ? fallback
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value
+        : throw new ArgumentException($"option {key}: '{text}' is not a number");
+}

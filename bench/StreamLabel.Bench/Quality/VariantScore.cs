@@ -1,0 +1,44 @@
+namespace StreamLabel.Bench.Quality;
+
+/// <summary>
+/// Prequential scores of one variant against the clean truth. <see cref="RecoveryEvents"/>: the first n &gt;= 500
+/// events after the drift at which the accuracy over the preceding 500 events (all after the drift) is within
+/// 2 points of the 500 events before it; null without a drift or when it never recovers.
+/// </summary>
+public sealed record VariantScore(double Accuracy, double? AccuracyBeforeDrift, double? AccuracyAfterDrift, int? RecoveryEvents,
+    double EventsPerSecond, long DriftsDetected, long LabelsCorrected, long SamplesDownWeighted)
+{
+    public const int Window = 500;
+
+    public static VariantScore From(bool[] hits, int? driftIndex, double seconds, long drifts = 0, long corrected = 0, long downWeighted = 0)
+    {
+        double acc = Mean(hits, 0, hits.Length);
+        double? before = null, after = null;
+        int? recovery = null;
+        if (driftIndex is int d && d > 0 && d < hits.Length)
+        {
+            before = Mean(hits, 0, d);
+            after = Mean(hits, d, hits.Length);
+            if (d >= Window)
+            {
+                double level = Mean(hits, d - Window, d);
+                int inWindow = 0;
+                for (int i = d; i < hits.Length; i++)
+                {
+                    if (hits[i]) inWindow++;
+                    int n = i - d + 1;
+                    if (n > Window && hits[i - Window]) inWindow--;
+                    if (n >= Window && (double)inWindow / Window >= level - 0.02) { recovery = n; break; }
+                }
+            }
+        }
+        return new VariantScore(acc, before, after, recovery, seconds > 0 ? hits.Length / seconds : 0, drifts, corrected, downWeighted);
+    }
+
+    private static double Mean(bool[] hits, int from, int to)
+    {
+        int c = 0;
+        for (int i = from; i < to; i++) if (hits[i]) c++;
+        return to > from ? (double)c / (to - from) : double.NaN;
+    }
+}
