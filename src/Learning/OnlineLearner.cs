@@ -194,7 +194,7 @@ public sealed class OnlineLearner : IDisposable
             total.detach().to(ScalarType.Float64).reshape(1), (meanCe ?? zero).to(ScalarType.Float64).reshape(1),
             (corrected ?? zero).to(ScalarType.Float64).reshape(1), (down ?? zero).to(ScalarType.Float64).reshape(1),
             (agreement ?? zero).to(ScalarType.Float64).reshape(1)]));
-        _model.Step(total);
+        _model.Step(total, _drifts > 0 ? 1 + (Spec.DriftBoost - 1) * (1 - _maturity.Value) : 1);
 
         int nCorrected = (int)stats[2], nDown = (int)stats[3];
         _learned += L; _distilled += q; _corrected += nCorrected; _downWeighted += nDown;

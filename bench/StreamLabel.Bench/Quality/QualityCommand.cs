@@ -19,6 +19,8 @@ public static class QualityCommand
         try { options = QualityOptions.Parse(args); }
         catch (ArgumentException e) { Console.Error.WriteLine($"quality: {e.Message}\n{QualityOptions.Help}"); return 2; }
 
+        try { foreach (var v in options.Variants) QualityRun.StudentSpec(v, 1, 2, options); }
+        catch (ArgumentException e) { Console.Error.WriteLine($"quality: {e.Message}"); return 2; }
         TorchSharp.torch.set_num_threads(1); // small models: intra-op threads only add overhead on a shared machine
         var data = Load(options);
         var stream = NoisyStream.Create(data, options.Noise, options.NoiseKind, options.DriftAt, options.Seed);
@@ -30,7 +32,7 @@ public static class QualityCommand
         var variants = new JsonObject();
         foreach (var name in options.Variants)
         {
-            var score = QualityRun.Run(name, stream, options.Batch, options.Seed);
+            var score = QualityRun.Run(name, stream, options);
             Print(name, score);
             variants[name] = ToJson(score);
         }

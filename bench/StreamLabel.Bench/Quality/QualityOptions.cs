@@ -9,7 +9,9 @@ public sealed record QualityOptions
     public const string Help =
         "quality --data FILE --label-column NAME_OR_INDEX [--noise R] [--noise-kind symmetric|pairflip] [--drift-at F]\n" +
         "        [--drift-kind swap] [--batch B] [--seed S] [--json OUT] [--limit N] [--variants ce,smoothing,...]\n" +
-        "        [--drop-columns a,b]";
+        "        [--drop-columns a,b] [--lr X] [--hidden 32,16] [--smoothing E] [--min-weight W] [--loss-scale S]\n" +
+        "        [--maturity TAU] [--alpha A] [--temperature T] [--detector adwin|page-hinkley|none]\n" +
+        "        [--drift-boost X]";
 
     public static readonly string[] AllVariants = ["ce", "smoothing", "selfcorrect", "distill", "full", "clean"];
 
@@ -26,6 +28,17 @@ public sealed record QualityOptions
     public string[] Variants { get; init; } = AllVariants;
     /// <summary>Feature columns to drop (e.g. Elec2's date).</summary>
     public string[] DropColumns { get; init; } = [];
+    /// <summary>Overrides of the variants' learner settings (null = the bench defaults in QualityRun).</summary>
+    public double? LearningRate { get; init; }
+    public int[]? Hidden { get; init; }
+    public double? Smoothing { get; init; }
+    public double? MinWeight { get; init; }
+    public double? LossScale { get; init; }
+    public double? Maturity { get; init; }
+    public double? Alpha { get; init; }
+    public double? Temperature { get; init; }
+    public string? Detector { get; init; }
+    public double? DriftBoost { get; init; }
 
     public static QualityOptions Parse(string[] args)
     {
@@ -36,7 +49,8 @@ public sealed record QualityOptions
             if (i + 1 >= args.Length) throw new ArgumentException($"option {args[i]} needs a value");
             map[args[i]] = args[++i];
         }
-        string[] known = ["--data", "--label-column", "--noise", "--noise-kind", "--drift-at", "--drift-kind", "--batch", "--seed", "--json", "--limit", "--variants", "--drop-columns"];
+        string[] known = ["--data", "--label-column", "--noise", "--noise-kind", "--drift-at", "--drift-kind", "--batch", "--seed", "--json", "--limit", "--variants", "--drop-columns",
+            "--lr", "--hidden", "--smoothing", "--min-weight", "--loss-scale", "--maturity", "--alpha", "--temperature", "--detector", "--drift-boost"];
         foreach (var key in map.Keys) if (!known.Contains(key)) throw new ArgumentException($"unknown option {key}; known: {string.Join(" ", known)}");
         if (!map.TryGetValue("--data", out var data)) throw new ArgumentException("--data FILE is required");
         if (map.TryGetValue("--drift-kind", out var dk) && dk != "swap") throw new ArgumentException($"--drift-kind '{dk}' is not supported (only: swap)");
@@ -55,6 +69,18 @@ public sealed record QualityOptions
             Limit = (int)Number(map, "--limit", 0),
             Variants = variants,
             DropColumns = map.TryGetValue("--drop-columns", out var d) ? d.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
+            LearningRate = Optional(map, "--lr"),
+            Hidden = map.TryGetValue("--hidden", out var h)
+                ? h.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(part => int.TryParse(part, CultureInfo.InvariantCulture, out int width) ? width : throw new ArgumentException($"--hidden: '{part}' is not an integer")).ToArray()
+                : null,
+            Smoothing = Optional(map, "--smoothing"),
+            MinWeight = Optional(map, "--min-weight"),
+            LossScale = Optional(map, "--loss-scale"),
+            Maturity = Optional(map, "--maturity"),
+            Alpha = Optional(map, "--alpha"),
+            Temperature = Optional(map, "--temperature"),
+            Detector = map.GetValueOrDefault("--detector"),
+            DriftBoost = Optional(map, "--drift-boost"),
         };
         if (o.Noise is < 0 or >= 1) throw new ArgumentException($"--noise must be in [0, 1) (got {o.Noise})");
         if (o.DriftAt is < 0 or > 1) throw new ArgumentException($"--drift-at must be a fraction in [0, 1] (got {o.DriftAt})");
@@ -62,6 +88,8 @@ public sealed record QualityOptions
         if (o.Limit < 0) throw new ArgumentException($"--limit must be >= 0 (got {o.Limit})");
         return o;
     }
+
+    private static double? Optional(Dictionary<string, string> map, string key) => map.ContainsKey(key) ? Number(map, key, 0) : null;
 
     private static double Number(Dictionary<string, string> map, string key, double fallback) =>
         !map.TryGetValue(key, out var text) ? fallback

@@ -8,30 +8,42 @@ namespace StreamLabel.Bench.Quality;
 public static class QualityRun
 {
     /// <summary>The student spec of a variant (all share model, optimizer and seed; only the regularizers differ).</summary>
-    public static LearnerSpec StudentSpec(string variant, int features, int classes, int seed)
+    public static LearnerSpec StudentSpec(string variant, int features, int classes, QualityOptions o)
     {
+        var defaults = new LearnerSpec();
+        var selfCorrection = new SelfCorrectionOptions
+        {
+            MinWeight = o.MinWeight ?? defaults.SelfCorrection.MinWeight,
+            LossScale = o.LossScale ?? defaults.SelfCorrection.LossScale,
+            MaturityEvents = o.Maturity ?? defaults.SelfCorrection.MaturityEvents,
+        };
+        double smoothing = o.Smoothing ?? defaults.Smoothing;
+        double boost = o.DriftBoost ?? defaults.DriftBoost;
         var baseline = new LearnerSpec
         {
-            FeatureCount = features, ClassCount = classes, HiddenLayers = [32], Optimizer = "adam", LearningRate = 0.005,
-            Smoothing = 0, SelfCorrection = new SelfCorrectionOptions { Enabled = false }, DriftDetector = "adwin",
-            Seed = seed, Device = "cpu",
+            FeatureCount = features, ClassCount = classes, HiddenLayers = o.Hidden ?? [32], Optimizer = "adam",
+            LearningRate = o.LearningRate ?? defaults.LearningRate, Smoothing = 0,
+            SelfCorrection = selfCorrection with { Enabled = false }, DriftDetector = o.Detector ?? defaults.DriftDetector,
+            DistillationWeight = o.Alpha ?? defaults.DistillationWeight, Temperature = o.Temperature ?? defaults.Temperature,
+            Seed = o.Seed, Device = "cpu",
         };
-        return variant switch
+        return (variant switch
         {
             "ce" or "distill" => baseline,
-            "smoothing" => baseline with { Smoothing = 0.1 },
-            "selfcorrect" => baseline with { SelfCorrection = new SelfCorrectionOptions() },
-            "full" or "clean" => baseline with { Smoothing = 0.1, SelfCorrection = new SelfCorrectionOptions() },
+            "smoothing" => baseline with { Smoothing = smoothing },
+            "selfcorrect" => baseline with { SelfCorrection = selfCorrection, DriftBoost = boost },
+            "full" or "clean" => baseline with { Smoothing = smoothing, SelfCorrection = selfCorrection, DriftBoost = boost },
             _ => throw new ArgumentException($"unknown variant '{variant}'", nameof(variant)),
-        };
+        }).Validate();
     }
 
-    public static VariantScore Run(string variant, NoisyStream stream, int batch, int seed)
+    public static VariantScore Run(string variant, NoisyStream stream, QualityOptions options)
     {
         var data = stream.Data;
         int f = data.FeatureCount, k = data.ClassCount, n = data.Count;
         var labels = variant == "clean" ? stream.Truth : stream.TrainingLabels;
-        var spec = StudentSpec(variant, f, k, seed);
+        var spec = StudentSpec(variant, f, k, options);
+        int batch = options.Batch;
         using var student = new OnlineLearner(spec);
         using var teacher = variant is "distill" or "full" or "clean" ? new ReplayTeacher(ReplayTeacher.DefaultSpecFor(spec)) : null;
 

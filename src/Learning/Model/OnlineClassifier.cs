@@ -105,11 +105,11 @@ public sealed class OnlineClassifier : IDisposable
     }
 
     /// <summary>Backward + optimizer step on a scalar loss.</summary>
-    internal void Step(Tensor loss)
+    internal void Step(Tensor loss, double rateScale = 1)
     {
         _optimizer.ZeroGrad();
         loss.backward();
-        _optimizer.Step();
+        _optimizer.Step(rateScale);
     }
 
     internal static float[] ToArray(Tensor t) => t.cpu().contiguous().data<float>().ToArray();

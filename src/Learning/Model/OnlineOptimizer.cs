@@ -40,7 +40,8 @@ internal sealed class OnlineOptimizer : IDisposable
         foreach (var p in _parameters) p.grad?.zero_();
     }
 
-    public void Step()
+    /// <summary>One update; <paramref name="rateScale"/> multiplies the learning rate for this step only.</summary>
+    public void Step(double rateScale = 1)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -52,11 +53,11 @@ internal sealed class OnlineOptimizer : IDisposable
             var g = p.grad;
             if (g is null) continue;
             if (WeightDecay != 0) g = g.add(p, WeightDecay);
-            if (Kind == "sgd") { p.add_(g, -LearningRate); continue; }
+            if (Kind == "sgd") { p.add_(g, -LearningRate * rateScale); continue; }
             _m[i].mul_(Beta1).add_(g, 1 - Beta1);
             _v[i].mul_(Beta2).addcmul_(g, g, 1 - Beta2);
             var denom = _v[i].sqrt().div_(Math.Sqrt(bc2)).add_(Epsilon);
-            p.addcdiv_(_m[i], denom, -LearningRate / bc1);
+            p.addcdiv_(_m[i], denom, -LearningRate * rateScale / bc1);
         }
     }
 
