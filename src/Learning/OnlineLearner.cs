@@ -174,7 +174,8 @@ public sealed class OnlineLearner : IDisposable
                 var w = SelfCorrection.Weights(ce.detach(), _lossReference, g, sc.MinWeight, sc.LossScale);
                 hard = ce.mul(w).mean();
                 corrected = targets.argmax(1).ne(yT).sum();
-                down = w.lt((1 + sc.MinWeight) / 2).sum();
+                using var midpoint = Scalars.Of((1 + sc.MinWeight) / 2);
+                down = w.lt(midpoint).sum();
             }
             else hard = ce.mean();
         }
@@ -187,7 +188,9 @@ public sealed class OnlineLearner : IDisposable
             agreement = sR.detach().argmax(1).eq(teacher.argmax(1)).to(ScalarType.Float64).mean();
         }
         double a = Spec.DistillationWeight;
-        var total = hard is null ? kd! : kd is null ? hard : hard.mul(1 - a).add(kd.mul(a));
+        using var aScalar = Scalars.Of(a);
+        using var restScalar = Scalars.Of(1 - a);
+        var total = hard is null ? kd! : kd is null ? hard : hard.mul(restScalar).add(kd.mul(aScalar));
 
         // One read-back for all step statistics.
         var stats = OnlineClassifier.ToDoubles(torch.stack([
