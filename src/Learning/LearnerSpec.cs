@@ -39,10 +39,11 @@ public sealed record LearnerSpec
     public string DriftDetector { get; init; } = "adwin";
 
     /// <summary>
-    /// Learning-rate multiplier right after a detected drift, decaying back to 1 with maturity:
-    /// scale = 1 + (boost - 1)·(1 - maturity). 1 = off (default). Speeds up relearning a changed concept.
+    /// Learning-rate multiplier after a detected drift: b = 1 + (boost - 1)·m_before (the maturity the drift ended,
+    /// so frequent small drifts get little), then scale = 1 + (b - 1)·(1 - maturity), decaying back to 1 as the new
+    /// concept matures. Default 2; 1 = off. Speeds up relearning after an abrupt change.
     /// </summary>
-    public double DriftBoost { get; init; } = 1;
+    public double DriftBoost { get; init; } = 2;
 
     /// <summary>Weight a of the distillation term in [0, 1] when a teacher batch is supplied. Default 0.3.</summary>
     public double DistillationWeight { get; init; } = 0.3;

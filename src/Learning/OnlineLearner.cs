@@ -22,6 +22,7 @@ public sealed class OnlineLearner : IDisposable
     private readonly DriftDetector? _detector;
     private readonly StreamMaturity _maturity;
     private double _lossReference = double.NaN;
+    private double _boostAtDrift = 1;
     private long _seen, _labeled, _predictedCorrectly, _learned, _distilled, _corrected, _downWeighted, _drifts;
 
     public OnlineLearner(LearnerSpec spec)
@@ -142,7 +143,13 @@ public sealed class OnlineLearner : IDisposable
             if (_detector is not null && _detector.Update(hit ? 0 : 1)) drift = true;
         }
         if (prequential) { _seen += rows; _labeled += L; _predictedCorrectly += correct; }
-        if (drift) { _drifts++; _maturity.Reset(); }
+        if (drift)
+        {
+            // A drift that ends a long stable stretch (high maturity) gets the full boost; frequent small drifts little.
+            _boostAtDrift = 1 + (Spec.DriftBoost - 1) * _maturity.Value;
+            _drifts++;
+            _maturity.Reset();
+        }
 
         if (!learn)
             return new PrequentialResult(probs, predicted, L, correct, double.NaN, 0, 0, drift, drift ? _detector!.Name : null, null, Version);
@@ -197,7 +204,7 @@ public sealed class OnlineLearner : IDisposable
             total.detach().to(ScalarType.Float64).reshape(1), (meanCe ?? zero).to(ScalarType.Float64).reshape(1),
             (corrected ?? zero).to(ScalarType.Float64).reshape(1), (down ?? zero).to(ScalarType.Float64).reshape(1),
             (agreement ?? zero).to(ScalarType.Float64).reshape(1)]));
-        _model.Step(total, _drifts > 0 ? 1 + (Spec.DriftBoost - 1) * (1 - _maturity.Value) : 1);
+        _model.Step(total, 1 + (_boostAtDrift - 1) * (1 - _maturity.Value));
 
         int nCorrected = (int)stats[2], nDown = (int)stats[3];
         _learned += L; _distilled += q; _corrected += nCorrected; _downWeighted += nDown;
@@ -221,6 +228,7 @@ public sealed class OnlineLearner : IDisposable
             _model.Write(w);
             _maturity.Write(w);
             w.Write(_lossReference);
+            w.Write(_boostAtDrift);
             w.Write(_detector is not null);
             _detector?.Write(w);
             Metrics.Write(w);
@@ -244,6 +252,7 @@ public sealed class OnlineLearner : IDisposable
             learner._model.Read(r);
             learner._maturity.Read(r);
             learner._lossReference = r.ReadDouble();
+            learner._boostAtDrift = r.ReadDouble();
             bool hasDetector = r.ReadBoolean();
             if (hasDetector != (learner._detector is not null)) throw new InvalidDataException("snapshot detector does not match its spec");
             learner._detector?.Read(r);

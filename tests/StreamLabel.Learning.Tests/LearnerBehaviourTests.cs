@@ -81,6 +81,7 @@ public sealed class LearnerBehaviourTests
     [InlineData("SmoothingConvention")]
     [InlineData("SelfCorrection.MinWeight")]
     [InlineData("DriftDetector")]
+    [InlineData("DriftBoost")]
     [InlineData("DistillationWeight")]
     [InlineData("Temperature")]
     [InlineData("Device")]
@@ -97,6 +98,7 @@ public sealed class LearnerBehaviourTests
             "SmoothingConvention" => Spec with { SmoothingConvention = "pytorch" },
             "SelfCorrection.MinWeight" => Spec with { SelfCorrection = new SelfCorrectionOptions { MinWeight = 1.5 } },
             "DriftDetector" => Spec with { DriftDetector = "ddm" },
+            "DriftBoost" => Spec with { DriftBoost = 0.5 },
             "DistillationWeight" => Spec with { DistillationWeight = 2 },
             "Temperature" => Spec with { Temperature = 0 },
             "Device" => Spec with { Device = "tpu" },

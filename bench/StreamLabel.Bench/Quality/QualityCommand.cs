@@ -23,9 +23,11 @@ public static class QualityCommand
         catch (ArgumentException e) { Console.Error.WriteLine($"quality: {e.Message}"); return 2; }
         TorchSharp.torch.set_num_threads(1); // small models: intra-op threads only add overhead on a shared machine
         var data = Load(options);
-        var stream = NoisyStream.Create(data, options.Noise, options.NoiseKind, options.DriftAt, options.Seed);
+        var stream = options.DriftKind == "none" && options.DriftAt is double at
+            ? NoisyStream.Create(data, options.Noise, options.NoiseKind, null, options.Seed) with { DriftIndex = (int)Math.Round(at * data.Count) }
+            : NoisyStream.Create(data, options.Noise, options.NoiseKind, options.DriftAt, options.Seed);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{data.Name}: {data.Count} events, {data.FeatureCount} features, {data.ClassCount} classes; noise {options.Noise:0.##} {options.NoiseKind} (observed {stream.ObservedNoiseRate:0.###}); drift at {(stream.DriftIndex?.ToString(CultureInfo.InvariantCulture) ?? "none")}; batch {options.Batch}; seed {options.Seed}"));
+            $"{data.Name}: {data.Count} events, {data.FeatureCount} features, {data.ClassCount} classes; noise {options.Noise:0.##} {options.NoiseKind} (observed {stream.ObservedNoiseRate:0.###}); drift ({options.DriftKind}) at {(stream.DriftIndex?.ToString(CultureInfo.InvariantCulture) ?? "none")}; batch {options.Batch}; seed {options.Seed}"));
 
         var noChange = NoChange(stream);
         Print("noChange", noChange);
@@ -43,6 +45,7 @@ public static class QualityCommand
             ["noise"] = options.Noise,
             ["noiseKind"] = options.NoiseKind.ToString().ToLowerInvariant(),
             ["driftAt"] = options.DriftAt,
+            ["driftKind"] = options.DriftAt is null ? null : options.DriftKind,
             ["driftIndex"] = stream.DriftIndex,
             ["batch"] = options.Batch,
             ["seed"] = options.Seed,

@@ -8,7 +8,7 @@ public sealed record QualityOptions
 {
     public const string Help =
         "quality --data FILE --label-column NAME_OR_INDEX [--noise R] [--noise-kind symmetric|pairflip] [--drift-at F]\n" +
-        "        [--drift-kind swap] [--batch B] [--seed S] [--json OUT] [--limit N] [--variants ce,smoothing,...]\n" +
+        "        [--drift-kind swap|none] [--batch B] [--seed S] [--json OUT] [--limit N] [--variants ce,smoothing,...]\n" +
         "        [--drop-columns a,b] [--lr X] [--hidden 32,16] [--smoothing E] [--min-weight W] [--loss-scale S]\n" +
         "        [--maturity TAU] [--alpha A] [--temperature T] [--detector adwin|page-hinkley|none]\n" +
         "        [--drift-boost X]";
@@ -20,6 +20,9 @@ public sealed record QualityOptions
     public double Noise { get; init; }
     public NoiseKind NoiseKind { get; init; } = NoiseKind.Symmetric;
     public double? DriftAt { get; init; }
+    /// <summary>"swap" (the two most frequent classes trade labels from DriftAt on) or "none": a control run that
+    /// measures before/after/recovery at the same point without changing any label.</summary>
+    public string DriftKind { get; init; } = "swap";
     public int Batch { get; init; } = 32;
     public int Seed { get; init; } = 1;
     public string? Json { get; init; }
@@ -53,7 +56,8 @@ public sealed record QualityOptions
             "--lr", "--hidden", "--smoothing", "--min-weight", "--loss-scale", "--maturity", "--alpha", "--temperature", "--detector", "--drift-boost"];
         foreach (var key in map.Keys) if (!known.Contains(key)) throw new ArgumentException($"unknown option {key}; known: {string.Join(" ", known)}");
         if (!map.TryGetValue("--data", out var data)) throw new ArgumentException("--data FILE is required");
-        if (map.TryGetValue("--drift-kind", out var dk) && dk != "swap") throw new ArgumentException($"--drift-kind '{dk}' is not supported (only: swap)");
+        string driftKind = map.GetValueOrDefault("--drift-kind", "swap");
+        if (driftKind is not ("swap" or "none")) throw new ArgumentException($"--drift-kind '{driftKind}' is not one of: swap, none (a control: the point is measured, no labels change)");
         var variants = map.TryGetValue("--variants", out var v) ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : AllVariants;
         foreach (var name in variants) if (!AllVariants.Contains(name)) throw new ArgumentException($"--variants: '{name}' is not one of {string.Join(",", AllVariants)}");
         var o = new QualityOptions
@@ -61,6 +65,7 @@ public sealed record QualityOptions
             Data = data,
             LabelColumn = map.GetValueOrDefault("--label-column", "-1"),
             Noise = Number(map, "--noise", 0),
+            DriftKind = driftKind,
             NoiseKind = map.TryGetValue("--noise-kind", out var nk) ? LabelNoise.ParseKind(nk) : NoiseKind.Symmetric,
             DriftAt = map.ContainsKey("--drift-at") ? Number(map, "--drift-at", 0) : null,
             Batch = (int)Number(map, "--batch", 32),

@@ -23,7 +23,7 @@ public static class QualityRun
         {
             FeatureCount = features, ClassCount = classes, HiddenLayers = o.Hidden ?? [32], Optimizer = "adam",
             LearningRate = o.LearningRate ?? defaults.LearningRate, Smoothing = 0,
-            SelfCorrection = selfCorrection with { Enabled = false }, DriftDetector = o.Detector ?? defaults.DriftDetector,
+            SelfCorrection = selfCorrection with { Enabled = false }, DriftBoost = 1, DriftDetector = o.Detector ?? defaults.DriftDetector,
             DistillationWeight = o.Alpha ?? defaults.DistillationWeight, Temperature = o.Temperature ?? defaults.Temperature,
             Seed = o.Seed, Device = "cpu",
         };
