@@ -194,7 +194,9 @@ public sealed class OnlineLearner : IDisposable
             kd = DistillationLoss.FromProbabilities(sR, teacher, Spec.Temperature);
             agreement = sR.detach().argmax(1).eq(teacher.argmax(1)).to(ScalarType.Float64).mean();
         }
-        double a = Spec.DistillationWeight;
+        // With self-correction on, the teacher is trusted as much as the student trusts itself: right after a drift
+        // (g ≈ 0) the teacher, still fitted to the old concept, does not pull the student back.
+        double a = Spec.DistillationWeight * (sc.Enabled ? g : 1);
         using var aScalar = Scalars.Of(a);
         using var restScalar = Scalars.Of(1 - a);
         var total = hard is null ? kd! : kd is null ? hard : hard.mul(restScalar).add(kd.mul(aScalar));
