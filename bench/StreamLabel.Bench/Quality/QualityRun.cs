@@ -50,6 +50,7 @@ public static class QualityRun
         var hits = new bool[n];
         var x = new float[batch * f];
         var y = new int[batch];
+        int? detectionDelay = null;
         var clock = Stopwatch.StartNew();
         for (int start = 0; start < n; start += batch)
         {
@@ -65,10 +66,12 @@ public static class QualityRun
             var distill = teacher?.SampleDistillationBatch(rows, spec.Temperature);
             var result = student.TestThenTrain(xs, rows, ys, distill);
             for (int r = 0; r < rows; r++) hits[start + r] = result.Predicted[r] == stream.Truth[start + r];
+            if (result.DriftDetected && detectionDelay is null && stream.DriftIndex is int d && start + rows > d)
+                detectionDelay = start + rows - d;
             teacher?.Learn(xs, rows, ys);
         }
         clock.Stop();
         var c = student.Counters;
-        return VariantScore.From(hits, stream.DriftIndex, clock.Elapsed.TotalSeconds, c.DriftsDetected, c.LabelsCorrected, c.SamplesDownWeighted);
+        return VariantScore.From(hits, stream.DriftIndex, clock.Elapsed.TotalSeconds, c.DriftsDetected, c.LabelsCorrected, c.SamplesDownWeighted, detectionDelay);
     }
 }

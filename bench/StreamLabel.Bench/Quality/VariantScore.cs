@@ -4,13 +4,15 @@ namespace StreamLabel.Bench.Quality;
 /// Prequential scores of one variant against the clean truth. <see cref="RecoveryEvents"/>: the first n &gt;= 500
 /// events after the drift at which the accuracy over the preceding 500 events (all after the drift) is within
 /// 2 points of the 500 events before it; null without a drift or when it never recovers.
+/// <see cref="DetectionDelayEvents"/>: events from the drift point to the end of the first batch on which the
+/// student's detector fired (null: no drift point, or never fired after it).
 /// </summary>
 public sealed record VariantScore(double Accuracy, double? AccuracyBeforeDrift, double? AccuracyAfterDrift, int? RecoveryEvents,
-    double EventsPerSecond, long DriftsDetected, long LabelsCorrected, long SamplesDownWeighted)
+    double EventsPerSecond, long DriftsDetected, long LabelsCorrected, long SamplesDownWeighted, int? DetectionDelayEvents = null)
 {
     public const int Window = 500;
 
-    public static VariantScore From(bool[] hits, int? driftIndex, double seconds, long drifts = 0, long corrected = 0, long downWeighted = 0)
+    public static VariantScore From(bool[] hits, int? driftIndex, double seconds, long drifts = 0, long corrected = 0, long downWeighted = 0, int? detectionDelay = null)
     {
         double acc = Mean(hits, 0, hits.Length);
         double? before = null, after = null;
@@ -32,7 +34,7 @@ public sealed record VariantScore(double Accuracy, double? AccuracyBeforeDrift, 
                 }
             }
         }
-        return new VariantScore(acc, before, after, recovery, seconds > 0 ? hits.Length / seconds : 0, drifts, corrected, downWeighted);
+        return new VariantScore(acc, before, after, recovery, seconds > 0 ? hits.Length / seconds : 0, drifts, corrected, downWeighted, detectionDelay);
     }
 
     private static double Mean(bool[] hits, int from, int to)
