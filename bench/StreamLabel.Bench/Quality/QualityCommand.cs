@@ -36,7 +36,7 @@ public static class QualityCommand
         {
             var score = QualityRun.Run(name, stream, options);
             Print(name, score);
-            variants[name] = ToJson(score);
+            variants[name] = ToJson(score, options.Curves);
         }
         var json = new JsonObject
         {
@@ -49,7 +49,7 @@ public static class QualityCommand
             ["driftIndex"] = stream.DriftIndex,
             ["batch"] = options.Batch,
             ["seed"] = options.Seed,
-            ["noChange"] = ToJson(noChange),
+            ["noChange"] = ToJson(noChange, options.Curves),
             ["variants"] = variants,
         };
         if (options.Json is not null)
@@ -90,8 +90,10 @@ public static class QualityCommand
 
     private static string Fmt(double? x) => x is double d ? d.ToString("0.0000", CultureInfo.InvariantCulture) : "-     ";
 
-    private static JsonObject ToJson(VariantScore v) => new()
+    private static JsonObject ToJson(VariantScore v, bool curves)
     {
+        var json = new JsonObject
+        {
         ["accuracy"] = Math.Round(v.Accuracy, 6),
         ["accuracyBeforeDrift"] = v.AccuracyBeforeDrift is double b ? Math.Round(b, 6) : null,
         ["accuracyAfterDrift"] = v.AccuracyAfterDrift is double a ? Math.Round(a, 6) : null,
@@ -101,5 +103,8 @@ public static class QualityCommand
         ["labelsCorrected"] = v.LabelsCorrected,
         ["samplesDownWeighted"] = v.SamplesDownWeighted,
         ["detectionDelayEvents"] = v.DetectionDelayEvents,
-    };
+        };
+        if (curves) json["curve"] = new JsonArray(v.Curve.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray());
+        return json;
+    }
 }

@@ -10,6 +10,9 @@ namespace StreamLabel.Bench.Quality;
 public sealed record VariantScore(double Accuracy, double? AccuracyBeforeDrift, double? AccuracyAfterDrift, int? RecoveryEvents,
     double EventsPerSecond, long DriftsDetected, long LabelsCorrected, long SamplesDownWeighted, int? DetectionDelayEvents = null)
 {
+    /// <summary>Accuracy of each consecutive block of <see cref="Window"/> events (for charts; JSON only with --curves).</summary>
+    public double[] Curve { get; init; } = [];
+
     public const int Window = 500;
 
     public static VariantScore From(bool[] hits, int? driftIndex, double seconds, long drifts = 0, long corrected = 0, long downWeighted = 0, int? detectionDelay = null)
@@ -34,7 +37,9 @@ public sealed record VariantScore(double Accuracy, double? AccuracyBeforeDrift, 
                 }
             }
         }
-        return new VariantScore(acc, before, after, recovery, seconds > 0 ? hits.Length / seconds : 0, drifts, corrected, downWeighted, detectionDelay);
+        var curve = new double[(hits.Length + Window - 1) / Window];
+        for (int b = 0; b < curve.Length; b++) curve[b] = Math.Round(Mean(hits, b * Window, Math.Min(hits.Length, (b + 1) * Window)), 4);
+        return new VariantScore(acc, before, after, recovery, seconds > 0 ? hits.Length / seconds : 0, drifts, corrected, downWeighted, detectionDelay) { Curve = curve };
     }
 
     private static double Mean(bool[] hits, int from, int to)
