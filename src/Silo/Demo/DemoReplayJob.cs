@@ -39,6 +39,9 @@ internal sealed class DemoReplayJob(
             logger.LogInformation("Replaying {Dataset} ({Rows} rows) into '{Topic}' at {Bootstrap} with {Noise:P0} {Kind} label noise",
                 data.Name, data.Count, options.Topic, kafka.BootstrapServers, s.Noise, s.NoiseKind);
 
+            Console.WriteLine("operate it from another terminal: dotnet run --project src/Client -- models | model " + s.Key +
+                " | status | dashboard   (the dashboard prints its URL, by default http://127.0.0.1:5080/;" +
+                " add --Replay:ExitWhenDone=false here to keep the silo up after the replay)");
             var clock = Stopwatch.StartNew();
             long target = s.Events > 0 ? Math.Min(s.Events, data.Count) : data.Count;
             long baseline = (await student.GetMetricsAsync()).EventsSeen;
