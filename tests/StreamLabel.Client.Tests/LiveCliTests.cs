@@ -25,7 +25,7 @@ public sealed class LiveCliTests(LiveFixture live)
         Assert.Equal(0.2, j.GetProperty("noise").GetDouble());
         Assert.Equal("symmetric", j.GetProperty("noiseKind").GetString());
         Assert.Equal(0.5, j.GetProperty("driftAt").GetDouble());
-        Assert.True(j.GetProperty("eventsPerSecond").GetDouble() > 0);
+        Assert.InRange(j.GetProperty("eventsPerSecond").GetDouble(), 100, 1500 * 1.1); // paced by --rate 1500
     }
 
     [Fact]
@@ -118,6 +118,9 @@ public sealed class LiveCliTests(LiveFixture live)
         double after = series.Where(p => p.GetProperty("events").GetInt64() > LiveFixture.Events / 2).Min(p => p.GetProperty("windowAccuracy").GetDouble());
         Assert.True(before > 0.6 && after < before - 0.2, $"window accuracy {before:F2} before the swap, {after:F2} after");
         Assert.Equal(drifts.Count, j.GetProperty("model").GetProperty("driftEvents").GetInt32());
+        // Distillation from the default teacher group started during the stream: agreement figures and a teacher version.
+        Assert.Contains(series, p => p.GetProperty("teacherAgreement").GetDouble() > 0.5);
+        Assert.True(j.GetProperty("model").GetProperty("teacherVersion").GetInt32() >= 1);
         Assert.Equal(8, j.GetProperty("spec").GetProperty("featureCount").GetInt32());
         // One key lives in one partition; the student applied the replay up to its last event (offsets count from 0).
         var offset = Assert.Single(j.GetProperty("lastOffsets").EnumerateObject());

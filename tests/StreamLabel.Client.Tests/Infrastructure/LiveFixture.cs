@@ -26,7 +26,8 @@ public sealed class LiveFixture : IAsyncLifetime
     {
         await Cluster.StartAsync();
         await Cluster.SetElec2SpecAsync(Key);
-        Replay = await Cluster.ReplayAsync(Key, Events, rate: 0, driftAt: 0.5);
+        // Paced (about 4 s) so the student's periodic teacher pulls (Student:TeacherPullInterval) land during the stream.
+        Replay = await Cluster.ReplayAsync(Key, Events, rate: 1500, driftAt: 0.5);
         if (Replay.ExitCode != 0) throw new InvalidOperationException("replay failed: " + Replay);
         await Cluster.ProduceBadRecordsAsync(Key, BadRecords);
         await Cluster.WaitForEventsAsync(Key, Events, TimeSpan.FromSeconds(120));
