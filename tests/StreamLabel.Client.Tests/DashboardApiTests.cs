@@ -145,8 +145,13 @@ public sealed class DashboardCommandTests(LiveFixture live)
         using var http = new HttpClient();
         Assert.Contains("Cluster overview", await http.GetStringAsync(url));
         Assert.Contains(LiveFixture.Key, await http.GetStringAsync(url + "api/models"));
+        // A page with a live stream open must not hold up Ctrl-C (ASP.NET Core would wait 30 s for the request).
+        using var stream = await http.GetAsync(url + "api/stream?view=status", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         ctrlC.Cancel();
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"stopped after {stopwatch.Elapsed.TotalSeconds:F1} s with a stream open");
         Assert.Equal(0, result.ExitCode);
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetStringAsync(url));
     }
