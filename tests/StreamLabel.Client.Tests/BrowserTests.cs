@@ -40,7 +40,8 @@ public sealed class BrowserTests(LiveFixture live) : IAsyncLifetime
         var silos = await page.InnerTextAsync("#silos");
         Assert.Contains(LiveCluster.SiloName, silos);
         Assert.Contains("accelerator=gpu", silos);
-        Assert.Contains("dead letters", await page.InnerTextAsync("body"));
+        Assert.Equal(LiveFixture.BadRecords.ToString(), (await page.InnerTextAsync("#card-dlq .value")).Trim());
+        Assert.Contains("high watermark", await page.InnerTextAsync("#partitions"));
         Assert.Contains("events", await page.InnerTextAsync("#partitions"));
         Assert.NotEqual("0", (await page.InnerTextAsync("#card-models .value")).Trim());
         await page.WaitForFunctionAsync("() => Number(document.querySelector('#throughput').dataset.points) >= 3", null, new() { Timeout = 20_000 });
