@@ -9,7 +9,9 @@
 #   scripts/local-cluster.sh env                the endpoints as KEY=VALUE lines (for scripts and tests)
 #   scripts/local-cluster.sh start NAME         (re)start one component with its recorded ports
 #   scripts/local-cluster.sh stop NAME [SIGNAL] stop one component (default TERM; e.g. KILL for a crash)
-#   scripts/local-cluster.sh broker-down|broker-up   fault injection: the broker drops/accepts connections
+#   scripts/local-cluster.sh broker-pause|broker-resume  fault injection: the broker process hangs (SIGSTOP/SIGCONT)
+#   scripts/local-cluster.sh broker-down|broker-up       fault injection: the mock broker refuses/accepts connections
+#                                                        (see scripts/README.md: unreliable with many clients)
 #
 # Components: redis, broker, silo-cpu-1, silo-cpu-2, silo-gpu-1, dashboard.
 # Settings (environment):
@@ -123,6 +125,7 @@ stop_component() { # stop_component NAME [SIGNAL]
   pid=$(pid_of "$name")
   [ -n "$pid" ] || return 0
   if kill -0 "$pid" 2>/dev/null; then
+    kill -CONT "$pid" 2>/dev/null || true # a paused broker would not act on the signal
     kill -s "$signal" "$pid" 2>/dev/null || true
     # Graceful stops get time to persist state and commit offsets (the silo's shutdown budget), then SIGKILL.
     local deadline=$((SECONDS + 30))
@@ -221,5 +224,7 @@ case ${1:-} in
   # The broker process maps SIGUSR1/SIGUSR2 to the mock cluster's broker down/up (see src/Silo/Hosting/BrokerCommand.cs).
   broker-down) running broker || die "the broker is not running"; kill -USR1 "$(pid_of broker)" ;;
   broker-up) running broker || die "the broker is not running"; kill -USR2 "$(pid_of broker)" ;;
-  *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  broker-pause) running broker || die "the broker is not running"; kill -STOP "$(pid_of broker)" ;;
+  broker-resume) running broker || die "the broker is not running"; kill -CONT "$(pid_of broker)" ;;
+  *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -19,6 +19,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const int Partitions = 4;
     /// <summary>Records above this are dead-lettered as oversized (Kafka:MaxRecordBytes, lowered from 1 MiB for the test).</summary>
     public const int MaxRecordBytes = 64 * 1024;
+    public const string SoloKeyPrefix = "solo-";
 
     /// <summary>Silo settings, as the environment variables the launcher passes on to every silo.</summary>
     private static readonly Dictionary<string, string> SiloSettings = new()
@@ -28,10 +29,16 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["Cluster__ClusterId"] = "reliability",
         ["Logging__LogLevel__Default"] = "Warning",
         ["Logging__LogLevel__Orleans"] = "Warning",
-        ["Models__Patterns__0__Pattern"] = "*",
-        ["Models__Patterns__0__FeatureCount"] = "7",
+        ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
+        // Keys "solo-*" carry all 8 Elec2 features; every other key is a day of Elec2 (the day column is the key).
+        ["Models__Patterns__0__Pattern"] = SoloKeyPrefix + "*",
+        ["Models__Patterns__0__FeatureCount"] = "8",
         ["Models__Patterns__0__Classes__0"] = "DOWN",
         ["Models__Patterns__0__Classes__1"] = "UP",
+        ["Models__Patterns__1__Pattern"] = "*",
+        ["Models__Patterns__1__FeatureCount"] = "7",
+        ["Models__Patterns__1__Classes__0"] = "DOWN",
+        ["Models__Patterns__1__Classes__1"] = "UP",
         ["Student__PersistInterval"] = "00:00:01",
         ["Student__TeacherPullInterval"] = "00:00:01",
         ["Teacher__WarmupSamples"] = "200",

@@ -51,8 +51,9 @@ public sealed class LocalCluster(string stateDir, IReadOnlyDictionary<string, st
 
     public void Start(string component) => Run(TimeSpan.FromSeconds(150), "start", component);
 
-    public void BrokerDown() => Run(TimeSpan.FromSeconds(10), "broker-down");
-    public void BrokerUp() => Run(TimeSpan.FromSeconds(10), "broker-up");
+    /// <summary>Freezes the broker process (SIGSTOP): connections stay open, nothing answers.</summary>
+    public void BrokerPause() => Run(TimeSpan.FromSeconds(10), "broker-pause");
+    public void BrokerResume() => Run(TimeSpan.FromSeconds(10), "broker-resume");
 
     private void Refresh()
     {

@@ -11,6 +11,9 @@ namespace StreamLabel.Reliability.Tests.Support;
 /// </summary>
 internal sealed class Elec2Scenario
 {
+    /// <summary>Producer settings of every replay: fail within a minute instead of librdkafka's default five.</summary>
+    private static readonly Dictionary<string, string> ProducerSettings = new() { ["message.timeout.ms"] = "60000" };
+
     private static readonly Lazy<LabeledDataset> Data = new(() =>
         CsvDatasetReader.Read(Path.Combine(AppContext.BaseDirectory, "data", "elec2.csv.gz"), "class"));
 
@@ -43,8 +46,16 @@ internal sealed class Elec2Scenario
 
     /// <summary>Replays rows [from, to) into the topic, keyed by day; returns how many were produced.</summary>
     public Task<long> ProduceAsync(string bootstrap, string topic, int from, int to, double noise = 0.1, double rate = 0, int seed = 1) =>
-        new DatasetReplayer(bootstrap).ReplayAsync(Slice(from, to), new ReplayOptions
+        new DatasetReplayer(bootstrap, ProducerSettings).ReplayAsync(Slice(from, to), new ReplayOptions
         {
             Topic = topic, KeyColumn = "day", Noise = noise, Rate = rate, Seed = seed,
         });
+
+    /// <summary>Elec2 rows [from, rows), all 8 features, clean labels, under one model key.</summary>
+    public static Task<long> ProduceSingleKeyAsync(string bootstrap, string topic, string key, int rows, int from = 0)
+    {
+        var data = Data.Value.Take(rows);
+        var slice = data with { Features = data.Features[from..], Labels = data.Labels[from..] };
+        return new DatasetReplayer(bootstrap, ProducerSettings).ReplayAsync(slice, new ReplayOptions { Topic = topic, Key = key });
+    }
 }

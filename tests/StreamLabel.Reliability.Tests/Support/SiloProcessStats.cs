@@ -16,8 +16,9 @@ internal static class SiloProcessStats
         throw new InvalidOperationException($"no VmRSS in /proc/{pid}/status");
     }
 
-    public static async Task<SiloDiagnostics> DiagnosticsAsync(int healthPort) =>
-        await Http.GetFromJsonAsync<SiloDiagnostics>($"http://127.0.0.1:{healthPort}/diagnostics")
+    /// <summary>The silo's /diagnostics; with <paramref name="collect"/> after a full GC and finalizers in the silo.</summary>
+    public static async Task<SiloDiagnostics> DiagnosticsAsync(int healthPort, bool collect) =>
+        await Http.GetFromJsonAsync<SiloDiagnostics>($"http://127.0.0.1:{healthPort}/diagnostics?collect={(collect ? "true" : "false")}")
         ?? throw new InvalidOperationException("empty /diagnostics answer");
 }
 
