@@ -8,8 +8,9 @@ public sealed class StudentOptions
 {
     public const string Section = "Student";
 
-    /// <summary>Largest test-then-train step, in events. Default 256.</summary>
-    public int MaxBatchSize { get; set; } = 256;
+    /// <summary>Largest test-then-train step, in events. Default 32: the learning core's quality numbers are for batches
+    /// of 32; larger steps trade accuracy (fewer updates) for throughput.</summary>
+    public int MaxBatchSize { get; set; } = 32;
     /// <summary>Persist model + applied offsets after this many events since the last write. Default 2000.</summary>
     public int PersistEveryEvents { get; set; } = 2000;
     /// <summary>Persist at least this often while something is undurable (keeps Kafka commits moving). Default 2 s.</summary>
