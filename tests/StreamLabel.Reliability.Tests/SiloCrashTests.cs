@@ -37,6 +37,7 @@ public sealed class SiloCrashTests(ClusterFixture fixture, ITestOutputHelper out
             var hosts = (await fixture.MetricsAsync(scenario.Keys)).Select(m => m is null ? null : cluster.SiloOf(m.Silo)).ToList();
             victim = new[] { LocalCluster.CpuSilo1, LocalCluster.CpuSilo2 }.OrderByDescending(s => hosts.Count(h => h == s)).First();
             int moved = hosts.Count(h => h == victim);
+            Assert.True(moved > 0, $"no student on a cpu silo to kill (hosts: {string.Join(", ", hosts)})");
             var producing = scenario.ProduceAsync(cluster.Bootstrap, ClusterFixture.Topic, Rows / 2, Rows, seed: 2);
             long learnedAtKill = await fixture.TotalSeenAsync(scenario.Keys);
             var sinceKill = Stopwatch.StartNew();
