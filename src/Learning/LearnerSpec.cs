@@ -51,6 +51,15 @@ public sealed record LearnerSpec
     /// <summary>Distillation temperature T &gt; 0. Default 2.</summary>
     public double Temperature { get; init; } = 2.0;
 
+    /// <summary>
+    /// Appends a one-hot of the previous observed label of the stream (the training label of the event before; the
+    /// last known one for unlabeled rows; zeros before the first) to the input: K extra inputs. Lets the model use
+    /// label autocorrelation (what the no-change baseline exploits, e.g. on Elec2). Within a micro-batch row i sees
+    /// row i-1's label, so it assumes earlier rows' labels are known before later rows are predicted (as in per-event
+    /// test-then-train). Default false. Snapshots of learners with it on use format 2.
+    /// </summary>
+    public bool LaggedLabels { get; init; }
+
     /// <summary>Seed for the initial weights (a local generator: learners in one process do not interfere).</summary>
     public int Seed { get; init; } = 1;
 

@@ -17,10 +17,13 @@ public sealed class OnlineLearner : IDisposable
 {
     private const int Magic = 0x314C4C53; // "SLL1"
     private const int FormatVersion = 1;
+    private const int LaggedFormatVersion = 2; // adds LearnerSpec.LaggedLabels and the last observed label
+
 
     private readonly OnlineClassifier _model;
     private readonly DriftDetector? _detector;
     private readonly StreamMaturity _maturity;
+    private readonly LaggedLabelInput? _lag;
     private double _lossReference = double.NaN;
     private double _boostAtDrift = 1;
     private long _seen, _labeled, _predictedCorrectly, _learned, _distilled, _corrected, _downWeighted, _drifts;
@@ -28,13 +31,38 @@ public sealed class OnlineLearner : IDisposable
     public OnlineLearner(LearnerSpec spec)
     {
         Spec = (spec ?? throw new ArgumentNullException(nameof(spec))).Validate();
-        _model = new OnlineClassifier(spec.FeatureCount, spec.ClassCount, spec.HiddenLayers, spec.Optimizer,
+        _lag = spec.LaggedLabels ? new LaggedLabelInput(spec.FeatureCount, spec.ClassCount) : null;
+        _model = new OnlineClassifier(_lag?.Width ?? spec.FeatureCount, spec.ClassCount, spec.HiddenLayers, spec.Optimizer,
             spec.LearningRate, spec.WeightDecay, spec.Seed, spec.Device);
         _detector = Drift.DriftDetector.Create(spec.DriftDetector);
         _maturity = new StreamMaturity(spec.SelfCorrection.MaturityEvents);
     }
 
     public LearnerSpec Spec { get; }
+
+    /// <summary>
+    /// Width of a model input row: F, plus K lagged-label columns with <see cref="LearnerSpec.LaggedLabels"/>. Methods
+    /// that take features accept F-wide rows (the learner appends the stream's lagged label) and, except
+    /// <see cref="TestThenTrain"/>, also rows this wide (model inputs as the learner saw them, e.g. replayed rows).
+    /// </summary>
+    public int InputWidth => _lag?.Width ?? Spec.FeatureCount;
+
+    /// <summary>The last observed label of the stream (-1: none yet, or <see cref="LearnerSpec.LaggedLabels"/> is off).</summary>
+    public int LastObservedLabel => _lag?.Last ?? -1;
+
+    /// <summary>
+    /// The model input rows (rows × <see cref="InputWidth"/>) that F-wide <paramref name="features"/> would get now,
+    /// before a <see cref="TestThenTrain"/> with <paramref name="labels"/> (row i sees row i-1's label); no state
+    /// changes. Without lagged labels, a copy of the features. A replay buffer keeps these so replay sees the same inputs.
+    /// </summary>
+    public float[] ModelInputs(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels)
+    {
+        CheckWidth(features, rows, Spec.FeatureCount, nameof(features));
+        if (_lag is null) return features.ToArray();
+        var probe = new LaggedLabelInput(Spec.FeatureCount, Spec.ClassCount);
+        probe.Restore(_lag.Last);
+        return probe.Append(features, rows, labels);
+    }
 
     /// <summary>"cuda" or "cpu": the device actually used (CUDA only when requested/auto and available).</summary>
     public string Device => _model.DeviceName;
@@ -74,7 +102,7 @@ public sealed class OnlineLearner : IDisposable
         Step(features, rows, labels, null, prequential: false);
 
     /// <summary>Class probabilities rows × K (row-major) without learning.</summary>
-    public float[] PredictProbabilities(ReadOnlySpan<float> features, int rows) => _model.Predict(features, rows);
+    public float[] PredictProbabilities(ReadOnlySpan<float> features, int rows) => _model.Predict(Inputs(features, rows), rows);
 
     /// <summary>softmax(logits/T) rows × K: a teacher's soft targets at temperature T, without learning.</summary>
     public float[] SoftTargets(ReadOnlySpan<float> features, int rows, double temperature)
@@ -82,14 +110,32 @@ public sealed class OnlineLearner : IDisposable
         if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "must be > 0");
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return OnlineClassifier.ToArray(DistillationLoss.TeacherTargets(_model.Forward(_model.Input(features, rows)), temperature));
+        return OnlineClassifier.ToArray(DistillationLoss.TeacherTargets(_model.Forward(_model.Input(Inputs(features, rows), rows)), temperature));
+    }
+
+    // F-wide rows get the current lagged label appended (no state change); InputWidth-wide rows are model inputs already.
+    private ReadOnlySpan<float> Inputs(ReadOnlySpan<float> features, int rows)
+    {
+        if (_lag is null || (rows > 0 && features.Length == rows * _lag.Width)) return features;
+        CheckWidth(features, rows, Spec.FeatureCount, nameof(features));
+        return _lag.Peek(features, rows);
+    }
+
+    private void CheckWidth(ReadOnlySpan<float> features, int rows, int width, string name)
+    {
+        if (rows <= 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, "must be > 0");
+        if (features.Length != rows * width)
+            throw new ArgumentException(_lag is null
+                ? $"{name} has {features.Length} values, expected rows×features = {rows}×{width}"
+                : $"{name} has {features.Length} values, expected rows×features = {rows}×{Spec.FeatureCount} (or {rows}×{_lag.Width} model inputs with lagged labels)", name);
     }
 
     private PrequentialResult Step(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels, DistillationBatch? distill, bool prequential)
     {
-        int k = Spec.ClassCount, f = Spec.FeatureCount;
+        int k = Spec.ClassCount, f = InputWidth;
         if (rows <= 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, "must be > 0");
-        if (features.Length != rows * f) throw new ArgumentException($"features has {features.Length} values, expected rows×features = {rows}×{f}", nameof(features));
+        // A stream step gets F-wide events; Learn (replay) may also get model inputs that already hold their lagged label.
+        if (prequential || _lag is null || features.Length != rows * f) CheckWidth(features, rows, Spec.FeatureCount, nameof(features));
         if (labels.Length != rows) throw new ArgumentException($"labels has {labels.Length} values, expected {rows}", nameof(labels));
         var labeled = new List<int>(rows);
         for (int i = 0; i < rows; i++)
@@ -104,6 +150,9 @@ public sealed class OnlineLearner : IDisposable
             if (distill.Features.Length != q * f) throw new ArgumentException($"DistillationBatch.Features has {distill.Features.Length} values, expected Rows×F = {q}×{f}", nameof(distill));
             if (distill.TeacherProbabilities.Length != q * k) throw new ArgumentException($"DistillationBatch.TeacherProbabilities has {distill.TeacherProbabilities.Length} values, expected Rows×K = {q}×{k}", nameof(distill));
         }
+
+        // With lagged labels, row i sees the label of the event before it (known before row i is predicted).
+        if (_lag is not null && features.Length != rows * f) features = prequential ? _lag.Append(features, rows, labels) : _lag.Peek(features, rows);
 
         // Features are known at prediction time, so folding them into the standardizer first leaks no label.
         _model.Standardizer.Update(features, rows);
@@ -225,8 +274,9 @@ public sealed class OnlineLearner : IDisposable
         using var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms))
         {
-            w.Write(Magic); w.Write(FormatVersion);
-            SpecSerializer.Write(w, Spec);
+            int format = _lag is null ? FormatVersion : LaggedFormatVersion; // unchanged bytes when the option is off
+            w.Write(Magic); w.Write(format);
+            SpecSerializer.Write(w, Spec, format);
             _model.Write(w);
             _maturity.Write(w);
             w.Write(_lossReference);
@@ -235,6 +285,7 @@ public sealed class OnlineLearner : IDisposable
             _detector?.Write(w);
             Metrics.Write(w);
             foreach (long c in (long[])[_seen, _labeled, _predictedCorrectly, _learned, _distilled, _corrected, _downWeighted, _drifts]) w.Write(c);
+            if (_lag is not null) w.Write(_lag.Last);
         }
         return ms.ToArray();
     }
@@ -246,8 +297,9 @@ public sealed class OnlineLearner : IDisposable
         using var r = new BinaryReader(new MemoryStream(snapshot));
         if (snapshot.Length < 8 || r.ReadInt32() != Magic) throw new InvalidDataException("not an OnlineLearner snapshot (bad magic)");
         int version = r.ReadInt32();
-        if (version != FormatVersion) throw new InvalidDataException($"snapshot format {version} is not supported (expected {FormatVersion})");
-        var spec = SpecSerializer.Read(r) with { Device = device };
+        if (version is not (FormatVersion or LaggedFormatVersion))
+            throw new InvalidDataException($"snapshot format {version} is not supported (expected {FormatVersion} or {LaggedFormatVersion})");
+        var spec = SpecSerializer.Read(r, version) with { Device = device };
         var learner = new OnlineLearner(spec);
         try
         {
@@ -262,6 +314,7 @@ public sealed class OnlineLearner : IDisposable
             learner._seen = r.ReadInt64(); learner._labeled = r.ReadInt64(); learner._predictedCorrectly = r.ReadInt64();
             learner._learned = r.ReadInt64(); learner._distilled = r.ReadInt64(); learner._corrected = r.ReadInt64();
             learner._downWeighted = r.ReadInt64(); learner._drifts = r.ReadInt64();
+            learner._lag?.Restore(r.ReadInt32());
             if (r.BaseStream.Position != snapshot.Length) throw new InvalidDataException("snapshot has trailing bytes");
             return learner;
         }

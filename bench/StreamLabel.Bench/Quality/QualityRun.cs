@@ -25,7 +25,7 @@ public static class QualityRun
             LearningRate = o.LearningRate ?? defaults.LearningRate, Smoothing = 0,
             SelfCorrection = selfCorrection with { Enabled = false }, DriftBoost = 1, DriftDetector = o.Detector ?? defaults.DriftDetector,
             DistillationWeight = o.Alpha ?? defaults.DistillationWeight, Temperature = o.Temperature ?? defaults.Temperature,
-            Seed = o.Seed, Device = "cpu",
+            Seed = o.Seed, Device = "cpu", LaggedLabels = o.LaggedLabels,
         };
         return (variant switch
         {
