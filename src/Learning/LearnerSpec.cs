@@ -60,6 +60,14 @@ public sealed record LearnerSpec
     /// </summary>
     public bool LaggedLabels { get; init; }
 
+    /// <summary>
+    /// Drift challenger horizon in labeled events; 0 = off (default). After a detected drift a fresh learner of the
+    /// same spec (standardizer copied) trains on the same events; the learner adopts its model once, after at least
+    /// 128 labeled events, it has been right on 5 points more of them since the drift, else drops it after this many
+    /// events. Compute doubles only while a challenger runs. Snapshots of learners with it on use format 2.
+    /// </summary>
+    public int DriftChallengerEvents { get; init; }
+
     /// <summary>Seed for the initial weights (a local generator: learners in one process do not interfere).</summary>
     public int Seed { get; init; } = 1;
 
@@ -85,6 +93,7 @@ public sealed record LearnerSpec
         if (!(DriftBoost >= 1) || !double.IsFinite(DriftBoost)) Bad(nameof(DriftBoost), DriftBoost, "must be a finite number >= 1");
         if (!(DistillationWeight >= 0 && DistillationWeight <= 1)) Bad(nameof(DistillationWeight), DistillationWeight, "must be in [0, 1]");
         if (!(Temperature > 0) || !double.IsFinite(Temperature)) Bad(nameof(Temperature), Temperature, "must be a finite number > 0");
+        if (DriftChallengerEvents < 0) Bad(nameof(DriftChallengerEvents), DriftChallengerEvents, "must be >= 0 (0 = off)");
         if (Device is not ("auto" or "cuda" or "cpu")) Bad(nameof(Device), Device, "must be one of: auto, cuda, cpu");
         return this;
     }

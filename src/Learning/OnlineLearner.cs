@@ -13,14 +13,14 @@ namespace StreamLabel.Learning;
 /// each step opens and closes its own dispose scope, so never call it across an await in the middle of a step
 /// (there is none inside), and do not call one instance from two threads at once.
 /// </summary>
-public sealed class OnlineLearner : IDisposable
+public sealed partial class OnlineLearner : IDisposable
 {
     private const int Magic = 0x314C4C53; // "SLL1"
     private const int FormatVersion = 1;
-    private const int LaggedFormatVersion = 2; // adds LearnerSpec.LaggedLabels and the last observed label
+    private const int ExtendedFormatVersion = 2; // adds lagged labels and the drift challenger (spec fields and state)
 
 
-    private readonly OnlineClassifier _model;
+    private OnlineClassifier _model; // replaced when a drift challenger is adopted
     private readonly DriftDetector? _detector;
     private readonly StreamMaturity _maturity;
     private readonly LaggedLabelInput? _lag;
@@ -68,7 +68,7 @@ public sealed class OnlineLearner : IDisposable
     public string Device => _model.DeviceName;
 
     /// <summary>Model version = learning steps applied.</summary>
-    public long Version => _model.Version;
+    public long Version => _model.Version + _versionOffset;
 
     /// <summary>Prequential accuracy on the given labels (cumulative and last 500).</summary>
     public PrequentialMetrics Metrics { get; } = new();
@@ -86,7 +86,7 @@ public sealed class OnlineLearner : IDisposable
     {
         EventsSeen = _seen, EventsLabeled = _labeled, PredictedCorrectly = _predictedCorrectly, EventsLearned = _learned,
         DistilledSamples = _distilled, LabelsCorrected = _corrected, SamplesDownWeighted = _downWeighted,
-        DriftsDetected = _drifts, Steps = _model.Version,
+        DriftsDetected = _drifts, Steps = Version,
     };
 
     /// <summary>
@@ -94,8 +94,13 @@ public sealed class OnlineLearner : IDisposable
     /// drift detector (a drift resets maturity before this step learns), then learns with smoothing, self-correction
     /// and, when <paramref name="distill"/> is given, distillation on its rows. Label -1 = no label: predicted only.
     /// </summary>
-    public PrequentialResult TestThenTrain(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels, DistillationBatch? distill = null) =>
-        Step(features, rows, labels, distill, prequential: true);
+    public PrequentialResult TestThenTrain(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels, DistillationBatch? distill = null)
+    {
+        int lagBefore = LastObservedLabel;
+        var result = Step(features, rows, labels, distill, prequential: true);
+        if (Spec.DriftChallengerEvents > 0) StepChallenger(features, rows, labels, lagBefore, result);
+        return result;
+    }
 
     /// <summary>Learns from a labeled batch without scoring it (e.g. replay): no metrics, no drift detector update.</summary>
     public PrequentialResult Learn(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels) =>
@@ -274,7 +279,8 @@ public sealed class OnlineLearner : IDisposable
         using var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms))
         {
-            int format = _lag is null ? FormatVersion : LaggedFormatVersion; // unchanged bytes when the option is off
+            bool extended = _lag is not null || Spec.DriftChallengerEvents > 0;
+            int format = extended ? ExtendedFormatVersion : FormatVersion; // unchanged bytes when both options are off
             w.Write(Magic); w.Write(format);
             SpecSerializer.Write(w, Spec, format);
             _model.Write(w);
@@ -286,6 +292,7 @@ public sealed class OnlineLearner : IDisposable
             Metrics.Write(w);
             foreach (long c in (long[])[_seen, _labeled, _predictedCorrectly, _learned, _distilled, _corrected, _downWeighted, _drifts]) w.Write(c);
             if (_lag is not null) w.Write(_lag.Last);
+            if (extended) WriteChallenger(w);
         }
         return ms.ToArray();
     }
@@ -297,8 +304,8 @@ public sealed class OnlineLearner : IDisposable
         using var r = new BinaryReader(new MemoryStream(snapshot));
         if (snapshot.Length < 8 || r.ReadInt32() != Magic) throw new InvalidDataException("not an OnlineLearner snapshot (bad magic)");
         int version = r.ReadInt32();
-        if (version is not (FormatVersion or LaggedFormatVersion))
-            throw new InvalidDataException($"snapshot format {version} is not supported (expected {FormatVersion} or {LaggedFormatVersion})");
+        if (version is not (FormatVersion or ExtendedFormatVersion))
+            throw new InvalidDataException($"snapshot format {version} is not supported (expected {FormatVersion} or {ExtendedFormatVersion})");
         var spec = SpecSerializer.Read(r, version) with { Device = device };
         var learner = new OnlineLearner(spec);
         try
@@ -315,6 +322,7 @@ public sealed class OnlineLearner : IDisposable
             learner._learned = r.ReadInt64(); learner._distilled = r.ReadInt64(); learner._corrected = r.ReadInt64();
             learner._downWeighted = r.ReadInt64(); learner._drifts = r.ReadInt64();
             learner._lag?.Restore(r.ReadInt32());
+            if (version == ExtendedFormatVersion) learner.ReadChallenger(r, device);
             if (r.BaseStream.Position != snapshot.Length) throw new InvalidDataException("snapshot has trailing bytes");
             return learner;
         }
@@ -325,5 +333,9 @@ public sealed class OnlineLearner : IDisposable
         }
     }
 
-    public void Dispose() => _model.Dispose();
+    public void Dispose()
+    {
+        _model.Dispose();
+        StopChallenger();
+    }
 }
