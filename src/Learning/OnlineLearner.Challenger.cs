@@ -9,10 +9,10 @@ namespace StreamLabel.Learning;
 /// </summary>
 public sealed partial class OnlineLearner
 {
-    // At least 4 batches of 32 before comparing, and 5 accuracy points ahead: a false alarm on a good model is not
+    // At least 4 batches of 32 before comparing, and 10 accuracy points ahead: a false alarm on a good model is not
     // enough for a fresh learner to win by luck.
     private const int ChallengerMinEvents = 128;
-    private const double ChallengerMargin = 0.05;
+    private const double ChallengerMargin = 0.10;
 
     private OnlineLearner? _challenger;
     private long _challengerLabeled, _challengerCorrect, _championCorrect, _challengersAdopted, _versionOffset;
