@@ -62,8 +62,7 @@ public sealed record LearnerSpec
 
     /// <summary>
     /// Drift challenger horizon in labeled events; 0 = off (default). After a detected drift a fresh learner of the
-    /// same spec (the student's hidden layers and standardizer, a fresh output layer; two extra passes over each batch
-    /// while challenging) trains on the same events; the learner adopts its model once, after at least
+    /// same spec (the student's hidden layers and standardizer, a fresh output layer) trains on the same events; the learner adopts its model once, after at least
     /// 128 labeled events, it has been right on 10 points more of them since the drift, else drops it after this many
     /// events. Compute doubles only while a challenger runs. Snapshots of learners with it on use format 2.
     /// </summary>

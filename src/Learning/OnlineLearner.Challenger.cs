@@ -13,7 +13,6 @@ public sealed partial class OnlineLearner
     // enough for a fresh learner to win by luck.
     private const int ChallengerMinEvents = 128;
     private const double ChallengerMargin = 0.10;
-    private const int ChallengerReplays = 2;
 
     private OnlineLearner? _challenger;
     private long _challengerLabeled, _challengerCorrect, _championCorrect, _challengersAdopted, _versionOffset;
@@ -28,10 +27,7 @@ public sealed partial class OnlineLearner
     {
         if (result.DriftDetected && _challenger is null) StartChallenger(lagBefore);
         if (_challenger is null) return;
-        var inputs = ChallengerReplays > 0 ? _challenger.ModelInputs(features, rows, labels) : null;
         var r = _challenger.TestThenTrain(features, rows, labels);
-        // Extra passes over each batch while challenging: the new concept is fitted from few events, fast.
-        for (int i = 0; i < ChallengerReplays; i++) _challenger.Learn(inputs, rows, labels);
         _challengerLabeled += r.Labeled;
         _challengerCorrect += r.Correct;
         _championCorrect += result.Correct;
