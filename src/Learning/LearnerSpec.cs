@@ -51,6 +51,23 @@ public sealed record LearnerSpec
     /// <summary>Distillation temperature T &gt; 0. Default 2.</summary>
     public double Temperature { get; init; } = 2.0;
 
+    /// <summary>
+    /// Appends a one-hot of the previous observed label of the stream (the training label of the event before; the
+    /// last known one for unlabeled rows; zeros before the first) to the input: K extra inputs. Lets the model use
+    /// label autocorrelation (what the no-change baseline exploits, e.g. on Elec2). Within a micro-batch row i sees
+    /// row i-1's label, so it assumes earlier rows' labels are known before later rows are predicted (as in per-event
+    /// test-then-train). Default false. Snapshots of learners with it on use format 2.
+    /// </summary>
+    public bool LaggedLabels { get; init; }
+
+    /// <summary>
+    /// Drift challenger horizon in labeled events; 0 = off (default). After a detected drift a fresh learner of the
+    /// same spec (the student's hidden layers and standardizer, a fresh output layer) trains on the same events; the learner adopts its model once, after at least
+    /// 128 labeled events, it has been right on 10 points more of them since the drift, else drops it after this many
+    /// events. Compute doubles only while a challenger runs. Snapshots of learners with it on use format 2.
+    /// </summary>
+    public int DriftChallengerEvents { get; init; }
+
     /// <summary>Seed for the initial weights (a local generator: learners in one process do not interfere).</summary>
     public int Seed { get; init; } = 1;
 
@@ -76,6 +93,7 @@ public sealed record LearnerSpec
         if (!(DriftBoost >= 1) || !double.IsFinite(DriftBoost)) Bad(nameof(DriftBoost), DriftBoost, "must be a finite number >= 1");
         if (!(DistillationWeight >= 0 && DistillationWeight <= 1)) Bad(nameof(DistillationWeight), DistillationWeight, "must be in [0, 1]");
         if (!(Temperature > 0) || !double.IsFinite(Temperature)) Bad(nameof(Temperature), Temperature, "must be a finite number > 0");
+        if (DriftChallengerEvents < 0) Bad(nameof(DriftChallengerEvents), DriftChallengerEvents, "must be >= 0 (0 = off)");
         if (Device is not ("auto" or "cuda" or "cpu")) Bad(nameof(Device), Device, "must be one of: auto, cuda, cpu");
         return this;
     }

@@ -13,14 +13,17 @@ namespace StreamLabel.Learning;
 /// each step opens and closes its own dispose scope, so never call it across an await in the middle of a step
 /// (there is none inside), and do not call one instance from two threads at once.
 /// </summary>
-public sealed class OnlineLearner : IDisposable
+public sealed partial class OnlineLearner : IDisposable
 {
     private const int Magic = 0x314C4C53; // "SLL1"
     private const int FormatVersion = 1;
+    private const int ExtendedFormatVersion = 2; // adds lagged labels and the drift challenger (spec fields and state)
 
-    private readonly OnlineClassifier _model;
+
+    private OnlineClassifier _model; // replaced when a drift challenger is adopted
     private readonly DriftDetector? _detector;
     private readonly StreamMaturity _maturity;
+    private readonly LaggedLabelInput? _lag;
     private double _lossReference = double.NaN;
     private double _boostAtDrift = 1;
     private long _seen, _labeled, _predictedCorrectly, _learned, _distilled, _corrected, _downWeighted, _drifts;
@@ -28,7 +31,8 @@ public sealed class OnlineLearner : IDisposable
     public OnlineLearner(LearnerSpec spec)
     {
         Spec = (spec ?? throw new ArgumentNullException(nameof(spec))).Validate();
-        _model = new OnlineClassifier(spec.FeatureCount, spec.ClassCount, spec.HiddenLayers, spec.Optimizer,
+        _lag = spec.LaggedLabels ? new LaggedLabelInput(spec.FeatureCount, spec.ClassCount) : null;
+        _model = new OnlineClassifier(_lag?.Width ?? spec.FeatureCount, spec.ClassCount, spec.HiddenLayers, spec.Optimizer,
             spec.LearningRate, spec.WeightDecay, spec.Seed, spec.Device);
         _detector = Drift.DriftDetector.Create(spec.DriftDetector);
         _maturity = new StreamMaturity(spec.SelfCorrection.MaturityEvents);
@@ -36,11 +40,35 @@ public sealed class OnlineLearner : IDisposable
 
     public LearnerSpec Spec { get; }
 
+    /// <summary>
+    /// Width of a model input row: F, plus K lagged-label columns with <see cref="LearnerSpec.LaggedLabels"/>. Methods
+    /// that take features accept F-wide rows (the learner appends the stream's lagged label) and, except
+    /// <see cref="TestThenTrain"/>, also rows this wide (model inputs as the learner saw them, e.g. replayed rows).
+    /// </summary>
+    public int InputWidth => _lag?.Width ?? Spec.FeatureCount;
+
+    /// <summary>The last observed label of the stream (-1: none yet, or <see cref="LearnerSpec.LaggedLabels"/> is off).</summary>
+    public int LastObservedLabel => _lag?.Last ?? -1;
+
+    /// <summary>
+    /// The model input rows (rows × <see cref="InputWidth"/>) that F-wide <paramref name="features"/> would get now,
+    /// before a <see cref="TestThenTrain"/> with <paramref name="labels"/> (row i sees row i-1's label); no state
+    /// changes. Without lagged labels, a copy of the features. A replay buffer keeps these so replay sees the same inputs.
+    /// </summary>
+    public float[] ModelInputs(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels)
+    {
+        CheckWidth(features, rows, Spec.FeatureCount, nameof(features));
+        if (_lag is null) return features.ToArray();
+        var probe = new LaggedLabelInput(Spec.FeatureCount, Spec.ClassCount);
+        probe.Restore(_lag.Last);
+        return probe.Append(features, rows, labels);
+    }
+
     /// <summary>"cuda" or "cpu": the device actually used (CUDA only when requested/auto and available).</summary>
     public string Device => _model.DeviceName;
 
     /// <summary>Model version = learning steps applied.</summary>
-    public long Version => _model.Version;
+    public long Version => _model.Version + _versionOffset;
 
     /// <summary>Prequential accuracy on the given labels (cumulative and last 500).</summary>
     public PrequentialMetrics Metrics { get; } = new();
@@ -58,7 +86,7 @@ public sealed class OnlineLearner : IDisposable
     {
         EventsSeen = _seen, EventsLabeled = _labeled, PredictedCorrectly = _predictedCorrectly, EventsLearned = _learned,
         DistilledSamples = _distilled, LabelsCorrected = _corrected, SamplesDownWeighted = _downWeighted,
-        DriftsDetected = _drifts, Steps = _model.Version,
+        DriftsDetected = _drifts, Steps = Version,
     };
 
     /// <summary>
@@ -66,15 +94,20 @@ public sealed class OnlineLearner : IDisposable
     /// drift detector (a drift resets maturity before this step learns), then learns with smoothing, self-correction
     /// and, when <paramref name="distill"/> is given, distillation on its rows. Label -1 = no label: predicted only.
     /// </summary>
-    public PrequentialResult TestThenTrain(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels, DistillationBatch? distill = null) =>
-        Step(features, rows, labels, distill, prequential: true);
+    public PrequentialResult TestThenTrain(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels, DistillationBatch? distill = null)
+    {
+        int lagBefore = LastObservedLabel;
+        var result = Step(features, rows, labels, distill, prequential: true);
+        if (Spec.DriftChallengerEvents > 0) StepChallenger(features, rows, labels, lagBefore, result);
+        return result;
+    }
 
     /// <summary>Learns from a labeled batch without scoring it (e.g. replay): no metrics, no drift detector update.</summary>
     public PrequentialResult Learn(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels) =>
         Step(features, rows, labels, null, prequential: false);
 
     /// <summary>Class probabilities rows × K (row-major) without learning.</summary>
-    public float[] PredictProbabilities(ReadOnlySpan<float> features, int rows) => _model.Predict(features, rows);
+    public float[] PredictProbabilities(ReadOnlySpan<float> features, int rows) => _model.Predict(Inputs(features, rows), rows);
 
     /// <summary>softmax(logits/T) rows × K: a teacher's soft targets at temperature T, without learning.</summary>
     public float[] SoftTargets(ReadOnlySpan<float> features, int rows, double temperature)
@@ -82,14 +115,32 @@ public sealed class OnlineLearner : IDisposable
         if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "must be > 0");
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return OnlineClassifier.ToArray(DistillationLoss.TeacherTargets(_model.Forward(_model.Input(features, rows)), temperature));
+        return OnlineClassifier.ToArray(DistillationLoss.TeacherTargets(_model.Forward(_model.Input(Inputs(features, rows), rows)), temperature));
+    }
+
+    // F-wide rows get the current lagged label appended (no state change); InputWidth-wide rows are model inputs already.
+    private ReadOnlySpan<float> Inputs(ReadOnlySpan<float> features, int rows)
+    {
+        if (_lag is null || (rows > 0 && features.Length == rows * _lag.Width)) return features;
+        CheckWidth(features, rows, Spec.FeatureCount, nameof(features));
+        return _lag.Peek(features, rows);
+    }
+
+    private void CheckWidth(ReadOnlySpan<float> features, int rows, int width, string name)
+    {
+        if (rows <= 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, "must be > 0");
+        if (features.Length != rows * width)
+            throw new ArgumentException(_lag is null
+                ? $"{name} has {features.Length} values, expected rows×features = {rows}×{width}"
+                : $"{name} has {features.Length} values, expected rows×features = {rows}×{Spec.FeatureCount} (or {rows}×{_lag.Width} model inputs with lagged labels)", name);
     }
 
     private PrequentialResult Step(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels, DistillationBatch? distill, bool prequential)
     {
-        int k = Spec.ClassCount, f = Spec.FeatureCount;
+        int k = Spec.ClassCount, f = InputWidth;
         if (rows <= 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, "must be > 0");
-        if (features.Length != rows * f) throw new ArgumentException($"features has {features.Length} values, expected rows×features = {rows}×{f}", nameof(features));
+        // A stream step gets F-wide events; Learn (replay) may also get model inputs that already hold their lagged label.
+        if (prequential || _lag is null || features.Length != rows * f) CheckWidth(features, rows, Spec.FeatureCount, nameof(features));
         if (labels.Length != rows) throw new ArgumentException($"labels has {labels.Length} values, expected {rows}", nameof(labels));
         var labeled = new List<int>(rows);
         for (int i = 0; i < rows; i++)
@@ -104,6 +155,9 @@ public sealed class OnlineLearner : IDisposable
             if (distill.Features.Length != q * f) throw new ArgumentException($"DistillationBatch.Features has {distill.Features.Length} values, expected Rows×F = {q}×{f}", nameof(distill));
             if (distill.TeacherProbabilities.Length != q * k) throw new ArgumentException($"DistillationBatch.TeacherProbabilities has {distill.TeacherProbabilities.Length} values, expected Rows×K = {q}×{k}", nameof(distill));
         }
+
+        // With lagged labels, row i sees the label of the event before it (known before row i is predicted).
+        if (_lag is not null && features.Length != rows * f) features = prequential ? _lag.Append(features, rows, labels) : _lag.Peek(features, rows);
 
         // Features are known at prediction time, so folding them into the standardizer first leaks no label.
         _model.Standardizer.Update(features, rows);
@@ -225,8 +279,10 @@ public sealed class OnlineLearner : IDisposable
         using var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms))
         {
-            w.Write(Magic); w.Write(FormatVersion);
-            SpecSerializer.Write(w, Spec);
+            bool extended = _lag is not null || Spec.DriftChallengerEvents > 0;
+            int format = extended ? ExtendedFormatVersion : FormatVersion; // unchanged bytes when both options are off
+            w.Write(Magic); w.Write(format);
+            SpecSerializer.Write(w, Spec, format);
             _model.Write(w);
             _maturity.Write(w);
             w.Write(_lossReference);
@@ -235,6 +291,8 @@ public sealed class OnlineLearner : IDisposable
             _detector?.Write(w);
             Metrics.Write(w);
             foreach (long c in (long[])[_seen, _labeled, _predictedCorrectly, _learned, _distilled, _corrected, _downWeighted, _drifts]) w.Write(c);
+            if (_lag is not null) w.Write(_lag.Last);
+            if (extended) WriteChallenger(w);
         }
         return ms.ToArray();
     }
@@ -246,8 +304,9 @@ public sealed class OnlineLearner : IDisposable
         using var r = new BinaryReader(new MemoryStream(snapshot));
         if (snapshot.Length < 8 || r.ReadInt32() != Magic) throw new InvalidDataException("not an OnlineLearner snapshot (bad magic)");
         int version = r.ReadInt32();
-        if (version != FormatVersion) throw new InvalidDataException($"snapshot format {version} is not supported (expected {FormatVersion})");
-        var spec = SpecSerializer.Read(r) with { Device = device };
+        if (version is not (FormatVersion or ExtendedFormatVersion))
+            throw new InvalidDataException($"snapshot format {version} is not supported (expected {FormatVersion} or {ExtendedFormatVersion})");
+        var spec = SpecSerializer.Read(r, version) with { Device = device };
         var learner = new OnlineLearner(spec);
         try
         {
@@ -262,6 +321,8 @@ public sealed class OnlineLearner : IDisposable
             learner._seen = r.ReadInt64(); learner._labeled = r.ReadInt64(); learner._predictedCorrectly = r.ReadInt64();
             learner._learned = r.ReadInt64(); learner._distilled = r.ReadInt64(); learner._corrected = r.ReadInt64();
             learner._downWeighted = r.ReadInt64(); learner._drifts = r.ReadInt64();
+            learner._lag?.Restore(r.ReadInt32());
+            if (version == ExtendedFormatVersion) learner.ReadChallenger(r, device);
             if (r.BaseStream.Position != snapshot.Length) throw new InvalidDataException("snapshot has trailing bytes");
             return learner;
         }
@@ -272,5 +333,9 @@ public sealed class OnlineLearner : IDisposable
         }
     }
 
-    public void Dispose() => _model.Dispose();
+    public void Dispose()
+    {
+        _model.Dispose();
+        StopChallenger();
+    }
 }

@@ -35,7 +35,7 @@ public sealed record PrequentialResult(
 
 /// <summary>
 /// Replayed samples with a teacher's soft targets at the learner's temperature T: the distillation term applies to
-/// these rows. <paramref name="Features"/> is Rows × F, <paramref name="TeacherProbabilities"/> Rows × K, row-major.
+/// these rows. <paramref name="Features"/> is Rows × the student's InputWidth (F, plus K with lagged labels), <paramref name="TeacherProbabilities"/> Rows × K, row-major.
 /// </summary>
 public sealed record DistillationBatch(float[] Features, int Rows, float[] TeacherProbabilities);
 

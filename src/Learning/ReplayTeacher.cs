@@ -15,7 +15,7 @@ public sealed class ReplayTeacher : IDisposable
     {
         if (replayBatches < 0) throw new ArgumentOutOfRangeException(nameof(replayBatches), replayBatches, "must be >= 0");
         Learner = new OnlineLearner(spec);
-        Buffer = new ReplayBuffer(bufferCapacity, spec.FeatureCount, spec.Seed);
+        Buffer = new ReplayBuffer(bufferCapacity, Learner.InputWidth, spec.Seed); // model inputs (with lagged labels when on)
         ReplayBatches = replayBatches;
     }
 
@@ -40,8 +40,9 @@ public sealed class ReplayTeacher : IDisposable
     /// <summary>Test-then-train on the batch, buffer it, then learn from <see cref="ReplayBatches"/> random buffered batches of the same size.</summary>
     public PrequentialResult Learn(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels)
     {
+        var inputs = Learner.ModelInputs(features, rows, labels);
         var result = Learner.TestThenTrain(features, rows, labels);
-        Buffer.Add(features, rows, labels);
+        Buffer.Add(inputs, rows, labels);
         for (int i = 0; i < ReplayBatches; i++)
         {
             var (f, y) = Buffer.Sample(rows);

@@ -86,7 +86,7 @@ public static class QualityCommand
     }
 
     private static void Print(string name, VariantScore v) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name,-12} accuracy {v.Accuracy:0.0000}  before {Fmt(v.AccuracyBeforeDrift)}  after {Fmt(v.AccuracyAfterDrift)}  recovery {(v.RecoveryEvents?.ToString(CultureInfo.InvariantCulture) ?? "-"),6}  detected after {(v.DetectionDelayEvents?.ToString(CultureInfo.InvariantCulture) ?? "-"),5}  {v.EventsPerSecond,9:0} ev/s  drifts {v.DriftsDetected}  corrected {v.LabelsCorrected}  down-weighted {v.SamplesDownWeighted}"));
+        $"{name,-12} accuracy {v.Accuracy:0.0000}  before {Fmt(v.AccuracyBeforeDrift)}  after {Fmt(v.AccuracyAfterDrift)}  recovery {(v.RecoveryEvents?.ToString(CultureInfo.InvariantCulture) ?? "-"),6}  detected after {(v.DetectionDelayEvents?.ToString(CultureInfo.InvariantCulture) ?? "-"),5}  {v.EventsPerSecond,9:0} ev/s  drifts {v.DriftsDetected}  corrected {v.LabelsCorrected}  down-weighted {v.SamplesDownWeighted}  adopted {v.ChallengersAdopted}"));
 
     private static string Fmt(double? x) => x is double d ? d.ToString("0.0000", CultureInfo.InvariantCulture) : "-     ";
 
@@ -103,6 +103,7 @@ public static class QualityCommand
         ["labelsCorrected"] = v.LabelsCorrected,
         ["samplesDownWeighted"] = v.SamplesDownWeighted,
         ["detectionDelayEvents"] = v.DetectionDelayEvents,
+        ["challengersAdopted"] = v.ChallengersAdopted,
         };
         if (curves) json["curve"] = new JsonArray(v.Curve.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray());
         return json;

@@ -11,7 +11,8 @@ public sealed record QualityOptions
         "        [--drift-kind swap|none] [--batch B] [--seed S] [--json OUT] [--limit N] [--variants ce,smoothing,...]\n" +
         "        [--drop-columns a,b] [--lr X] [--hidden 32,16] [--smoothing E] [--min-weight W] [--loss-scale S]\n" +
         "        [--maturity TAU] [--alpha A] [--temperature T] [--detector adwin|page-hinkley|none]\n" +
-        "        [--drift-boost X] [--curves true]";
+        "        [--drift-boost X] [--curves true] [--lagged-labels true]\n" +
+        "        [--challenger EVENTS]";
 
     public static readonly string[] AllVariants = ["ce", "smoothing", "selfcorrect", "distill", "full", "clean"];
 
@@ -44,6 +45,10 @@ public sealed record QualityOptions
     public double? DriftBoost { get; init; }
     /// <summary>Adds each variant's accuracy per 500-event block to the JSON ("curve").</summary>
     public bool Curves { get; init; }
+    /// <summary>Every variant's student (and teacher) also sees the previous observed label (LearnerSpec.LaggedLabels).</summary>
+    public bool LaggedLabels { get; init; }
+    /// <summary>LearnerSpec.DriftChallengerEvents for the variants with self-correction (selfcorrect, full, clean); null = off.</summary>
+    public int? Challenger { get; init; }
 
     public static QualityOptions Parse(string[] args)
     {
@@ -55,7 +60,7 @@ public sealed record QualityOptions
             map[args[i]] = args[++i];
         }
         string[] known = ["--data", "--label-column", "--noise", "--noise-kind", "--drift-at", "--drift-kind", "--batch", "--seed", "--json", "--limit", "--variants", "--drop-columns",
-            "--lr", "--hidden", "--smoothing", "--min-weight", "--loss-scale", "--maturity", "--alpha", "--temperature", "--detector", "--drift-boost", "--curves"];
+            "--lr", "--hidden", "--smoothing", "--min-weight", "--loss-scale", "--maturity", "--alpha", "--temperature", "--detector", "--drift-boost", "--curves", "--lagged-labels", "--challenger"];
         foreach (var key in map.Keys) if (!known.Contains(key)) throw new ArgumentException($"unknown option {key}; known: {string.Join(" ", known)}");
         if (!map.TryGetValue("--data", out var data)) throw new ArgumentException("--data FILE is required");
         string driftKind = map.GetValueOrDefault("--drift-kind", "swap");
@@ -88,7 +93,9 @@ public sealed record QualityOptions
             Temperature = Optional(map, "--temperature"),
             Detector = map.GetValueOrDefault("--detector"),
             DriftBoost = Optional(map, "--drift-boost"),
-            Curves = map.TryGetValue("--curves", out var curves) && (curves == "true" ? true : curves == "false" ? false : throw new ArgumentException($"--curves must be true or false (got {curves})")),
+            Curves = Flag(map, "--curves"),
+            LaggedLabels = Flag(map, "--lagged-labels"),
+            Challenger = map.ContainsKey("--challenger") ? (int)Number(map, "--challenger", 0) : null,
         };
         if (o.Noise is < 0 or >= 1) throw new ArgumentException($"--noise must be in [0, 1) (got {o.Noise})");
         if (o.DriftAt is < 0 or > 1) throw new ArgumentException($"--drift-at must be a fraction in [0, 1] (got {o.DriftAt})");
@@ -96,6 +103,9 @@ public sealed record QualityOptions
         if (o.Limit < 0) throw new ArgumentException($"--limit must be >= 0 (got {o.Limit})");
         return o;
     }
+
+    private static bool Flag(Dictionary<string, string> map, string key) =>
+        map.TryGetValue(key, out var text) && (text == "true" ? true : text == "false" ? false : throw new ArgumentException($"{key} must be true or false (got {text})"));
 
     private static double? Optional(Dictionary<string, string> map, string key) => map.ContainsKey(key) ? Number(map, key, 0) : null;
 

@@ -19,20 +19,21 @@ public static class QualityRun
         };
         double smoothing = o.Smoothing ?? defaults.Smoothing;
         double boost = o.DriftBoost ?? defaults.DriftBoost;
+        int challenger = o.Challenger ?? 0;
         var baseline = new LearnerSpec
         {
             FeatureCount = features, ClassCount = classes, HiddenLayers = o.Hidden ?? [32], Optimizer = "adam",
             LearningRate = o.LearningRate ?? defaults.LearningRate, Smoothing = 0,
             SelfCorrection = selfCorrection with { Enabled = false }, DriftBoost = 1, DriftDetector = o.Detector ?? defaults.DriftDetector,
             DistillationWeight = o.Alpha ?? defaults.DistillationWeight, Temperature = o.Temperature ?? defaults.Temperature,
-            Seed = o.Seed, Device = "cpu",
+            Seed = o.Seed, Device = "cpu", LaggedLabels = o.LaggedLabels,
         };
         return (variant switch
         {
             "ce" or "distill" => baseline,
             "smoothing" => baseline with { Smoothing = smoothing },
-            "selfcorrect" => baseline with { SelfCorrection = selfCorrection, DriftBoost = boost },
-            "full" or "clean" => baseline with { Smoothing = smoothing, SelfCorrection = selfCorrection, DriftBoost = boost },
+            "selfcorrect" => baseline with { SelfCorrection = selfCorrection, DriftBoost = boost, DriftChallengerEvents = challenger },
+            "full" or "clean" => baseline with { Smoothing = smoothing, SelfCorrection = selfCorrection, DriftBoost = boost, DriftChallengerEvents = challenger },
             _ => throw new ArgumentException($"unknown variant '{variant}'", nameof(variant)),
         }).Validate();
     }
@@ -72,6 +73,6 @@ public static class QualityRun
         }
         clock.Stop();
         var c = student.Counters;
-        return VariantScore.From(hits, stream.DriftIndex, clock.Elapsed.TotalSeconds, c.DriftsDetected, c.LabelsCorrected, c.SamplesDownWeighted, detectionDelay);
+        return VariantScore.From(hits, stream.DriftIndex, clock.Elapsed.TotalSeconds, c.DriftsDetected, c.LabelsCorrected, c.SamplesDownWeighted, detectionDelay) with { ChallengersAdopted = student.ChallengersAdopted };
     }
 }

@@ -13,6 +13,9 @@ public sealed record VariantScore(double Accuracy, double? AccuracyBeforeDrift, 
     /// <summary>Accuracy of each consecutive block of <see cref="Window"/> events (for charts; JSON only with --curves).</summary>
     public double[] Curve { get; init; } = [];
 
+    /// <summary>Drift challengers whose model the student adopted (LearnerSpec.DriftChallengerEvents).</summary>
+    public long ChallengersAdopted { get; init; }
+
     public const int Window = 500;
 
     public static VariantScore From(bool[] hits, int? driftIndex, double seconds, long drifts = 0, long corrected = 0, long downWeighted = 0, int? detectionDelay = null)

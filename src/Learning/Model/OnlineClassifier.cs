@@ -104,6 +104,14 @@ public sealed class OnlineClassifier : IDisposable
         return x;
     }
 
+    /// <summary>Copies the hidden layers' weights of a classifier of the same shape (the output layer stays as it is).</summary>
+    internal void CopyHiddenLayersFrom(OnlineClassifier other)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        for (int i = 0; i < _parameters.Count - 2; i++) _parameters[i].copy_(other._parameters[i]);
+    }
+
     /// <summary>Backward + optimizer step on a scalar loss.</summary>
     internal void Step(Tensor loss, double rateScale = 1)
     {

@@ -3,7 +3,8 @@ namespace StreamLabel.Learning.Snapshots;
 /// <summary>Writes a <see cref="LearnerSpec"/> field by field (no reflection, stable order) into snapshots.</summary>
 internal static class SpecSerializer
 {
-    public static void Write(BinaryWriter w, LearnerSpec s)
+    /// <summary>Format 1 = the original fields; format 2 adds <see cref="LearnerSpec.LaggedLabels"/> and <see cref="LearnerSpec.DriftChallengerEvents"/>.</summary>
+    public static void Write(BinaryWriter w, LearnerSpec s, int format)
     {
         w.Write(s.FeatureCount); w.Write(s.ClassCount);
         w.Write(s.HiddenLayers.Length); foreach (int h in s.HiddenLayers) w.Write(h);
@@ -12,14 +13,16 @@ internal static class SpecSerializer
         var c = s.SelfCorrection;
         w.Write(c.Enabled); w.Write(c.MinWeight); w.Write(c.MaturityEvents); w.Write(c.ExpBase); w.Write(c.LossScale); w.Write(c.LossAverageRate);
         w.Write(s.DriftDetector); w.Write(s.DriftBoost); w.Write(s.DistillationWeight); w.Write(s.Temperature); w.Write(s.Seed); w.Write(s.Device);
+        if (format >= 2) { w.Write(s.LaggedLabels); w.Write(s.DriftChallengerEvents); }
+        else if (s.LaggedLabels || s.DriftChallengerEvents > 0) throw new InvalidOperationException("LaggedLabels and DriftChallengerEvents need snapshot format 2");
     }
 
-    public static LearnerSpec Read(BinaryReader r)
+    public static LearnerSpec Read(BinaryReader r, int format)
     {
         int features = r.ReadInt32(), classes = r.ReadInt32();
         var hidden = new int[r.ReadInt32()];
         for (int i = 0; i < hidden.Length; i++) hidden[i] = r.ReadInt32();
-        return new LearnerSpec
+        var spec = new LearnerSpec
         {
             FeatureCount = features, ClassCount = classes, HiddenLayers = hidden,
             Optimizer = r.ReadString(), LearningRate = r.ReadDouble(), WeightDecay = r.ReadDouble(),
@@ -32,5 +35,6 @@ internal static class SpecSerializer
             DriftDetector = r.ReadString(), DriftBoost = r.ReadDouble(), DistillationWeight = r.ReadDouble(), Temperature = r.ReadDouble(),
             Seed = r.ReadInt32(), Device = r.ReadString(),
         };
+        return format >= 2 ? spec with { LaggedLabels = r.ReadBoolean(), DriftChallengerEvents = r.ReadInt32() } : spec;
     }
 }
