@@ -81,6 +81,14 @@ public sealed partial class StudentGrain
     /// <summary>Class index of a label; -1 for no label (predict only); -2 for a label outside the class list.</summary>
     private int LabelIndex(string? label) => label is null ? -1 : _classIndex.TryGetValue(label, out var i) ? i : -2;
 
+    /// <summary>Produce→learned latency of the events that carry a "ts" (only while someone listens to the histogram).</summary>
+    private void RecordLatency(List<StreamEvent> batch)
+    {
+        long learnedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var e in batch)
+            if (e.TimestampMs is long ts) meters.LearnLatencyMilliseconds.Record(learnedMs - ts);
+    }
+
     /// <summary>One test-then-train step: predict, score, learn, and publish predictions of unlabeled events.</summary>
     private void Step(List<StreamEvent> batch, List<Task> publishes)
     {
@@ -98,6 +106,7 @@ public sealed partial class StudentGrain
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = learner.TestThenTrain(features, rows, labels, distill);
         meters.StepMilliseconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (meters.LearnLatencyMilliseconds.Enabled) RecordLatency(batch);
 
         int correctAgainstReference = 0;
         for (int r = 0; r < rows; r++)

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using StreamLabel.Grains;
+using StreamLabel.Grains.Hosting;
+using StreamLabel.Streaming.Kafka;
+using StreamLabel.Streaming.Kafka.Hosting;
+
+namespace StreamLabel.Bench.Throughput;
+
+/// <summary>
+/// One silo in this process wired like src/Silo: localhost clustering, memory storage "models", the Kafka provider
+/// and the StreamLabel grains, every student matching one spec pattern. Tagged accelerator=gpu so the teacher lives
+/// here too (on the CPU: no GPU), so teacher pulls at the default period are part of the measured path.
+/// </summary>
+public sealed class BenchSilo(IHost host) : IAsyncDisposable
+{
+    public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
+
+    public static async Task<BenchSilo> StartAsync(string bootstrap, string topic, ThroughputOptions o, IDictionary<string, string?> overrides)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Kafka:BootstrapServers"] = bootstrap,
+            ["Kafka:Topics:0"] = topic,
+            ["Kafka:ConsumerGroup"] = "streamlabel-bench",
+            ["Student:MaxBatchSize"] = o.Batch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Models:Patterns:0:Pattern"] = "*",
+            ["Models:Patterns:0:FeatureCount"] = o.Features.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Models:Patterns:0:Classes:0"] = SyntheticStream.Classes[0],
+            ["Models:Patterns:0:Classes:1"] = SyntheticStream.Classes[1],
+            ["Models:Patterns:0:HiddenLayers:0"] = o.Hidden.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (k, v) in overrides) settings[k] = v;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort: 21111, gatewayPort: 0)
+                .AddMemoryGrainStorage("models")
+                .AddMemoryGrainStorage("PubSubStore")
+                .UseSiloMetadata(new Dictionary<string, string> { ["accelerator"] = "gpu" })
+                .AddKafkaStreams("kafka", configuration.GetSection(KafkaStreamOptions.Section))
+                .AddStreamLabelGrains(configuration);
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new BenchSilo(host);
+    }
+
+    /// <summary>Sum of EventsSeen over the given students.</summary>
+    public async Task<long> EventsSeenAsync(IEnumerable<string> keys)
+    {
+        var metrics = await Task.WhenAll(keys.Select(k => Grains.GetGrain<IStudentGrain>(k).GetMetricsAsync()));
+        return metrics.Sum(m => m.EventsSeen);
+    }
+
+    /// <summary>Polls the students until they have seen <paramref name="target"/> events in all.</summary>
+    public async Task WaitForEventsAsync(IReadOnlyList<string> keys, long target, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        long seen;
+        while ((seen = await EventsSeenAsync(keys)) < target)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"students learned {seen} of {target} events within {timeout}");
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try { await host.StopAsync(stop.Token); } catch (OperationCanceledException) { }
+        host.Dispose();
+    }
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using StreamLabel.Grains;
+using StreamLabel.Grains.Student;
+using StreamLabel.Streaming.Kafka.Embedded;
+
+namespace StreamLabel.Bench.Throughput;
+
+/// <summary>
+/// `throughput`: in one process and one run, the same N events through (1) a raw Kafka consumer, (2) the learning core
+/// alone, (3) the PyTorch reference, (4) broker → provider → student grains; then latency at half the measured rate and
+/// memory per idle student. Prints a table and the ratios the targets are stated in.
+/// </summary>
+public static class ThroughputCommand
+{
+    private const string Topic = "events";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ThroughputOptions o;
+        try { o = ThroughputOptions.Parse(args); }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"throughput: {e.Message}\n{ThroughputOptions.Help}");
+            return 2;
+        }
+        BenchTorch.Threads = o.TorchThreads;
+        if (o.TorchThreads > 0) TorchSharp.torch.set_num_threads(o.TorchThreads);
+        var student = new StudentOptions();
+        var spec = new ModelSpec(o.Features, SyntheticStream.Classes, [o.Hidden]);
+        string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {CpuModel()}";
+        Console.WriteLine($"throughput: {o.Events} events, {o.Keys} keys, {o.Partitions} partitions, batch {o.Batch}, MLP {o.Features}-{o.Hidden}-2; {machine}");
+
+        var stream = new SyntheticStream(o.Events, o.Keys, o.Features);
+        using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Topics = [Topic, "streamlabel-predictions", "streamlabel-dead-letters"], Partitions = o.Partitions });
+        using var producer = new EventProducer(broker.BootstrapServers);
+        long producedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        for (int i = 0; i < stream.Count; i++) producer.Produce(Topic, o.Partitions, stream, i, producedAt);
+        producer.Flush();
+        Console.WriteLine($"  produced {stream.Count} events to {broker.BootstrapServers}");
+
+        double raw = RawConsumerBaseline.EventsPerSecond(broker.BootstrapServers, Topic, o.Partitions, stream.Count);
+        Console.WriteLine($"  raw consumer      {raw,12:N0} ev/s");
+        int bareThreads = Math.Min(Environment.ProcessorCount, o.Keys);
+        double bare = BareLearnerBaseline.EventsPerSecond(stream, spec, o.Batch, student.DistillationRowsPerStep, bareThreads);
+        Console.WriteLine($"  bare TorchSharp   {bare,12:N0} ev/s ({bareThreads} threads)");
+        double? torch = o.PyTorch ? PyTorchReference.EventsPerSecond(stream, o.Keys, o.Batch, o.Hidden, student.DistillationRowsPerStep, Math.Max(1, o.TorchThreads)) : null;
+        if (torch is double t) Console.WriteLine($"  PyTorch reference {t,12:N0} ev/s");
+
+        await using var silo = await BenchSilo.StartAsync(broker.BootstrapServers, Topic, o, new Dictionary<string, string?>());
+        var clock = Stopwatch.StartNew();
+        await silo.WaitForEventsAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
+        double e2eSeconds = clock.Elapsed.TotalSeconds, e2e = stream.Count / e2eSeconds;
+        int threads = Process.GetCurrentProcess().Threads.Count;
+        Console.WriteLine($"  end to end        {e2e,12:N0} ev/s ({e2eSeconds:F1} s, {threads} threads)");
+
+        var (rate, samples, p50, p99) = await MeasureLatencyAsync(silo, producer, stream, o, e2e / 2);
+        Console.WriteLine($"  latency at {rate:N0} ev/s: p50 {p50:F1} ms, p99 {p99:F1} ms ({samples} events)");
+        var (managed, native) = await IdleStudentMemory.MeasureAsync(silo, producer, Topic, o.Partitions, stream, o.IdleStudents);
+        Console.WriteLine($"  idle student: {managed:N0} B managed + {native:N0} B native");
+
+        var result = new ThroughputResult
+        {
+            Machine = machine, Keys = o.Keys, Events = o.Events, Partitions = o.Partitions, Batch = o.Batch, Hidden = o.Hidden,
+            TorchThreads = o.TorchThreads, RawConsumerEventsPerSecond = raw, BareTorchSharpEventsPerSecond = bare,
+            BareTorchSharpThreads = bareThreads, EndToEndEventsPerSecond = e2e, EndToEndSeconds = e2eSeconds,
+            RatioToRawConsumer = e2e / raw, RatioToBareTorchSharp = e2e / bare, PyTorchEventsPerSecond = torch,
+            RatioToPyTorch = torch is double tt ? e2e / tt : null, LatencyRateEventsPerSecond = rate, LatencySamples = samples,
+            P50LatencyMs = p50, P99LatencyMs = p99, IdleStudents = o.IdleStudents, ManagedBytesPerStudent = managed,
+            NativeBytesPerStudent = native, BytesPerStudent = managed + native, ThreadCount = threads,
+        };
+        Print(result);
+        if (o.Json is { } path)
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        return 0;
+    }
+
+    /// <summary>Produces at <paramref name="rate"/> events/s for the configured seconds, stamping each with its send time.</summary>
+    private static async Task<(double Rate, int Samples, double P50, double P99)> MeasureLatencyAsync(BenchSilo silo, EventProducer producer,
+        SyntheticStream stream, ThroughputOptions o, double rate)
+    {
+        int total = (int)Math.Max(o.Keys, rate * o.LatencySeconds);
+        var events = new SyntheticStream(total, o.Keys, o.Features, seed: 9);
+        long before = await silo.EventsSeenAsync(stream.KeyNames);
+        using var latencies = new LatencyRecorder();
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < total; i++)
+        {
+            // Pace: event i is due at i / rate seconds.
+            double due = i / rate;
+            double ahead = due - clock.Elapsed.TotalSeconds;
+            if (ahead > 0.002) await Task.Delay(TimeSpan.FromSeconds(ahead));
+            producer.Produce(Topic, o.Partitions, events, i, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        }
+        producer.Flush();
+        await silo.WaitForEventsAsync(stream.KeyNames, before + total, TimeSpan.FromMinutes(3));
+        double achieved = total / Math.Max(clock.Elapsed.TotalSeconds, o.LatencySeconds);
+        return (rate, latencies.Count, latencies.Quantile(0.5), latencies.Quantile(0.99));
+    }
+
+    private static void Print(ThroughputResult r)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| measure | value |");
+        Console.WriteLine("| --- | --- |");
+        void Row(string name, string value) => Console.WriteLine($"| {name} | {value} |");
+        Row("rawConsumerEventsPerSecond", $"{r.RawConsumerEventsPerSecond:N0}");
+        Row("bareTorchSharpEventsPerSecond", $"{r.BareTorchSharpEventsPerSecond:N0} ({r.BareTorchSharpThreads} threads)");
+        Row("pyTorchEventsPerSecond", r.PyTorchEventsPerSecond is double t ? $"{t:N0}" : "n/a");
+        Row("endToEndEventsPerSecond", $"{r.EndToEndEventsPerSecond:N0}");
+        Row("ratioToRawConsumer", $"{r.RatioToRawConsumer:F2} (target >= 0.8)");
+        Row("ratioToBareTorchSharp", $"{r.RatioToBareTorchSharp:F2} (target >= 0.7)");
+        Row("ratioToPyTorch", r.RatioToPyTorch is double p ? $"{p:F2} (target >= 2)" : "n/a");
+        Row("p50LatencyMs / p99LatencyMs", $"{r.P50LatencyMs:F1} / {r.P99LatencyMs:F1} at {r.LatencyRateEventsPerSecond:N0} ev/s (target p99 <= 250)");
+        Row("bytesPerStudent", $"{r.BytesPerStudent:N0} ({r.ManagedBytesPerStudent:N0} managed + {r.NativeBytesPerStudent:N0} native; target <= 65536)");
+        Row("threadCount", $"{r.ThreadCount}");
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        }
+        catch (IOException) { return "unknown CPU"; }
+    }
+}
