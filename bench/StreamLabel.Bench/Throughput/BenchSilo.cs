@@ -17,6 +17,8 @@ namespace StreamLabel.Bench.Throughput;
 /// </summary>
 public sealed class BenchSilo(IHost host) : IAsyncDisposable
 {
+    private static int _instances;
+
     public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
 
     public static async Task<BenchSilo> StartAsync(string bootstrap, string topic, ThroughputOptions o, IDictionary<string, string?> overrides)
@@ -25,7 +27,8 @@ public sealed class BenchSilo(IHost host) : IAsyncDisposable
         {
             ["Kafka:BootstrapServers"] = bootstrap,
             ["Kafka:Topics:0"] = topic,
-            ["Kafka:ConsumerGroup"] = "streamlabel-bench",
+            ["Kafka:ConsumerGroup"] = $"streamlabel-bench-{topic}",
+            ["Student:TorchThreads"] = o.TorchThreads.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Student:MaxBatchSize"] = o.Batch.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Models:Patterns:0:Pattern"] = "*",
             ["Models:Patterns:0:FeatureCount"] = o.Features.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -37,10 +40,12 @@ public sealed class BenchSilo(IHost host) : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        // Warnings of our own code; Orleans and Polly only when critical (stopping the warm-up silo logs storage errors
+        // of students persisting after the storage went away).
+        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Critical).AddFilter("Polly", LogLevel.Critical);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort: 21111, gatewayPort: 0)
+            silo.UseLocalhostClustering(siloPort: 21111 + Interlocked.Increment(ref _instances), gatewayPort: 0)
                 .AddMemoryGrainStorage("models")
                 .AddMemoryGrainStorage("PubSubStore")
                 .UseSiloMetadata(new Dictionary<string, string> { ["accelerator"] = "gpu" })
@@ -57,6 +62,28 @@ public sealed class BenchSilo(IHost host) : IAsyncDisposable
     {
         var metrics = await Task.WhenAll(keys.Select(k => Grains.GetGrain<IStudentGrain>(k).GetMetricsAsync()));
         return metrics.Sum(m => m.EventsSeen);
+    }
+
+    /// <summary>
+    /// Polls the students every 10 ms until they have seen <paramref name="target"/> events; the rate is taken from the
+    /// first poll that saw learning to the last (silo start-up and partition assignment excluded), with the events
+    /// learned before that first poll left out.
+    /// </summary>
+    public async Task<(double EventsPerSecond, double Seconds, double CpuMicrosPerEvent)> MeasureUntilAsync(IReadOnlyList<string> keys, long target, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        long seen, first = -1;
+        double cpu0 = 0;
+        var clock = new System.Diagnostics.Stopwatch();
+        while ((seen = await EventsSeenAsync(keys)) < target)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"students learned {seen} of {target} events within {timeout}");
+            if (first < 0 && seen > 0) { first = seen; clock.Start(); cpu0 = ThroughputCommand.CpuSeconds(); }
+            await Task.Delay(10);
+        }
+        if (first < 0) first = 0;
+        double cpu = ThroughputCommand.CpuSeconds() - cpu0;
+        return ((target - first) / clock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds, cpu * 1e6 / (target - first));
     }
 
     /// <summary>Polls the students until they have seen <paramref name="target"/> events in all.</summary>

@@ -3,7 +3,10 @@ using StreamLabel.Grains.Telemetry;
 
 namespace StreamLabel.Bench.Throughput;
 
-/// <summary>Collects the students' produce→learned latencies (histogram streamlabel.student.learn_latency) in this process.</summary>
+/// <summary>
+/// Listens to the students' meters in this process: produce→learned latencies (histogram streamlabel.student.learn_latency)
+/// and the number of learning steps (histogram streamlabel.student.step), so the mean rows per step can be reported.
+/// </summary>
 public sealed class LatencyRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
@@ -13,14 +16,23 @@ public sealed class LatencyRecorder : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == StreamLabelMetrics.MeterName && instrument.Name == StreamLabelMetrics.LearnLatencyName)
+            if (instrument.Meter.Name == StreamLabelMetrics.MeterName && instrument.Name is StreamLabelMetrics.LearnLatencyName or StreamLabelMetrics.StepName)
                 listener.EnableMeasurementEvents(instrument);
         };
-        _listener.SetMeasurementEventCallback<double>((_, value, _, _) => { lock (_values) _values.Add(value); });
+        _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == StreamLabelMetrics.StepName) Interlocked.Increment(ref _steps);
+            else lock (_values) _values.Add(value);
+        });
         _listener.Start();
     }
 
+    private long _steps;
+
     public int Count { get { lock (_values) return _values.Count; } }
+
+    /// <summary>Student learning steps taken since this recorder started.</summary>
+    public long Steps => Interlocked.Read(ref _steps);
 
     /// <summary>The q-quantile (0..1) of the recorded latencies, in ms.</summary>
     public double Quantile(double q)

@@ -29,7 +29,7 @@ public static class ThroughputCommand
         if (o.TorchThreads > 0) TorchSharp.torch.set_num_threads(o.TorchThreads);
         var student = new StudentOptions();
         var spec = new ModelSpec(o.Features, SyntheticStream.Classes, [o.Hidden]);
-        string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {CpuModel()}";
+        string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {CpuModel()}, load average {LoadAverage()} at start";
         Console.WriteLine($"throughput: {o.Events} events, {o.Keys} keys, {o.Partitions} partitions, batch {o.Batch}, MLP {o.Features}-{o.Hidden}-2; {machine}");
 
         var stream = new SyntheticStream(o.Events, o.Keys, o.Features);
@@ -40,20 +40,36 @@ public static class ThroughputCommand
         producer.Flush();
         Console.WriteLine($"  produced {stream.Count} events to {broker.BootstrapServers}");
 
+        if (o.EndToEndOnly)
+        {
+            await WarmUpAsync(broker, producer, o);
+            using var onlySteps = new LatencyRecorder();
+            await using var only = await BenchSilo.StartAsync(broker.BootstrapServers, Topic, o, o.Settings);
+            double since = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+            var (onlyRate, seconds, onlyCpu) = await only.MeasureUntilAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
+            Console.WriteLine($"  measured window: {since:F0}..{(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds:F0} ms after process start");
+            Console.WriteLine($"  end to end        {onlyRate,12:N0} ev/s ({seconds:F1} s), {onlyCpu:F1} us CPU/event, {stream.Count / (double)Math.Max(1, onlySteps.Steps):F0} rows/step");
+            return 0;
+        }
+        double cpu = CpuSeconds();
         double raw = RawConsumerBaseline.EventsPerSecond(broker.BootstrapServers, Topic, o.Partitions, stream.Count);
-        Console.WriteLine($"  raw consumer      {raw,12:N0} ev/s");
+        double rawCpuMicros = (CpuSeconds() - cpu) * 1e6 / stream.Count;
+        Console.WriteLine($"  raw consumer      {raw,12:N0} ev/s, {rawCpuMicros:F1} us CPU/event");
         int bareThreads = Math.Min(Environment.ProcessorCount, o.Keys);
-        double bare = BareLearnerBaseline.EventsPerSecond(stream, spec, o.Batch, student.DistillationRowsPerStep, bareThreads);
-        Console.WriteLine($"  bare TorchSharp   {bare,12:N0} ev/s ({bareThreads} threads)");
+        var (bare, bareCpuMicros) = BareLearnerBaseline.EventsPerSecond(stream, spec, o.Batch, student.DistillationRowsPerStep, bareThreads);
+        Console.WriteLine($"  bare TorchSharp   {bare,12:N0} ev/s ({bareThreads} threads), {bareCpuMicros:F1} us CPU/event");
         double? torch = o.PyTorch ? PyTorchReference.EventsPerSecond(stream, o.Keys, o.Batch, o.Hidden, student.DistillationRowsPerStep, Math.Max(1, o.TorchThreads)) : null;
         if (torch is double t) Console.WriteLine($"  PyTorch reference {t,12:N0} ev/s");
 
-        await using var silo = await BenchSilo.StartAsync(broker.BootstrapServers, Topic, o, new Dictionary<string, string?>());
-        var clock = Stopwatch.StartNew();
-        await silo.WaitForEventsAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
-        double e2eSeconds = clock.Elapsed.TotalSeconds, e2e = stream.Count / e2eSeconds;
+        await WarmUpAsync(broker, producer, o);
+        var steps = new LatencyRecorder();
+        await using var silo = await BenchSilo.StartAsync(broker.BootstrapServers, Topic, o, o.Settings);
+        var (e2e, e2eSeconds, e2eCpuMicros) = await silo.MeasureUntilAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
         int threads = Process.GetCurrentProcess().Threads.Count;
-        Console.WriteLine($"  end to end        {e2e,12:N0} ev/s ({e2eSeconds:F1} s, {threads} threads)");
+        double rowsPerStep = stream.Count / (double)Math.Max(1, steps.Steps);
+        steps.Dispose();
+        Console.WriteLine($"  end to end: {rowsPerStep:F0} rows per learning step on average");
+        Console.WriteLine($"  end to end        {e2e,12:N0} ev/s ({e2eSeconds:F1} s, {threads} threads), {e2eCpuMicros:F1} us CPU/event (whole process: broker, provider, grains, teacher, learning)");
 
         var (rate, samples, p50, p99) = await MeasureLatencyAsync(silo, producer, stream, o, e2e / 2);
         Console.WriteLine($"  latency at {rate:N0} ev/s: p50 {p50:F1} ms, p99 {p99:F1} ms ({samples} events)");
@@ -65,9 +81,10 @@ public static class ThroughputCommand
             Machine = machine, Keys = o.Keys, Events = o.Events, Partitions = o.Partitions, Batch = o.Batch, Hidden = o.Hidden,
             TorchThreads = o.TorchThreads, RawConsumerEventsPerSecond = raw, BareTorchSharpEventsPerSecond = bare,
             BareTorchSharpThreads = bareThreads, EndToEndEventsPerSecond = e2e, EndToEndSeconds = e2eSeconds,
+            EndToEndCpuMicrosPerEvent = e2eCpuMicros, RawConsumerCpuMicrosPerEvent = rawCpuMicros, BareTorchSharpCpuMicrosPerEvent = bareCpuMicros,
             RatioToRawConsumer = e2e / raw, RatioToBareTorchSharp = e2e / bare, PyTorchEventsPerSecond = torch,
             RatioToPyTorch = torch is double tt ? e2e / tt : null, LatencyRateEventsPerSecond = rate, LatencySamples = samples,
-            P50LatencyMs = p50, P99LatencyMs = p99, IdleStudents = o.IdleStudents, ManagedBytesPerStudent = managed,
+            MeanRowsPerStep = rowsPerStep, P50LatencyMs = p50, P99LatencyMs = p99, IdleStudents = o.IdleStudents, ManagedBytesPerStudent = managed,
             NativeBytesPerStudent = native, BytesPerStudent = managed + native, ThreadCount = threads,
         };
         Print(result);
@@ -76,11 +93,36 @@ public static class ThroughputCommand
         return 0;
     }
 
+    /// <summary>
+    /// A short end-to-end pass on its own topic and silo first, so the measured silo runs warm code (tiered JIT), as a
+    /// long-running silo does; its numbers are not reported.
+    /// </summary>
+    private static async Task WarmUpAsync(EmbeddedKafkaBroker broker, EventProducer producer, ThroughputOptions o)
+    {
+        const string warmTopic = "warmup";
+        broker.CreateTopic(warmTopic, o.Partitions);
+        var warm = new SyntheticStream(Math.Min(o.Events, 50_000), o.Keys, o.Features, seed: 5);
+        for (int i = 0; i < warm.KeyNames.Length; i++) warm.KeyNames[i] = "warm-" + warm.KeyNames[i];
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        for (int i = 0; i < warm.Count; i++) producer.Produce(warmTopic, o.Partitions, warm, i, now);
+        producer.Flush();
+        await using var silo = await BenchSilo.StartAsync(broker.BootstrapServers, warmTopic, o, o.Settings);
+        await silo.WaitForEventsAsync(warm.KeyNames, warm.Count, TimeSpan.FromMinutes(5));
+        Console.WriteLine($"  warm-up pass: {warm.Count} events end to end on topic '{warmTopic}'");
+    }
+
+    internal static double CpuSeconds()
+    {
+        using var p = Process.GetCurrentProcess();
+        return p.TotalProcessorTime.TotalSeconds;
+    }
+
     /// <summary>Produces at <paramref name="rate"/> events/s for the configured seconds, stamping each with its send time.</summary>
     private static async Task<(double Rate, int Samples, double P50, double P99)> MeasureLatencyAsync(BenchSilo silo, EventProducer producer,
         SyntheticStream stream, ThroughputOptions o, double rate)
     {
-        int total = (int)Math.Max(o.Keys, rate * o.LatencySeconds);
+        // At most ~15k events per partition: the mock broker keeps only about 5 MB per partition.
+        int total = (int)Math.Max(o.Keys, Math.Min(rate * o.LatencySeconds, 15_000.0 * o.Partitions));
         var events = new SyntheticStream(total, o.Keys, o.Features, seed: 9);
         long before = await silo.EventsSeenAsync(stream.KeyNames);
         using var latencies = new LatencyRecorder();
@@ -115,6 +157,12 @@ public static class ThroughputCommand
         Row("p50LatencyMs / p99LatencyMs", $"{r.P50LatencyMs:F1} / {r.P99LatencyMs:F1} at {r.LatencyRateEventsPerSecond:N0} ev/s (target p99 <= 250)");
         Row("bytesPerStudent", $"{r.BytesPerStudent:N0} ({r.ManagedBytesPerStudent:N0} managed + {r.NativeBytesPerStudent:N0} native; target <= 65536)");
         Row("threadCount", $"{r.ThreadCount}");
+    }
+
+    private static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "unknown"; }
     }
 
     private static string CpuModel()

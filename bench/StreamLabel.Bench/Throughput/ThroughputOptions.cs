@@ -17,6 +17,8 @@ public sealed class ThroughputOptions
           --latency-seconds S  length of the half-rate latency run. Default 10
           --idle-students M    students activated for the memory-per-student figure. Default 2000
           --no-pytorch         skip the PyTorch reference (/usr/bin/python3 with python3-torch)
+          --set Section:Key=V  silo setting for the end-to-end runs (repeatable), e.g. --set Kafka:PollInterval=00:00:00.005
+          --e2e-only           skip baselines, latency and memory (for profiling the end-to-end path)
           --json OUT           also write the results as JSON to OUT
         """;
 
@@ -31,6 +33,8 @@ public sealed class ThroughputOptions
     public int IdleStudents { get; private set; } = 2000;
     public bool PyTorch { get; private set; } = true;
     public string? Json { get; private set; }
+    public bool EndToEndOnly { get; private set; }
+    public Dictionary<string, string?> Settings { get; } = [];
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> naming the bad option.</summary>
     public static ThroughputOptions Parse(string[] args)
@@ -60,6 +64,13 @@ public sealed class ThroughputOptions
                 case "--idle-students": o.IdleStudents = Int(1); break;
                 case "--no-pytorch": o.PyTorch = false; break;
                 case "--json": o.Json = Value(); break;
+                case "--e2e-only": o.EndToEndOnly = true; break;
+                case "--set":
+                    string pair = Value();
+                    int eq = pair.IndexOf('=');
+                    if (eq <= 0) throw new ArgumentException($"--set needs Section:Key=Value (got '{pair}')");
+                    o.Settings[pair[..eq]] = pair[(eq + 1)..];
+                    break;
                 default: throw new ArgumentException($"unknown option '{name}'");
             }
         }

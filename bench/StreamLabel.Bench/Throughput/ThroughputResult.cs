@@ -15,6 +15,10 @@ public sealed record ThroughputResult
     public int BareTorchSharpThreads { get; init; }
     public double EndToEndEventsPerSecond { get; init; }
     public double EndToEndSeconds { get; init; }
+    public double EndToEndCpuMicrosPerEvent { get; init; }
+    public double RawConsumerCpuMicrosPerEvent { get; init; }
+    public double BareTorchSharpCpuMicrosPerEvent { get; init; }
+    public double MeanRowsPerStep { get; init; }
     public double RatioToRawConsumer { get; init; }
     public double RatioToBareTorchSharp { get; init; }
     public double? PyTorchEventsPerSecond { get; init; }

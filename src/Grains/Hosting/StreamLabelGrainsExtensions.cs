@@ -25,6 +25,7 @@ public static class StreamLabelGrainsExtensions
         services.AddOptions<ModelSpecOptions>().Bind(configuration.GetSection(ModelSpecOptions.Section));
         services.AddSingleton<ModelSpecResolver>();
         services.AddSingleton<StreamLabelMetrics>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TorchThreadsSetup>();
         services.AddPlacementFilter<AcceleratorPlacementStrategy, AcceleratorPlacementDirector>(ServiceLifetime.Singleton);
         return silo;
     }

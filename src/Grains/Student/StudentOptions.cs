@@ -8,6 +8,9 @@ public sealed class StudentOptions
 {
     public const string Section = "Student";
 
+    /// <summary>libtorch intra-op threads for the whole process (torch.set_num_threads), applied at silo start; 0 = libtorch's
+    /// default (one per core). Default 1: students step concurrently on Orleans' threads, so per-op parallelism only contends.</summary>
+    public int TorchThreads { get; set; } = 1;
     /// <summary>Largest test-then-train step, in events. Default 256.</summary>
     public int MaxBatchSize { get; set; } = 256;
     /// <summary>Persist model + applied offsets after this many events since the last write. Default 2000.</summary>
@@ -40,6 +43,7 @@ public sealed class StudentOptions
     public void Validate()
     {
         void Require(bool ok, string name, string rule) { if (!ok) throw new InvalidOperationException($"Student:{name} {rule}"); }
+        Require(TorchThreads >= 0, nameof(TorchThreads), "must be >= 0 (0 = libtorch's default)");
         Require(MaxBatchSize >= 1, nameof(MaxBatchSize), "must be at least 1");
         Require(PersistEveryEvents >= 1, nameof(PersistEveryEvents), "must be at least 1");
         Require(PersistInterval > TimeSpan.Zero, nameof(PersistInterval), "must be positive");

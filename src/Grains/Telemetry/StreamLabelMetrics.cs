@@ -10,6 +10,7 @@ public sealed class StreamLabelMetrics : IDisposable
 {
     public const string MeterName = "StreamLabel";
     public const string LearnLatencyName = "streamlabel.student.learn_latency";
+    public const string StepName = "streamlabel.student.step";
     private readonly Meter _meter;
 
     public Counter<long> EventsSeen { get; }
@@ -37,7 +38,7 @@ public sealed class StreamLabelMetrics : IDisposable
         PredictionsPublished = _meter.CreateCounter<long>("streamlabel.predictions.published", "{event}", "Predictions written to the output topic");
         TeacherPulls = _meter.CreateCounter<long>("streamlabel.teacher.pulls", "{call}", "Soft-target pulls from a teacher");
         TeacherPullFailures = _meter.CreateCounter<long>("streamlabel.teacher.pull_failures", "{call}", "Teacher pulls that failed or timed out");
-        StepMilliseconds = _meter.CreateHistogram<double>("streamlabel.student.step", "ms", "Time of one test-then-train micro-batch step");
+        StepMilliseconds = _meter.CreateHistogram<double>(StepName, "ms", "Time of one test-then-train micro-batch step");
         LearnLatencyMilliseconds = _meter.CreateHistogram<double>(LearnLatencyName, "ms", "Event timestamp to learned (produce to learn latency)");
     }
 
