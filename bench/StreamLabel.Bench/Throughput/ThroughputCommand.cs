@@ -73,8 +73,13 @@ public static class ThroughputCommand
 
         var (rate, samples, p50, p99) = await MeasureLatencyAsync(silo, producer, stream, o, e2e / 2);
         Console.WriteLine($"  latency at {rate:N0} ev/s: p50 {p50:F1} ms, p99 {p99:F1} ms ({samples} events)");
-        var (managed, native) = await IdleStudentMemory.MeasureAsync(silo, producer, Topic, o.Partitions, stream, o.IdleStudents);
-        Console.WriteLine($"  idle student: {managed:N0} B managed + {native:N0} B native");
+        var (managed, native, afterDeactivation) = await IdleStudentMemory.MeasureAsync(silo, producer, Topic, o.Partitions, stream, o.IdleStudents);
+        Console.WriteLine($"  idle student: {managed:N0} B managed + {native:N0} B native; {afterDeactivation:N0} B once deactivated (state in memory storage)");
+        if (o.HoldSeconds > 0)
+        {
+            Console.WriteLine($"  holding the silo {o.HoldSeconds} s (process {Environment.ProcessId})");
+            await Task.Delay(TimeSpan.FromSeconds(o.HoldSeconds));
+        }
 
         var result = new ThroughputResult
         {
@@ -85,7 +90,7 @@ public static class ThroughputCommand
             RatioToRawConsumer = e2e / raw, RatioToBareTorchSharp = e2e / bare, PyTorchEventsPerSecond = torch,
             RatioToPyTorch = torch is double tt ? e2e / tt : null, LatencyRateEventsPerSecond = rate, LatencySamples = samples,
             MeanRowsPerStep = rowsPerStep, P50LatencyMs = p50, P99LatencyMs = p99, IdleStudents = o.IdleStudents, ManagedBytesPerStudent = managed,
-            NativeBytesPerStudent = native, BytesPerStudent = managed + native, ThreadCount = threads,
+            NativeBytesPerStudent = native, BytesPerStudent = managed + native, BytesPerDeactivatedStudent = afterDeactivation, ThreadCount = threads,
         };
         Print(result);
         if (o.Json is { } path)
@@ -156,6 +161,7 @@ public static class ThroughputCommand
         Row("ratioToPyTorch", r.RatioToPyTorch is double p ? $"{p:F2} (target >= 2)" : "n/a");
         Row("p50LatencyMs / p99LatencyMs", $"{r.P50LatencyMs:F1} / {r.P99LatencyMs:F1} at {r.LatencyRateEventsPerSecond:N0} ev/s (target p99 <= 250)");
         Row("bytesPerStudent", $"{r.BytesPerStudent:N0} ({r.ManagedBytesPerStudent:N0} managed + {r.NativeBytesPerStudent:N0} native; target <= 65536)");
+        Row("bytesPerDeactivatedStudent", $"{r.BytesPerDeactivatedStudent:N0} (after Student:IdleDeactivateAfter; state in the in-process memory storage)");
         Row("threadCount", $"{r.ThreadCount}");
     }
 

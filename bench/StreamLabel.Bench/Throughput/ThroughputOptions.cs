@@ -18,6 +18,7 @@ public sealed class ThroughputOptions
           --idle-students M    students activated for the memory-per-student figure. Default 2000
           --no-pytorch         skip the PyTorch reference (/usr/bin/python3 with python3-torch)
           --set Section:Key=V  silo setting for the end-to-end runs (repeatable), e.g. --set Kafka:PollInterval=00:00:00.005
+          --hold-seconds S     keep the silo up S seconds after the memory run (attach dotnet-counters / dotnet-gcdump). Default 0
           --e2e-only           skip baselines, latency and memory (for profiling the end-to-end path)
           --json OUT           also write the results as JSON to OUT
         """;
@@ -34,6 +35,7 @@ public sealed class ThroughputOptions
     public bool PyTorch { get; private set; } = true;
     public string? Json { get; private set; }
     public bool EndToEndOnly { get; private set; }
+    public int HoldSeconds { get; private set; }
     public Dictionary<string, string?> Settings { get; } = [];
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> naming the bad option.</summary>
@@ -65,6 +67,7 @@ public sealed class ThroughputOptions
                 case "--no-pytorch": o.PyTorch = false; break;
                 case "--json": o.Json = Value(); break;
                 case "--e2e-only": o.EndToEndOnly = true; break;
+                case "--hold-seconds": o.HoldSeconds = Int(0); break;
                 case "--set":
                     string pair = Value();
                     int eq = pair.IndexOf('=');

@@ -31,5 +31,6 @@ public sealed record ThroughputResult
     public double ManagedBytesPerStudent { get; init; }
     public double NativeBytesPerStudent { get; init; }
     public double BytesPerStudent { get; init; }
+    public double BytesPerDeactivatedStudent { get; init; }
     public int ThreadCount { get; init; }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Placement;
 using StreamLabel.Grains.Placement;
 using StreamLabel.Grains.Specs;
@@ -26,6 +28,8 @@ public static class StreamLabelGrainsExtensions
         services.AddSingleton<ModelSpecResolver>();
         services.AddSingleton<StreamLabelMetrics>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TorchThreadsSetup>();
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<StudentOptions>>((collection, student) =>
+            collection.ClassSpecificCollectionAge[typeof(StudentGrain).FullName!] = student.Value.IdleDeactivateAfter);
         services.AddPlacementFilter<AcceleratorPlacementStrategy, AcceleratorPlacementDirector>(ServiceLifetime.Singleton);
         return silo;
     }

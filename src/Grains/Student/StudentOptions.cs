@@ -11,6 +11,9 @@ public sealed class StudentOptions
     /// <summary>libtorch intra-op threads for the whole process (torch.set_num_threads), applied at silo start; 0 = libtorch's
     /// default (one per core). Default 1: students step concurrently on Orleans' threads, so per-op parallelism only contends.</summary>
     public int TorchThreads { get; set; } = 1;
+    /// <summary>A student that received nothing for this long is deactivated (its model and offsets persisted first), so
+    /// idle keys cost storage, not silo memory; the next event restores it. Orleans' own default is 2 h. Default 10 min.</summary>
+    public TimeSpan IdleDeactivateAfter { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>Largest test-then-train step, in events. Default 256.</summary>
     public int MaxBatchSize { get; set; } = 256;
     /// <summary>Persist model + applied offsets after this many events since the last write. Default 2000.</summary>
@@ -44,6 +47,7 @@ public sealed class StudentOptions
     {
         void Require(bool ok, string name, string rule) { if (!ok) throw new InvalidOperationException($"Student:{name} {rule}"); }
         Require(TorchThreads >= 0, nameof(TorchThreads), "must be >= 0 (0 = libtorch's default)");
+        Require(IdleDeactivateAfter >= TimeSpan.FromMinutes(1), nameof(IdleDeactivateAfter), "must be at least 1 minute (Orleans' collection quantum)");
         Require(MaxBatchSize >= 1, nameof(MaxBatchSize), "must be at least 1");
         Require(PersistEveryEvents >= 1, nameof(PersistEveryEvents), "must be at least 1");
         Require(PersistInterval > TimeSpan.Zero, nameof(PersistInterval), "must be positive");
