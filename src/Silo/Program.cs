@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using StreamLabel.Grains.Hosting;
@@ -37,8 +38,9 @@ builder.UseOrleans(silo =>
     silo.UseConfiguredClustering(cluster)
         .UseConfiguredStorage(cluster)
         .UseSiloMetadata(builder.Configuration)
-        .AddKafkaStreams("kafka", builder.Configuration.GetSection(KafkaStreamOptions.Section))
-        .AddStreamLabelGrains(builder.Configuration);
+        .AddKafkaStreams(StreamLabelGrainsExtensions.KafkaProviderName, builder.Configuration.GetSection(KafkaStreamOptions.Section))
+        .AddStreamLabelGrains(builder.Configuration)
+        .AddDashboard(); // data for the Orleans runtime view that `streamlabel dashboard` serves under /orleans/
 });
 
 var replay = builder.Configuration.GetSection(ReplaySettings.Section).Get<ReplaySettings>() ?? new ReplaySettings();

@@ -1,44 +1,76 @@
-using System.Globalization;
+using System.Diagnostics;
+using StreamLabel.Client.Cli;
+using StreamLabel.Client.Output;
+using StreamLabel.Client.Queries;
 using StreamLabel.Datasets;
 using StreamLabel.Streaming.Kafka.Replay;
 
 namespace StreamLabel.Client.Commands;
 
-/// <summary>`streamlabel replay FILE --label-column C [--key K|--key-column C] [--noise R] ...`: produce a dataset into Kafka.</summary>
+/// <summary>
+/// `streamlabel replay FILE --label-column C [--key K|--key-column C] [--noise R] ...`: produces a dataset into Kafka
+/// (noisy training label in the event, clean label in a header), with a progress bar on stderr.
+/// </summary>
 internal static class ReplayCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    private static readonly string[] Options =
+        ["--label-column", "--key", "--key-column", "--noise", "--noise-kind", "--drift-at", "--rate", "--seed", "--events", "--topic", "--bootstrap"];
+
+    public static async Task<int> RunAsync(string[] args, CommandIO io)
     {
-        if (args.Length == 0 || args[0].StartsWith("--")) throw new ArgumentException("replay needs a dataset file: streamlabel replay FILE.csv[.gz] --label-column C");
-        string file = args[0], label = "-1", bootstrap = Environment.GetEnvironmentVariable("Kafka__BootstrapServers") ?? "127.0.0.1:9092";
-        var options = new ReplayOptions();
-        for (int i = 1; i < args.Length; i++)
+        var a = ParsedArgs.Parse("replay", args, Options, ["--no-progress"]);
+        string file = a.Positional(0, "dataset file: streamlabel replay FILE.csv[.gz] --label-column C");
+        a.NoMorePositionals(1);
+        if (a.Has("--key") && a.Has("--key-column")) throw new UsageException("replay: give --key or --key-column, not both");
+        string label = a.Value("--label-column") ?? throw new UsageException("replay: --label-column is required (a column name, or an index; -1 = last)");
+        string bootstrap = a.Value("--bootstrap") ?? Environment.GetEnvironmentVariable("Kafka__BootstrapServers") ?? "127.0.0.1:9092";
+        if (string.IsNullOrWhiteSpace(bootstrap)) throw new UsageException("replay: --bootstrap must not be empty");
+        var options = new ReplayOptions
         {
-            string name = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
-            double Number() { var v = Value(); return double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw new ArgumentException($"{name} expects a number, got '{v}'"); }
-            if (name == "--label-column") { label = Value(); continue; }
-            if (name == "--bootstrap") { bootstrap = Value(); continue; }
-            options = name switch
-            {
-                "--key" => options with { Key = Value() },
-                "--key-column" => options with { KeyColumn = Value() },
-                "--noise" => options with { Noise = Number() },
-                "--noise-kind" => options with { NoiseKind = LabelNoise.ParseKind(Value()) },
-                "--drift-at" => options with { DriftAt = Number() },
-                "--rate" => options with { Rate = Number() },
-                "--seed" => options with { Seed = (int)Number() },
-                "--events" => options with { MaxEvents = (long)Number() },
-                "--topic" => options with { Topic = Value() },
-                _ => throw new ArgumentException($"unknown replay option '{name}'"),
-            };
+            Topic = a.Value("--topic") ?? "events",
+            Key = a.Value("--key") ?? "default",
+            KeyColumn = a.Value("--key-column"),
+            Noise = a.Number("--noise", 0, 1) ?? 0,
+            NoiseKind = a.Value("--noise-kind") is { } kind ? ParseKind(kind) : NoiseKind.Symmetric,
+            DriftAt = a.Number("--drift-at", 0, 1),
+            Rate = a.Number("--rate", 0) ?? 0,
+            Seed = a.Integer("--seed") ?? 1,
+            MaxEvents = (long)(a.Number("--events", 0) ?? 0),
+        };
+        if (string.IsNullOrWhiteSpace(options.Topic)) throw new UsageException("replay: --topic must not be empty");
+        if (!File.Exists(file)) throw new UsageException($"replay: dataset file not found: {file}");
+
+        LabeledDataset data;
+        try { data = CsvDatasetReader.Read(file, label); }
+        catch (FormatException e) { throw new CommandFailedException($"replay: {e.Message}", e); }
+        // With --events N the replayed stream is the first N rows, so --drift-at is a fraction of what is replayed.
+        if (options.MaxEvents > 0 && options.MaxEvents < data.Count) data = data.Take((int)options.MaxEvents);
+
+        var clock = Stopwatch.StartNew();
+        var bar = a.Has("--no-progress") ? null : new ProgressBar(io.Error, clock);
+        long produced;
+        try
+        {
+            produced = await new DatasetReplayer(bootstrap).ReplayAsync(data, options, bar, io.Cancellation);
         }
-        var data = CsvDatasetReader.Read(file, label);
-        var progress = new Progress<(long Produced, long Total)>(p =>
-            Console.Error.Write($"\rreplay: {p.Produced:N0}/{p.Total:N0} ({100.0 * p.Produced / Math.Max(1, p.Total):F0}%)"));
-        long produced = await new DatasetReplayer(bootstrap).ReplayAsync(data, options, progress);
-        Console.Error.WriteLine();
-        Console.WriteLine($"produced {produced} events from {data.Name} into {options.Topic} at {bootstrap}");
+        catch (InvalidOperationException e)
+        {
+            throw new CommandFailedException($"replay into '{options.Topic}' at {bootstrap} failed: {e.InnerException?.Message ?? e.Message}", e);
+        }
+        bar?.Finish();
+        double seconds = clock.Elapsed.TotalSeconds;
+        if (a.Json)
+        {
+            Json.Write(io.Out, new ReplayView(data.Name, options.Topic, bootstrap, produced, seconds, produced / Math.Max(1e-3, seconds),
+                options.Noise, options.NoiseKind.ToString().ToLowerInvariant(), options.DriftAt));
+        }
+        else io.Out.WriteLine($"produced {produced:N0} events from {data.Name} into {options.Topic} at {bootstrap} in {seconds:F1} s ({produced / Math.Max(1e-3, seconds):N0} ev/s)");
         return 0;
+    }
+
+    private static NoiseKind ParseKind(string text)
+    {
+        try { return LabelNoise.ParseKind(text); }
+        catch (ArgumentException e) { throw new UsageException($"replay: --noise-kind {e.Message.Split(" (Parameter")[0]}"); }
     }
 }

@@ -13,6 +13,9 @@ namespace StreamLabel.Grains.Hosting;
 
 public static class StreamLabelGrainsExtensions
 {
+    /// <summary>Name of the Kafka stream provider the silo registers (AddKafkaStreams) and the grains read options of.</summary>
+    public const string KafkaProviderName = "kafka";
+
     /// <summary>
     /// Registers what the student and teacher grains need: their options (sections Student, Teacher,
     /// Teacher:Placement, Models), the GPU placement filter, spec resolution and the meters.

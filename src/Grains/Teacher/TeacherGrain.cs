@@ -26,14 +26,18 @@ public sealed partial class TeacherGrain(
 
     private string Group => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.State.Snapshot is { } snapshot)
         {
             _teacher = ReplayTeacher.Restore(snapshot, _options.Device);
             LogDevice(Group, _teacher.Learner.Device, silo.SiloAddress.ToString());
         }
-        return Task.CompletedTask;
+        else if (_options.Checkpoints.TryGetValue(Group, out var path))
+        {
+            if (!File.Exists(path)) throw new FileNotFoundException($"Teacher:Checkpoints:{Group} names a file that does not exist: {path}", path);
+            await LoadCheckpointAsync(await File.ReadAllBytesAsync(path, cancellationToken));
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -17,4 +17,7 @@ public sealed class TeacherOptions
     public int PersistEverySamples { get; set; } = 5000;
     /// <summary>"auto" (CUDA when TorchSharp sees a GPU), "cuda" or "cpu". Default auto.</summary>
     public string Device { get; set; } = "auto";
+    /// <summary>Teacher group → checkpoint file (a ReplayTeacher snapshot, e.g. from `streamlabel teacher load`'s input)
+    /// that a teacher without persisted state starts from. Default none: teachers start untrained.</summary>
+    public Dictionary<string, string> Checkpoints { get; set; } = [];
 }

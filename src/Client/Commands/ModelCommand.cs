@@ -1,0 +1,38 @@
+using StreamLabel.Client.Output;
+
+namespace StreamLabel.Client.Commands;
+
+/// <summary>`streamlabel model KEY`: one model's metrics, recent accuracy series and drift times.</summary>
+internal static class ModelCommand
+{
+    public static async Task<int> RunAsync(string[] args, CommandIO io)
+    {
+        var parsed = ClusterCommand.Parse("model", args, ["--points"]);
+        string key = parsed.Positional(0, "model KEY");
+        parsed.NoMorePositionals(1);
+        int points = parsed.Integer("--points", 1, 100_000) ?? 10;
+        return await ClusterCommand.RunAsync(parsed, io, async q =>
+        {
+            var d = await q.ModelAsync(key);
+            if (parsed.Json) { Json.Write(io.Out, d); return 0; }
+            var m = d.Model;
+            var facts = new Table("FIELD", "VALUE");
+            facts.Add("key", m.Key).Add("silo", m.Silo).Add("events seen", m.EventsSeen).Add("events learned", m.EventsLearned)
+                .Add("accuracy", Table.Percent(m.Accuracy)).Add("window accuracy", Table.Percent(m.WindowAccuracy)).Add("loss", m.Loss)
+                .Add("corrections", m.Corrections).Add("down-weights", m.DownWeights).Add("drift events", m.DriftEvents)
+                .Add("teacher agreement", Table.Percent(m.TeacherAgreement)).Add("model version", m.ModelVersion)
+                .Add("teacher version", m.TeacherVersion).Add("teacher staleness s", m.TeacherStalenessSeconds).Add("events/s", m.EventsPerSecond);
+            facts.Write(io.Out);
+            io.Out.WriteLine();
+            var series = new Table("EVENTS", "AT", "WINDOW_ACC", "LOSS", "CORRECTION_RATE", "TEACHER_AGREE");
+            foreach (var p in d.Series.TakeLast(points))
+                series.Add(p.Events, p.At, Table.Percent(p.WindowAccuracy), p.Loss, Table.Percent(p.CorrectionRate), Table.Percent(p.TeacherAgreement));
+            series.Write(io.Out);
+            io.Out.WriteLine();
+            var drifts = new Table("DRIFT_AT_EVENT", "AT", "DETECTOR");
+            foreach (var x in d.Drifts) drifts.Add(x.Events, x.At, x.Detector);
+            drifts.Write(io.Out);
+            return 0;
+        });
+    }
+}

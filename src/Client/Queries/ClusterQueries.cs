@@ -1,0 +1,95 @@
+using Orleans.Runtime;
+using StreamLabel.Client.Cli;
+using StreamLabel.Grains;
+
+namespace StreamLabel.Client.Queries;
+
+/// <summary>What the CLI and the dashboard ask the cluster, as views. One place, so both show the same numbers.</summary>
+public sealed class ClusterQueries(IClusterClient client)
+{
+    public async Task<StatusView> StatusAsync()
+    {
+        var hosts = await client.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true);
+        ClusterInfo? info = null;
+        string? infoError = null;
+        try
+        {
+            info = await client.GetGrain<IClusterInfoGrain>(0).GetClusterInfoAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Older silos without IClusterInfoGrain: still show membership, and say why metadata/lag are missing.
+            infoError = $"cluster info unavailable: {e.GetType().Name}: {FirstLine(e.Message)}";
+        }
+        // Joined by address (SiloAddress.ToParsableString(), or ToString()), else by silo name.
+        IReadOnlyDictionary<string, string> MetadataOf(MembershipEntry h) =>
+            info?.Silos.FirstOrDefault(s => s.Address == h.SiloAddress.ToParsableString() || s.Address == h.SiloAddress.ToString())?.Metadata
+            ?? info?.Silos.FirstOrDefault(s => s.Name == h.SiloName)?.Metadata
+            ?? new Dictionary<string, string>();
+        var silos = hosts.Select(h => new SiloView(
+                h.SiloAddress.ToParsableString(), h.SiloName, h.HostName, h.Status.ToString(), new DateTimeOffset(h.StartTime, TimeSpan.Zero), MetadataOf(h)))
+            .OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+        var models = await ModelsAsync();
+        var partitions = info?.Partitions.Select(p => new PartitionView(p.Topic, p.Partition, p.CommittedOffset, p.HighWatermark, p.Lag, p.DeadLetters, p.Silo)).ToList() ?? [];
+        return new StatusView(silos, models.Count, models.Sum(m => m.EventsSeen), models.Sum(m => m.EventsPerSecond),
+            info is null ? null : partitions.Sum(p => p.Lag), info?.DeadLetters, partitions, infoError, DateTimeOffset.UtcNow);
+    }
+
+    public async Task<IReadOnlyList<ModelRow>> ModelsAsync()
+    {
+        var keys = await client.GetGrain<IModelRegistryGrain>(0).ListModelsAsync();
+        var metrics = await Task.WhenAll(keys.Select(k => client.GetGrain<IStudentGrain>(k).GetMetricsAsync()));
+        return metrics.Select(ModelRow.From).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<ModelDetail> ModelAsync(string key)
+    {
+        await RequireKnownAsync(key);
+        var student = client.GetGrain<IStudentGrain>(key);
+        var metrics = await student.GetMetricsAsync();
+        var spec = await student.GetSpecAsync();
+        return new ModelDetail(ModelRow.From(metrics),
+            metrics.Series.Select(p => new SeriesPoint(p.Events, p.At, p.WindowAccuracy, p.Loss, p.CorrectionRate, p.TeacherAgreement)).ToList(),
+            metrics.DriftEvents.Select(d => new DriftView(d.Events, d.At, d.Detector)).ToList(),
+            metrics.LastOffsets, spec);
+    }
+
+    public async Task<PredictionView> PredictAsync(string key, float[] features)
+    {
+        await RequireKnownAsync(key);
+        var student = client.GetGrain<IStudentGrain>(key);
+        var spec = await student.GetSpecAsync() ?? throw new CommandFailedException($"model '{key}' has no spec yet: set one with `streamlabel spec set {key} ...`");
+        if (features.Length != spec.FeatureCount)
+            throw new UsageException($"predict: --features has {features.Length} values, model '{key}' expects {spec.FeatureCount}");
+        var p = await student.PredictAsync(features);
+        return new PredictionView(p.Key, p.PredictedClass, spec.Classes, p.Probabilities, p.ModelVersion, p.TeacherVersion);
+    }
+
+    public async Task<SpecView> SpecAsync(string key) => new(key, await client.GetGrain<IStudentGrain>(key).GetSpecAsync());
+
+    public async Task<SpecView> SetSpecAsync(string key, Func<ModelSpec?, ModelSpec> change)
+    {
+        var student = client.GetGrain<IStudentGrain>(key);
+        var updated = change(await student.GetSpecAsync());
+        return new SpecView(key, await student.SetSpecAsync(updated));
+    }
+
+    public async Task<IReadOnlyList<TeacherStatus>> TeachersAsync(string? group)
+    {
+        var groups = group is not null ? [group] : await client.GetGrain<IModelRegistryGrain>(0).ListTeacherGroupsAsync();
+        return await Task.WhenAll(groups.Select(g => client.GetGrain<ITeacherGrain>(g).GetStatusAsync()));
+    }
+
+    public Task<TeacherStatus> LoadTeacherAsync(string group, byte[] checkpoint) =>
+        client.GetGrain<ITeacherGrain>(group).LoadCheckpointAsync(checkpoint);
+
+    private async Task RequireKnownAsync(string key)
+    {
+        var keys = await client.GetGrain<IModelRegistryGrain>(0).ListModelsAsync();
+        if (!keys.Contains(key, StringComparer.Ordinal))
+            throw new CommandFailedException(keys.Count == 0 ? $"no model '{key}': the cluster has no models yet"
+                : $"no model '{key}' (known: {string.Join(", ", keys.Take(20))}{(keys.Count > 20 ? ", ..." : "")})");
+    }
+
+    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
+}

@@ -1,0 +1,64 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using StreamLabel.Grains.Hosting;
+using StreamLabel.Streaming.Kafka;
+
+namespace StreamLabel.Grains.Cluster;
+
+/// <summary>
+/// Cluster facts a client cannot read itself: active silos with their metadata, and the Kafka intake — per partition
+/// the consumer group's committed offset against the high watermark (the lag), and the dead-letter topic's size.
+/// Offsets are read from the brokers, so the figures hold whichever silo reads a partition.
+/// </summary>
+public sealed class ClusterInfoGrain(
+    IClusterMembershipService membership,
+    ISiloMetadataCache metadata,
+    IOptionsMonitor<KafkaStreamOptions> kafkaOptions) : Grain, IClusterInfoGrain
+{
+    private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(5);
+    private IConsumer<byte[], byte[]>? _consumer;
+
+    public async Task<ClusterInfo> GetClusterInfoAsync()
+    {
+        var silos = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active)
+            .Select(m => new SiloInfo(m.SiloAddress.ToParsableString(), m.Name, metadata.GetSiloMetadata(m.SiloAddress).Metadata))
+            .ToList();
+        var kafka = kafkaOptions.Get(StreamLabelGrainsExtensions.KafkaProviderName);
+        // librdkafka's offset queries block: keep them off the grain's scheduler.
+        var (partitions, deadLetters) = await Task.Run(() => ReadIntake(kafka));
+        return new ClusterInfo(silos, partitions, deadLetters, DateTimeOffset.UtcNow);
+    }
+
+    private (List<PartitionLag> Partitions, long DeadLetters) ReadIntake(KafkaStreamOptions kafka)
+    {
+        var consumer = _consumer ??= new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig(new Dictionary<string, string>(kafka.Client))
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            GroupId = kafka.ConsumerGroup,
+            EnableAutoCommit = false,
+        }).Build();
+        var topics = kafka.Topics.Count > 0 ? kafka.Topics : ["events"];
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var metadata = admin.GetMetadata(BrokerTimeout);
+        var partitions = metadata.Topics.Where(t => topics.Contains(t.Topic))
+            .SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId))).ToList();
+        var committed = partitions.Count == 0 ? [] : consumer.Committed(partitions, BrokerTimeout);
+        var lags = partitions.Select(tp =>
+        {
+            long position = committed.FirstOrDefault(c => c.TopicPartition == tp)?.Offset.Value ?? Offset.Unset.Value;
+            return new PartitionLag(tp.Topic, tp.Partition.Value, Math.Max(0, position), consumer.QueryWatermarkOffsets(tp, BrokerTimeout).High.Value, 0, null);
+        }).OrderBy(p => p.Topic).ThenBy(p => p.Partition).ToList();
+        long deadLetters = metadata.Topics.Where(t => t.Topic == kafka.DeadLetterTopic)
+            .SelectMany(t => t.Partitions)
+            .Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(kafka.DeadLetterTopic, p.PartitionId), BrokerTimeout).High.Value);
+        return (lags, deadLetters);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _consumer?.Dispose();
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,24 @@
+using System.Text.Json;
+using StreamLabel.Client.Commands;
+
+namespace StreamLabel.Client.Tests.Infrastructure;
+
+/// <summary>Runs `streamlabel ARGS` in-process (the same entry point as the executable) and captures its output.</summary>
+public static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Out, string Error)
+    {
+        public JsonElement Json() => JsonDocument.Parse(Out).RootElement;
+        public override string ToString() => $"exit {ExitCode}\nstdout:\n{Out}\nstderr:\n{Error}";
+    }
+
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(args, new StringWriter(), CancellationToken.None);
+
+    /// <summary>With a writer the caller can read while the command runs (e.g. the dashboard's URL), and a Ctrl-C token.</summary>
+    public static async Task<Result> RunAsync(string[] args, StringWriter output, CancellationToken cancellation)
+    {
+        var e = new StringWriter();
+        int code = await CommandLine.RunAsync(args, TextWriter.Synchronized(output), TextWriter.Synchronized(e), cancellation);
+        return new Result(code, output.ToString(), e.ToString());
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text;
+using StreamLabel.Streaming.Kafka.Embedded;
+using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.Kafka.Replay;
+using StreamLabel.Testing;
+
+namespace StreamLabel.Grains.Tests;
+
+public sealed class ClusterInfoTests(RedisServer redis) : IClassFixture<RedisServer>
+{
+    [Fact]
+    public async Task Cluster_info_reports_silo_metadata_partition_lag_and_dead_letters()
+    {
+        using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = 3, Topics = [StudentCluster.Topic, StudentCluster.DeadLetters] });
+        await using var cluster = await StudentCluster.StartAsync(2, broker, redis, gpuSilo: true);
+        var data = Elec2.Rows(1500);
+        const string key = "elec2-info";
+        await cluster.Client.GetGrain<IStudentGrain>(key).SetSpecAsync(Elec2.Spec(data.FeatureCount));
+        await new DatasetReplayer(broker.BootstrapServers).ReplayAsync(data, new ReplayOptions { Topic = StudentCluster.Topic, Key = key });
+        using (var producer = new Confluent.Kafka.ProducerBuilder<byte[], byte[]>(new Confluent.Kafka.ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await producer.ProduceAsync(StudentCluster.Topic, StudentLearningTests.Message(key, Encoding.UTF8.GetBytes("{not json")));
+            await producer.ProduceAsync(StudentCluster.Topic, StudentLearningTests.Message(key, EventWriter.Write(data.Features[0], "SIDEWAYS")));
+        }
+        await StudentLearningTests.WaitForSeenAsync(cluster, key, data.Count);
+
+        var info = cluster.Client.GetGrain<IClusterInfoGrain>(0);
+        // Commits follow durability (persist interval + durability poll): wait until the lag drains.
+        await Eventually.HoldsAsync(async () => (await info.GetClusterInfoAsync()) is { DeadLetters: 2 } i && i.Partitions.All(p => p.Lag == 0),
+            TimeSpan.FromSeconds(60), async () => System.Text.Json.JsonSerializer.Serialize(await info.GetClusterInfoAsync()));
+
+        var final = await info.GetClusterInfoAsync();
+        Assert.Equal(2, final.Silos.Count);
+        Assert.Single(final.Silos, s => s.Metadata["accelerator"] == "gpu");
+        Assert.Equal(3, final.Partitions.Count);
+        Assert.Equal(data.Count + 2, final.Partitions.Sum(p => p.HighWatermark));
+    }
+}
