@@ -26,8 +26,8 @@ public sealed record LearnerSpec
     /// <summary>L2 weight decay added to the gradient (PyTorch's coupled form). Default 0.</summary>
     public double WeightDecay { get; init; }
 
-    /// <summary>Label smoothing e in [0, 1) applied to the hard-label term. Default 0.1.</summary>
-    public double Smoothing { get; init; } = 0.1;
+    /// <summary>Label smoothing e in [0, 1) applied to the hard-label term. Default 0.05.</summary>
+    public double Smoothing { get; init; } = 0.05;
 
     /// <summary>"uniform" (PyTorch: e/K to every class, default) or "others" (e/(K-1) to every other class).</summary>
     public string SmoothingConvention { get; init; } = "uniform";
@@ -38,8 +38,15 @@ public sealed record LearnerSpec
     /// <summary>Detector on the prequential error stream: "adwin" (default), "page-hinkley" or "none".</summary>
     public string DriftDetector { get; init; } = "adwin";
 
-    /// <summary>Weight a of the distillation term in [0, 1] when a teacher batch is supplied. Default 0.5.</summary>
-    public double DistillationWeight { get; init; } = 0.5;
+    /// <summary>
+    /// Learning-rate multiplier after a detected drift: b = 1 + (boost - 1)·m_before (the maturity the drift ended,
+    /// so frequent small drifts get little), then scale = 1 + (b - 1)·(1 - maturity), decaying back to 1 as the new
+    /// concept matures. Default 2; 1 = off. Speeds up relearning after an abrupt change.
+    /// </summary>
+    public double DriftBoost { get; init; } = 2;
+
+    /// <summary>Weight a of the distillation term in [0, 1] when a teacher batch is supplied. Default 0.3.</summary>
+    public double DistillationWeight { get; init; } = 0.3;
 
     /// <summary>Distillation temperature T &gt; 0. Default 2.</summary>
     public double Temperature { get; init; } = 2.0;
@@ -66,6 +73,7 @@ public sealed record LearnerSpec
         if (SelfCorrection is null) Bad(nameof(SelfCorrection), "null", "must be set (use Enabled = false to turn it off)");
         SelfCorrection!.Validate();
         if (DriftDetector is not ("adwin" or "page-hinkley" or "none")) Bad(nameof(DriftDetector), DriftDetector, "must be one of: adwin, page-hinkley, none");
+        if (!(DriftBoost >= 1) || !double.IsFinite(DriftBoost)) Bad(nameof(DriftBoost), DriftBoost, "must be a finite number >= 1");
         if (!(DistillationWeight >= 0 && DistillationWeight <= 1)) Bad(nameof(DistillationWeight), DistillationWeight, "must be in [0, 1]");
         if (!(Temperature > 0) || !double.IsFinite(Temperature)) Bad(nameof(Temperature), Temperature, "must be a finite number > 0");
         if (Device is not ("auto" or "cuda" or "cpu")) Bad(nameof(Device), Device, "must be one of: auto, cuda, cpu");
@@ -85,8 +93,8 @@ public sealed record SelfCorrectionOptions
     /// <summary>Smallest sample weight w_min in [0, 1]: weights stay in [w_min, 1]. Default 0.2.</summary>
     public double MinWeight { get; init; } = 0.2;
 
-    /// <summary>Maturity time constant tau in learned events: maturity = 1 - exp(-n/tau), n counted since the last drift. Default 1000.</summary>
-    public double MaturityEvents { get; init; } = 1000;
+    /// <summary>Maturity time constant tau in learned events: maturity = 1 - exp(-n/tau), n counted since the last drift. Default 3000.</summary>
+    public double MaturityEvents { get; init; } = 3000;
 
     /// <summary>Exponent base B of the global trust sigmoid(B (maturity - 0.5)) (ProSelfLC). Default 16.</summary>
     public double ExpBase { get; init; } = 16;

@@ -22,6 +22,7 @@ public sealed class OnlineLearner : IDisposable
     private readonly DriftDetector? _detector;
     private readonly StreamMaturity _maturity;
     private double _lossReference = double.NaN;
+    private double _boostAtDrift = 1;
     private long _seen, _labeled, _predictedCorrectly, _learned, _distilled, _corrected, _downWeighted, _drifts;
 
     public OnlineLearner(LearnerSpec spec)
@@ -142,7 +143,13 @@ public sealed class OnlineLearner : IDisposable
             if (_detector is not null && _detector.Update(hit ? 0 : 1)) drift = true;
         }
         if (prequential) { _seen += rows; _labeled += L; _predictedCorrectly += correct; }
-        if (drift) { _drifts++; _maturity.Reset(); }
+        if (drift)
+        {
+            // A drift that ends a long stable stretch (high maturity) gets the full boost; frequent small drifts little.
+            _boostAtDrift = 1 + (Spec.DriftBoost - 1) * _maturity.Value;
+            _drifts++;
+            _maturity.Reset();
+        }
 
         if (!learn)
             return new PrequentialResult(probs, predicted, L, correct, double.NaN, 0, 0, drift, drift ? _detector!.Name : null, null, Version);
@@ -174,7 +181,8 @@ public sealed class OnlineLearner : IDisposable
                 var w = SelfCorrection.Weights(ce.detach(), _lossReference, g, sc.MinWeight, sc.LossScale);
                 hard = ce.mul(w).mean();
                 corrected = targets.argmax(1).ne(yT).sum();
-                down = w.lt((1 + sc.MinWeight) / 2).sum();
+                using var midpoint = Scalars.Of((1 + sc.MinWeight) / 2);
+                down = w.lt(midpoint).sum();
             }
             else hard = ce.mean();
         }
@@ -186,15 +194,19 @@ public sealed class OnlineLearner : IDisposable
             kd = DistillationLoss.FromProbabilities(sR, teacher, Spec.Temperature);
             agreement = sR.detach().argmax(1).eq(teacher.argmax(1)).to(ScalarType.Float64).mean();
         }
-        double a = Spec.DistillationWeight;
-        var total = hard is null ? kd! : kd is null ? hard : hard.mul(1 - a).add(kd.mul(a));
+        // With self-correction on, the teacher is trusted as much as the student trusts itself: right after a drift
+        // (g ≈ 0) the teacher, still fitted to the old concept, does not pull the student back.
+        double a = Spec.DistillationWeight * (sc.Enabled ? g : 1);
+        using var aScalar = Scalars.Of(a);
+        using var restScalar = Scalars.Of(1 - a);
+        var total = hard is null ? kd! : kd is null ? hard : hard.mul(restScalar).add(kd.mul(aScalar));
 
         // One read-back for all step statistics.
         var stats = OnlineClassifier.ToDoubles(torch.stack([
             total.detach().to(ScalarType.Float64).reshape(1), (meanCe ?? zero).to(ScalarType.Float64).reshape(1),
             (corrected ?? zero).to(ScalarType.Float64).reshape(1), (down ?? zero).to(ScalarType.Float64).reshape(1),
             (agreement ?? zero).to(ScalarType.Float64).reshape(1)]));
-        _model.Step(total);
+        _model.Step(total, 1 + (_boostAtDrift - 1) * (1 - _maturity.Value));
 
         int nCorrected = (int)stats[2], nDown = (int)stats[3];
         _learned += L; _distilled += q; _corrected += nCorrected; _downWeighted += nDown;
@@ -218,6 +230,7 @@ public sealed class OnlineLearner : IDisposable
             _model.Write(w);
             _maturity.Write(w);
             w.Write(_lossReference);
+            w.Write(_boostAtDrift);
             w.Write(_detector is not null);
             _detector?.Write(w);
             Metrics.Write(w);
@@ -241,6 +254,7 @@ public sealed class OnlineLearner : IDisposable
             learner._model.Read(r);
             learner._maturity.Read(r);
             learner._lossReference = r.ReadDouble();
+            learner._boostAtDrift = r.ReadDouble();
             bool hasDetector = r.ReadBoolean();
             if (hasDetector != (learner._detector is not null)) throw new InvalidDataException("snapshot detector does not match its spec");
             learner._detector?.Read(r);

@@ -24,12 +24,12 @@ public sealed class ReplayTeacher : IDisposable
         Learner = learner; Buffer = buffer; ReplayBatches = replayBatches;
     }
 
-    /// <summary>A teacher spec from a student spec: wider hidden layers [64, 64], no smoothing, no self-correction.</summary>
+    /// <summary>A teacher spec from a student spec: wider hidden layers [64, 64], no smoothing (self-correction as the student).</summary>
     public static LearnerSpec DefaultSpecFor(LearnerSpec student) => student with
     {
         HiddenLayers = [64, 64],
         Smoothing = 0,
-        SelfCorrection = student.SelfCorrection with { Enabled = false },
+        SelfCorrection = student.SelfCorrection,
         Seed = student.Seed + 7919,
     };
 

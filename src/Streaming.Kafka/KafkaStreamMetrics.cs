@@ -8,7 +8,7 @@ internal static class KafkaStreamMetrics
     public const string MeterName = "StreamLabel.Streaming.Kafka";
     private static readonly Meter Meter = new(MeterName);
 
-    public static readonly Counter<long> EventsRead = Meter.CreateCounter<long>("streamlabel.kafka.events_read", "{event}", "Valid events read and delivered to the cache");
+    public static readonly Counter<long> EventsRead = Meter.CreateCounter<long>("streamlabel.kafka.events_read", "{event}", "Records read from Kafka (valid and dead-lettered)");
     public static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>("streamlabel.kafka.dead_letters", "{record}", "Records written to the dead-letter topic, by reason");
     public static readonly Counter<long> Commits = Meter.CreateCounter<long>("streamlabel.kafka.commits", "{commit}", "Offset commits");
     public static readonly Counter<long> CommitFailures = Meter.CreateCounter<long>("streamlabel.kafka.commit_failures", "{commit}", "Failed offset commits (retried at the next durability poll)");

@@ -5,7 +5,7 @@ namespace StreamLabel.Streaming.Kafka;
 /// </summary>
 public sealed class KafkaStreamOptions
 {
-    /// <summary>Configuration section the silo binds. </summary>
+    /// <summary>Configuration section the silo binds.</summary>
     public const string Section = "Kafka";
 
     /// <summary>Kafka bootstrap servers, "host:port[,host:port]". Required (the silo host fills it with the embedded broker's address when empty).</summary>

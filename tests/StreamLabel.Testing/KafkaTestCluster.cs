@@ -19,7 +19,8 @@ public static class KafkaTestCluster
     public const string StorageName = "store";
 
     public static InProcessTestClusterBuilder CreateBuilder(short silos, EmbeddedKafkaBroker broker, RedisServer? redis,
-        Action<KafkaStreamOptions> configureKafka, Action<ISiloBuilder>? configureSilo = null)
+        Action<KafkaStreamOptions> configureKafka, Action<ISiloBuilder>? configureSilo = null,
+        Action<ISiloPersistentStreamConfigurator>? configureStream = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureHost(host => host.Logging.SetMinimumLevel(LogLevel.Warning));
@@ -29,7 +30,7 @@ public static class KafkaTestCluster
             {
                 options.BootstrapServers = broker.BootstrapServers;
                 configureKafka(options);
-            });
+            }, configureStream);
             if (redis is not null)
                 silo.AddRedisGrainStorage(StorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis.ConnectionString));
             else
@@ -41,9 +42,10 @@ public static class KafkaTestCluster
 
     /// <summary>Builds and deploys the cluster.</summary>
     public static async Task<InProcessTestCluster> StartAsync(short silos, EmbeddedKafkaBroker broker, RedisServer? redis,
-        Action<KafkaStreamOptions> configureKafka, Action<ISiloBuilder>? configureSilo = null)
+        Action<KafkaStreamOptions> configureKafka, Action<ISiloBuilder>? configureSilo = null,
+        Action<ISiloPersistentStreamConfigurator>? configureStream = null)
     {
-        var cluster = CreateBuilder(silos, broker, redis, configureKafka, configureSilo).Build();
+        var cluster = CreateBuilder(silos, broker, redis, configureKafka, configureSilo, configureStream).Build();
         await cluster.DeployAsync();
         return cluster;
     }

@@ -13,10 +13,10 @@ namespace StreamLabel.Bench.Throughput;
 public static class BareLearnerBaseline
 {
     /// <summary>Events per second and process CPU microseconds per event of the measured pass.</summary>
-    public static (double EventsPerSecond, double CpuMicrosPerEvent) EventsPerSecond(SyntheticStream stream, ModelSpec spec, int batch, int distillRows, int threads)
+    public static (double EventsPerSecond, double CpuMicrosPerEvent) EventsPerSecond(SyntheticStream stream, ModelSpec spec, int batch, int distillRows, int threads, bool warmUp)
     {
         // A full warm-up pass on throwaway learners (native load, tiered JIT of the step), as a long-running silo is warm.
-        Run(stream, spec, batch, distillRows, threads);
+        if (warmUp) Run(stream, spec, batch, distillRows, threads);
         double cpu0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         double rate = Run(stream, spec, batch, distillRows, threads);
         return (rate, (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - cpu0) * 1e6 / stream.Count);

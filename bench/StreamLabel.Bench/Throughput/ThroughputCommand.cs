@@ -36,12 +36,11 @@ public static class ThroughputCommand
         using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Topics = [Topic, "streamlabel-predictions", "streamlabel-dead-letters"], Partitions = o.Partitions });
         using var producer = new EventProducer(broker.BootstrapServers);
         long producedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        for (int i = 0; i < stream.Count; i++) producer.Produce(Topic, o.Partitions, stream, i, producedAt);
-        producer.Flush();
-        Console.WriteLine($"  produced {stream.Count} events to {broker.BootstrapServers}");
 
         if (o.EndToEndOnly)
         {
+            for (int i = 0; i < stream.Count; i++) producer.Produce(Topic, o.Partitions, stream, i, producedAt);
+            producer.Flush();
             await WarmUpAsync(broker, producer, o);
             using var onlySteps = new LatencyRecorder();
             await using var only = await BenchSilo.StartAsync(broker.BootstrapServers, Topic, o, o.Settings);
@@ -51,29 +50,52 @@ public static class ThroughputCommand
             Console.WriteLine($"  end to end        {onlyRate,12:N0} ev/s ({seconds:F1} s), {onlyCpu:F1} us CPU/event, {stream.Count / (double)Math.Max(1, onlySteps.Steps):F0} rows/step");
             return 0;
         }
-        double cpu = CpuSeconds();
-        double raw = RawConsumerBaseline.EventsPerSecond(broker.BootstrapServers, Topic, o.Partitions, stream.Count);
-        double rawCpuMicros = (CpuSeconds() - cpu) * 1e6 / stream.Count;
-        Console.WriteLine($"  raw consumer      {raw,12:N0} ev/s, {rawCpuMicros:F1} us CPU/event");
+        // Rounds: each measure runs R times on its own copy of the events (topic events-r, a new silo each time), and the
+        // medians are reported. A busy shared machine makes single short runs swing by 2x.
+        var topics = Enumerable.Range(1, o.Rounds).Select(r => $"{Topic}-{r}").ToArray();
+        foreach (var roundTopic in topics)
+        {
+            broker.CreateTopic(roundTopic, o.Partitions);
+            for (int i = 0; i < stream.Count; i++) producer.Produce(roundTopic, o.Partitions, stream, i, producedAt);
+        }
+        producer.Flush();
+        Console.WriteLine($"  produced {o.Rounds} x {stream.Count} events to {broker.BootstrapServers}");
         int bareThreads = Math.Min(Environment.ProcessorCount, o.Keys);
-        var (bare, bareCpuMicros) = BareLearnerBaseline.EventsPerSecond(stream, spec, o.Batch, student.DistillationRowsPerStep, bareThreads);
-        Console.WriteLine($"  bare TorchSharp   {bare,12:N0} ev/s ({bareThreads} threads), {bareCpuMicros:F1} us CPU/event");
+        var raws = new List<(double Rate, double Cpu)>();
+        var bares = new List<(double Rate, double Cpu)>();
+        var e2es = new List<(double Rate, double Cpu)>();
+        await WarmUpAsync(broker, producer, o);
+        BenchSilo? silo = null;
+        double rowsPerStep = 0;
+        int threads = 0;
+        for (int round = 0; round < o.Rounds; round++)
+        {
+            double cpu = CpuSeconds();
+            double rawRate = RawConsumerBaseline.EventsPerSecond(broker.BootstrapServers, topics[round], o.Partitions, stream.Count);
+            raws.Add((rawRate, (CpuSeconds() - cpu) * 1e6 / stream.Count));
+            bares.Add(BareLearnerBaseline.EventsPerSecond(stream, spec, o.Batch, student.DistillationRowsPerStep, bareThreads, warmUp: round == 0));
+            if (silo is not null) await silo.DisposeAsync();
+            var steps = new LatencyRecorder();
+            silo = await BenchSilo.StartAsync(broker.BootstrapServers, topics[round], o, o.Settings);
+            var (e2eRate, _, e2eCpu) = await silo.MeasureUntilAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
+            e2es.Add((e2eRate, e2eCpu));
+            threads = Process.GetCurrentProcess().Threads.Count;
+            rowsPerStep = stream.Count / (double)Math.Max(1, steps.Steps);
+            steps.Dispose();
+            Console.WriteLine($"  round {round + 1}: raw consumer {raws[^1].Rate,9:N0} ev/s ({raws[^1].Cpu:F1} us CPU/ev) | bare TorchSharp {bares[^1].Rate,9:N0} ev/s " +
+                $"({bares[^1].Cpu:F1} us CPU/ev, {bareThreads} threads) | end to end {e2eRate,9:N0} ev/s ({e2eCpu:F1} us CPU/ev, {rowsPerStep:F0} rows/step, {threads} threads)");
+        }
+        await using var lastSilo = silo!;
+        double raw = Median(raws.Select(x => x.Rate)), rawCpuMicros = Median(raws.Select(x => x.Cpu));
+        double bare = Median(bares.Select(x => x.Rate)), bareCpuMicros = Median(bares.Select(x => x.Cpu));
+        double e2e = Median(e2es.Select(x => x.Rate)), e2eCpuMicros = Median(e2es.Select(x => x.Cpu));
+        double e2eSeconds = stream.Count / e2e;
         double? torch = o.PyTorch ? PyTorchReference.EventsPerSecond(stream, o.Keys, o.Batch, o.Hidden, student.DistillationRowsPerStep, Math.Max(1, o.TorchThreads)) : null;
         if (torch is double t) Console.WriteLine($"  PyTorch reference {t,12:N0} ev/s");
 
-        await WarmUpAsync(broker, producer, o);
-        var steps = new LatencyRecorder();
-        await using var silo = await BenchSilo.StartAsync(broker.BootstrapServers, Topic, o, o.Settings);
-        var (e2e, e2eSeconds, e2eCpuMicros) = await silo.MeasureUntilAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
-        int threads = Process.GetCurrentProcess().Threads.Count;
-        double rowsPerStep = stream.Count / (double)Math.Max(1, steps.Steps);
-        steps.Dispose();
-        Console.WriteLine($"  end to end: {rowsPerStep:F0} rows per learning step on average");
-        Console.WriteLine($"  end to end        {e2e,12:N0} ev/s ({e2eSeconds:F1} s, {threads} threads), {e2eCpuMicros:F1} us CPU/event (whole process: broker, provider, grains, teacher, learning)");
-
-        var (rate, samples, p50, p99) = await MeasureLatencyAsync(silo, producer, stream, o, e2e / 2);
+        var (rate, samples, p50, p99) = await MeasureLatencyAsync(lastSilo, producer, topics[^1], stream, o, e2e / 2);
         Console.WriteLine($"  latency at {rate:N0} ev/s: p50 {p50:F1} ms, p99 {p99:F1} ms ({samples} events)");
-        var (managed, native, afterDeactivation) = await IdleStudentMemory.MeasureAsync(silo, producer, Topic, o.Partitions, stream, o.IdleStudents);
+        var (managed, native, afterDeactivation) = await IdleStudentMemory.MeasureAsync(lastSilo, producer, topics[^1], o.Partitions, stream, o.IdleStudents);
         Console.WriteLine($"  idle student: {managed:N0} B managed + {native:N0} B native; {afterDeactivation:N0} B once deactivated (state in memory storage)");
         if (o.HoldSeconds > 0)
         {
@@ -88,7 +110,9 @@ public static class ThroughputCommand
             BareTorchSharpThreads = bareThreads, EndToEndEventsPerSecond = e2e, EndToEndSeconds = e2eSeconds,
             EndToEndCpuMicrosPerEvent = e2eCpuMicros, RawConsumerCpuMicrosPerEvent = rawCpuMicros, BareTorchSharpCpuMicrosPerEvent = bareCpuMicros,
             RatioToRawConsumer = e2e / raw, RatioToBareTorchSharp = e2e / bare, PyTorchEventsPerSecond = torch,
-            RatioToPyTorch = torch is double tt ? e2e / tt : null, LatencyRateEventsPerSecond = rate, LatencySamples = samples,
+            RatioToPyTorch = torch is double tt ? e2e / tt : null, Rounds = o.Rounds,
+            RawConsumerRounds = raws.Select(x => x.Rate).ToArray(), BareTorchSharpRounds = bares.Select(x => x.Rate).ToArray(),
+            EndToEndRounds = e2es.Select(x => x.Rate).ToArray(), LatencyRateEventsPerSecond = rate, LatencySamples = samples,
             MeanRowsPerStep = rowsPerStep, P50LatencyMs = p50, P99LatencyMs = p99, IdleStudents = o.IdleStudents, ManagedBytesPerStudent = managed,
             NativeBytesPerStudent = native, BytesPerStudent = managed + native, BytesPerDeactivatedStudent = afterDeactivation, ThreadCount = threads,
         };
@@ -116,6 +140,12 @@ public static class ThroughputCommand
         Console.WriteLine($"  warm-up pass: {warm.Count} events end to end on topic '{warmTopic}'");
     }
 
+    private static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
     internal static double CpuSeconds()
     {
         using var p = Process.GetCurrentProcess();
@@ -124,7 +154,7 @@ public static class ThroughputCommand
 
     /// <summary>Produces at <paramref name="rate"/> events/s for the configured seconds, stamping each with its send time.</summary>
     private static async Task<(double Rate, int Samples, double P50, double P99)> MeasureLatencyAsync(BenchSilo silo, EventProducer producer,
-        SyntheticStream stream, ThroughputOptions o, double rate)
+        string topic, SyntheticStream stream, ThroughputOptions o, double rate)
     {
         // At most ~15k events per partition: the mock broker keeps only about 5 MB per partition.
         int total = (int)Math.Max(o.Keys, Math.Min(rate * o.LatencySeconds, 15_000.0 * o.Partitions));
@@ -138,7 +168,7 @@ public static class ThroughputCommand
             double due = i / rate;
             double ahead = due - clock.Elapsed.TotalSeconds;
             if (ahead > 0.002) await Task.Delay(TimeSpan.FromSeconds(ahead));
-            producer.Produce(Topic, o.Partitions, events, i, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            producer.Produce(topic, o.Partitions, events, i, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         }
         producer.Flush();
         await silo.WaitForEventsAsync(stream.KeyNames, before + total, TimeSpan.FromMinutes(3));

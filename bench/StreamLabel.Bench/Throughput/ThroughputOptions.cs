@@ -13,6 +13,7 @@ public sealed class ThroughputOptions
           --batch B            largest micro-batch per learning step (Student:MaxBatchSize; the bare run uses the same). Default 256
           --hidden H           MLP hidden width (features 8, classes 2). Default 32
           --features F         features per event. Default 8
+          --rounds R           measure raw / bare / end to end R times (own topic and silo each) and report medians. Default 3
           --torch-threads T    torch.set_num_threads for this process; 0 = leave TorchSharp's default. Default 1
           --latency-seconds S  length of the half-rate latency run. Default 10
           --idle-students M    students activated for the memory-per-student figure. Default 2000
@@ -30,6 +31,7 @@ public sealed class ThroughputOptions
     public int Hidden { get; private set; } = 32;
     public int Features { get; private set; } = 8;
     public int TorchThreads { get; private set; } = 1;
+    public int Rounds { get; private set; } = 3;
     public int LatencySeconds { get; private set; } = 10;
     public int IdleStudents { get; private set; } = 2000;
     public bool PyTorch { get; private set; } = true;
@@ -62,6 +64,7 @@ public sealed class ThroughputOptions
                 case "--hidden": o.Hidden = Int(1); break;
                 case "--features": o.Features = Int(1); break;
                 case "--torch-threads": o.TorchThreads = Int(0); break;
+                case "--rounds": o.Rounds = Int(1); break;
                 case "--latency-seconds": o.LatencySeconds = Int(1); break;
                 case "--idle-students": o.IdleStudents = Int(1); break;
                 case "--no-pytorch": o.PyTorch = false; break;

@@ -10,6 +10,10 @@ public sealed record ThroughputResult
     public int Batch { get; init; }
     public int Hidden { get; init; }
     public int TorchThreads { get; init; }
+    public int Rounds { get; init; }
+    public double[] RawConsumerRounds { get; init; } = [];
+    public double[] BareTorchSharpRounds { get; init; } = [];
+    public double[] EndToEndRounds { get; init; } = [];
     public double RawConsumerEventsPerSecond { get; init; }
     public double BareTorchSharpEventsPerSecond { get; init; }
     public int BareTorchSharpThreads { get; init; }

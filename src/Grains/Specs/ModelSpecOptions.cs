@@ -25,18 +25,18 @@ public sealed class ModelSpecPattern
     public List<int> HiddenLayers { get; set; } = [32];
     /// <summary>adam | sgd. Default adam.</summary>
     public string Optimizer { get; set; } = "adam";
-    /// <summary>Default 0.01.</summary>
-    public double LearningRate { get; set; } = 0.01;
-    /// <summary>Label smoothing e in [0, 1). Default 0.1.</summary>
-    public double Smoothing { get; set; } = 0.1;
+    /// <summary>Default 0.005.</summary>
+    public double LearningRate { get; set; } = 0.005;
+    /// <summary>Label smoothing e in [0, 1). Default 0.05.</summary>
+    public double Smoothing { get; set; } = 0.05;
     /// <summary>uniform (e/K, PyTorch's) | others (e/(K-1)). Default uniform.</summary>
     public string SmoothingConvention { get; set; } = "uniform";
     /// <summary>Default true.</summary>
     public bool SelfCorrection { get; set; } = true;
     /// <summary>adwin | page-hinkley | none. Default adwin.</summary>
     public string DriftDetector { get; set; } = "adwin";
-    /// <summary>Weight a of the distillation term. Default 0.5.</summary>
-    public double DistillationWeight { get; set; } = 0.5;
+    /// <summary>Weight a of the distillation term. Default 0.3.</summary>
+    public double DistillationWeight { get; set; } = 0.3;
     /// <summary>Distillation temperature T. Default 2.</summary>
     public double Temperature { get; set; } = 2.0;
     /// <summary>Teacher group; empty = no teacher. Default "default".</summary>

@@ -14,8 +14,9 @@ public sealed class StudentOptions
     /// <summary>A student that received nothing for this long is deactivated (its model and offsets persisted first), so
     /// idle keys cost storage, not silo memory; the next event restores it. Orleans' own default is 2 h. Default 10 min.</summary>
     public TimeSpan IdleDeactivateAfter { get; set; } = TimeSpan.FromMinutes(10);
-    /// <summary>Largest test-then-train step, in events. Default 256.</summary>
-    public int MaxBatchSize { get; set; } = 256;
+    /// <summary>Largest test-then-train step, in events. Default 32: the learning core's quality numbers are for batches
+    /// of 32; larger steps trade accuracy (fewer updates) for throughput.</summary>
+    public int MaxBatchSize { get; set; } = 32;
     /// <summary>Persist model + applied offsets after this many events since the last write. Default 2000.</summary>
     public int PersistEveryEvents { get; set; } = 2000;
     /// <summary>Persist at least this often while something is undurable (keeps Kafka commits moving). Default 2 s.</summary>

@@ -105,11 +105,11 @@ public sealed class OnlineClassifier : IDisposable
     }
 
     /// <summary>Backward + optimizer step on a scalar loss.</summary>
-    internal void Step(Tensor loss)
+    internal void Step(Tensor loss, double rateScale = 1)
     {
         _optimizer.ZeroGrad();
         loss.backward();
-        _optimizer.Step();
+        _optimizer.Step(rateScale);
     }
 
     internal static float[] ToArray(Tensor t) => t.cpu().contiguous().data<float>().ToArray();
@@ -135,6 +135,7 @@ public sealed class OnlineClassifier : IDisposable
 
     private Tensor Uniform(ref SplitMix64 rng, long[] shape, double bound)
     {
+        using var scope = NewDisposeScope();
         var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
         for (int i = 0; i < values.Length; i++) values[i] = (float)((rng.NextDouble() * 2 - 1) * bound);
         return tensor(values, shape).to(Device).requires_grad_(true).DetachFromDisposeScope();

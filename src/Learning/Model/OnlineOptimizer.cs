@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using StreamLabel.Learning.Regularization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,6 +23,7 @@ internal sealed class OnlineOptimizer : IDisposable
         WeightDecay = weightDecay;
         _parameters = parameters;
         bool adam = kind == "adam";
+        using var scope = NewDisposeScope();
         _m = adam ? parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray() : [];
         _v = adam ? parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray() : [];
     }
@@ -35,25 +37,38 @@ internal sealed class OnlineOptimizer : IDisposable
 
     public void ZeroGrad()
     {
+        using var scope = NewDisposeScope();
         foreach (var p in _parameters) p.grad?.zero_();
     }
 
-    public void Step()
+    /// <summary>One update; <paramref name="rateScale"/> multiplies the learning rate for this step only.</summary>
+    public void Step(double rateScale = 1)
     {
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         Steps++;
         double bc1 = 1 - Math.Pow(Beta1, Steps), bc2 = 1 - Math.Pow(Beta2, Steps);
+        // Explicit scalars, alive for the whole step (see Regularization.Scalars).
+        using var decay = Scalars.Of(WeightDecay);
+        using var sgdStep = Scalars.Of(-LearningRate * rateScale);
+        using var beta1 = Scalars.Of(Beta1);
+        using var oneMinusBeta1 = Scalars.Of(1 - Beta1);
+        using var beta2 = Scalars.Of(Beta2);
+        using var oneMinusBeta2 = Scalars.Of(1 - Beta2);
+        using var sqrtBc2 = Scalars.Of(Math.Sqrt(bc2));
+        using var epsilon = Scalars.Of(Epsilon);
+        using var adamStep = Scalars.Of(-LearningRate * rateScale / bc1);
         for (int i = 0; i < _parameters.Count; i++)
         {
             var p = _parameters[i];
             var g = p.grad;
             if (g is null) continue;
-            if (WeightDecay != 0) g = g.add(p, WeightDecay);
-            if (Kind == "sgd") { p.add_(g, -LearningRate); continue; }
-            _m[i].mul_(Beta1).add_(g, 1 - Beta1);
-            _v[i].mul_(Beta2).addcmul_(g, g, 1 - Beta2);
-            var denom = _v[i].sqrt().div_(Math.Sqrt(bc2)).add_(Epsilon);
-            p.addcdiv_(_m[i], denom, -LearningRate / bc1);
+            if (WeightDecay != 0) g = g.add(p, decay);
+            if (Kind == "sgd") { p.add_(g, sgdStep); continue; }
+            _m[i].mul_(beta1).add_(g, oneMinusBeta1);
+            _v[i].mul_(beta2).addcmul_(g, g, oneMinusBeta2);
+            var denom = _v[i].sqrt().div_(sqrtBc2).add_(epsilon);
+            p.addcdiv_(_m[i], denom, adamStep);
         }
     }
 
@@ -84,6 +99,7 @@ internal static class TensorIO
 {
     public static void Write(BinaryWriter w, Tensor t)
     {
+        using var scope = NewDisposeScope();
         var values = t.cpu().contiguous().data<float>().ToArray();
         w.Write(values.Length);
         w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
@@ -95,8 +111,8 @@ internal static class TensorIO
         if (n != target.numel()) throw new InvalidDataException($"snapshot tensor has {n} values, the model needs {target.numel()}");
         var values = new float[n];
         r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
-        using var src = tensor(values, target.shape).to(target.device);
-        target.copy_(src);
+        target.copy_(tensor(values, target.shape).to(target.device));
     }
 }

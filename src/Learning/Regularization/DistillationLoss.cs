@@ -11,13 +11,17 @@ namespace StreamLabel.Learning.Regularization;
 public static class DistillationLoss
 {
     /// <summary>The teacher's soft targets softmax(teacherLogits/T).</summary>
-    public static Tensor TeacherTargets(Tensor teacherLogits, double temperature) =>
-        nn.functional.softmax(teacherLogits.div(temperature), 1);
+    public static Tensor TeacherTargets(Tensor teacherLogits, double temperature)
+    {
+        using var t = Scalars.Of(temperature);
+        return nn.functional.softmax(teacherLogits.div(t), 1);
+    }
 
     /// <summary>T²·batchmean KL(softmax(t/T) ‖ softmax(s/T)) from teacher logits.</summary>
     public static Tensor FromLogits(Tensor studentLogits, Tensor teacherLogits, double temperature)
     {
-        var logTeacher = nn.functional.log_softmax(teacherLogits.div(temperature), 1);
+        using var t = Scalars.Of(temperature);
+        var logTeacher = nn.functional.log_softmax(teacherLogits.div(t), 1);
         return Kl(studentLogits, logTeacher.exp(), logTeacher, temperature);
     }
 
@@ -27,20 +31,25 @@ public static class DistillationLoss
     /// </summary>
     public static Tensor FromProbabilities(Tensor studentLogits, Tensor teacherProbabilities, double temperature)
     {
-        var logTeacher = teacherProbabilities.clamp_min(1e-30).log();
+        using var tiny = Scalars.Of(1e-30);
+        var logTeacher = teacherProbabilities.clamp_min(tiny).log();
         return Kl(studentLogits, teacherProbabilities, logTeacher, temperature);
     }
 
     /// <summary>a·KD + (1-a)·CE(hardTargets, s): the full Hinton loss on one batch (hard targets already smoothed).</summary>
-    public static Tensor Total(Tensor studentLogits, Tensor hardTargets, Tensor teacherLogits, double temperature, double alpha) =>
-        FromLogits(studentLogits, teacherLogits, temperature).mul(alpha)
-            .add(SoftTargetLoss.Mean(studentLogits, hardTargets).mul(1 - alpha));
+    public static Tensor Total(Tensor studentLogits, Tensor hardTargets, Tensor teacherLogits, double temperature, double alpha)
+    {
+        using var a = Scalars.Of(alpha);
+        using var rest = Scalars.Of(1 - alpha);
+        return FromLogits(studentLogits, teacherLogits, temperature).mul(a).add(SoftTargetLoss.Mean(studentLogits, hardTargets).mul(rest));
+    }
 
     private static Tensor Kl(Tensor studentLogits, Tensor teacher, Tensor logTeacher, double temperature)
     {
         if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be > 0");
-        var logStudent = nn.functional.log_softmax(studentLogits.div(temperature), 1);
-        long n = studentLogits.shape[0];
-        return teacher.mul(logTeacher.sub(logStudent)).sum().mul(temperature * temperature / n);
+        using var t = Scalars.Of(temperature);
+        using var scale = Scalars.Of(temperature * temperature / studentLogits.shape[0]);
+        var logStudent = nn.functional.log_softmax(studentLogits.div(t), 1);
+        return teacher.mul(logTeacher.sub(logStudent)).sum().mul(scale);
     }
 }

@@ -19,10 +19,11 @@ public static class LabelSmoothing
         Check(classCount, epsilon, convention);
         var onehot = nn.functional.one_hot(labels, classCount).to(dtype);
         if (epsilon == 0) return onehot;
-        return convention == Uniform
-            ? onehot.mul(1 - epsilon).add_(epsilon / classCount)
-            // (1-e)·onehot + e/(K-1)·(1-onehot) = onehot·(1 - e - e/(K-1)) + e/(K-1)
-            : onehot.mul(1 - epsilon - epsilon / (classCount - 1)).add_(epsilon / (classCount - 1));
+        // (1-e)·onehot + e/(K-1)·(1-onehot) = onehot·(1 - e - e/(K-1)) + e/(K-1)
+        bool uniform = convention == Uniform;
+        using var scale = Scalars.Of(uniform ? 1 - epsilon : 1 - epsilon - epsilon / (classCount - 1));
+        using var floor = Scalars.Of(uniform ? epsilon / classCount : epsilon / (classCount - 1));
+        return onehot.mul(scale).add_(floor);
     }
 
     /// <summary>The "uniform" epsilon that gives the same targets as <paramref name="epsilonOthers"/> under "others".</summary>

@@ -17,16 +17,19 @@ public static class SelfCorrection
     /// <summary>ε_i = g·(1 - H(p_i)/log K) [n] from log-probabilities [n, K] (finite for any logits).</summary>
     public static Tensor ExampleTrust(Tensor logProbabilities, double globalTrust)
     {
-        long k = logProbabilities.shape[1];
+        using var negLogK = Scalars.Of(-Math.Log(logProbabilities.shape[1]));
+        using var one = Scalars.Of(1);
+        using var g = Scalars.Of(globalTrust);
         var entropy = logProbabilities.exp().mul(logProbabilities).sum(1).neg();
-        return entropy.div(-Math.Log(k)).add_(1).mul_(globalTrust);
+        return entropy.div(negLogK).add_(one).mul_(g);
     }
 
     /// <summary>(1-ε_i)·targets_i + ε_i·p_i: still a distribution when both inputs are.</summary>
     public static Tensor Correct(Tensor targets, Tensor probabilities, Tensor exampleTrust)
     {
+        using var one = Scalars.Of(1);
         var eps = exampleTrust.unsqueeze(1);
-        return targets.mul(eps.neg().add(1)).add_(probabilities.mul(eps));
+        return targets.mul(eps.neg().add(one)).add_(probabilities.mul(eps));
     }
 
     /// <summary>
@@ -37,7 +40,13 @@ public static class SelfCorrection
     {
         if (!(minWeight >= 0 && minWeight <= 1)) throw new ArgumentOutOfRangeException(nameof(minWeight), minWeight, "must be in [0, 1]");
         if (!(globalTrust >= 0 && globalTrust <= 1)) throw new ArgumentOutOfRangeException(nameof(globalTrust), globalTrust, "must be in [0, 1]");
-        var raw = perSampleLoss.sub(referenceLoss).clamp_min(0).div_(-lossScale).exp_().clamp_(minWeight, 1.0);
-        return raw.neg().add_(1).mul_(-globalTrust).add_(1);
+        using var reference = Scalars.Of(referenceLoss);
+        using var zero = Scalars.Of(0);
+        using var one = Scalars.Of(1);
+        using var negScale = Scalars.Of(-lossScale);
+        using var floor = Scalars.Of(minWeight);
+        using var negTrust = Scalars.Of(-globalTrust);
+        var raw = perSampleLoss.sub(reference).clamp_min(zero).div_(negScale).exp_().clamp_(floor, one);
+        return raw.neg().add_(one).mul_(negTrust).add_(one);
     }
 }

@@ -11,7 +11,7 @@ internal static class SpecSerializer
         w.Write(s.Smoothing); w.Write(s.SmoothingConvention);
         var c = s.SelfCorrection;
         w.Write(c.Enabled); w.Write(c.MinWeight); w.Write(c.MaturityEvents); w.Write(c.ExpBase); w.Write(c.LossScale); w.Write(c.LossAverageRate);
-        w.Write(s.DriftDetector); w.Write(s.DistillationWeight); w.Write(s.Temperature); w.Write(s.Seed); w.Write(s.Device);
+        w.Write(s.DriftDetector); w.Write(s.DriftBoost); w.Write(s.DistillationWeight); w.Write(s.Temperature); w.Write(s.Seed); w.Write(s.Device);
     }
 
     public static LearnerSpec Read(BinaryReader r)
@@ -29,7 +29,7 @@ internal static class SpecSerializer
                 Enabled = r.ReadBoolean(), MinWeight = r.ReadDouble(), MaturityEvents = r.ReadDouble(),
                 ExpBase = r.ReadDouble(), LossScale = r.ReadDouble(), LossAverageRate = r.ReadDouble(),
             },
-            DriftDetector = r.ReadString(), DistillationWeight = r.ReadDouble(), Temperature = r.ReadDouble(),
+            DriftDetector = r.ReadString(), DriftBoost = r.ReadDouble(), DistillationWeight = r.ReadDouble(), Temperature = r.ReadDouble(),
             Seed = r.ReadInt32(), Device = r.ReadString(),
         };
     }

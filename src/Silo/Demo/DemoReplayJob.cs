@@ -39,12 +39,18 @@ internal sealed class DemoReplayJob(
             logger.LogInformation("Replaying {Dataset} ({Rows} rows) into '{Topic}' at {Bootstrap} with {Noise:P0} {Kind} label noise",
                 data.Name, data.Count, options.Topic, kafka.BootstrapServers, s.Noise, s.NoiseKind);
 
+            Console.WriteLine("operate it from another terminal: dotnet run --project src/Client -- models | model " + s.Key +
+                " | status | dashboard   (the dashboard prints its URL, by default http://127.0.0.1:5080/;" +
+                " add --Replay:ExitWhenDone=false here to keep the silo up after the replay)");
             var clock = Stopwatch.StartNew();
             long target = s.Events > 0 ? Math.Min(s.Events, data.Count) : data.Count;
             long baseline = (await student.GetMetricsAsync()).EventsSeen;
             long produced = 0;
+            // The embedded broker keeps at most 5 MiB per partition and drops the oldest records beyond that, so the
+            // replay never runs more than MaxAhead events ahead of learning (one key = one partition).
             var replay = new DatasetReplayer(kafka.BootstrapServers, kafka.ClientSettings)
-                .ReplayAsync(data, options, new Progress<(long Produced, long Total)>(p => Interlocked.Exchange(ref produced, p.Produced)), stoppingToken);
+                .ReplayAsync(data, options, new Progress<(long Produced, long Total)>(p => Interlocked.Exchange(ref produced, p.Produced)), stoppingToken,
+                    kafka.IsEmbedded ? (count, ct) => WaitForLearningAsync(student, baseline, count, ct) : null);
             while (true)
             {
                 var tick = Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
@@ -74,6 +80,14 @@ internal sealed class DemoReplayJob(
             return;
         }
         if (s.ExitWhenDone) lifetime.StopApplication();
+    }
+
+    private const long MaxAhead = 10_000;
+
+    private static async Task WaitForLearningAsync(IStudentGrain student, long baseline, long produced, CancellationToken cancellationToken)
+    {
+        while ((await student.GetMetricsAsync()).EventsSeen - baseline < produced - MaxAhead)
+            await Task.Delay(50, cancellationToken);
     }
 
     /// <summary>Grain calls need the silo to be up, which happens as the host starts.</summary>

@@ -10,6 +10,7 @@ public sealed class OffsetLedger
 {
     private readonly Dictionary<string, long> _applied;
     private readonly HashSet<string> _gaps = [];
+    private readonly Dictionary<(string Topic, int Partition), string> _names = [];
     private Dictionary<string, long> _durable;
 
     /// <param name="persisted">The applied offsets restored from the grain's state (null or empty for a new grain).</param>
@@ -25,7 +26,7 @@ public sealed class OffsetLedger
     /// <summary>Decides whether to apply the event. Events of one key must be checked in delivery order.</summary>
     public EventVerdict Check(StreamEvent e)
     {
-        string partition = e.PartitionKey;
+        string partition = NameOf(e);
         long applied = _applied.TryGetValue(partition, out var a) ? a : -1;
         if (e.Offset <= applied) return EventVerdict.Duplicate;
         // The reader says an earlier undurable event of this key exists that we have not applied: it was applied
@@ -41,9 +42,16 @@ public sealed class OffsetLedger
     /// <summary>Records that the event's effect is applied in memory (also after dead-lettering it: it is handled).</summary>
     public void MarkApplied(StreamEvent e)
     {
-        string partition = e.PartitionKey;
+        string partition = NameOf(e);
         _applied[partition] = e.Offset;
         _gaps.Remove(partition);
+    }
+
+    // "topic:partition" strings are built once per partition, not per event.
+    private string NameOf(StreamEvent e)
+    {
+        if (!_names.TryGetValue((e.Topic, e.Partition), out var name)) _names[(e.Topic, e.Partition)] = name = e.PartitionKey;
+        return name;
     }
 
     /// <summary>Call right after a successful state write that stored <see cref="Applied"/>, before applying more.</summary>

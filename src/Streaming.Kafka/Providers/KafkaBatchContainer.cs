@@ -5,8 +5,9 @@ using StreamLabel.Streaming.Kafka.Events;
 
 namespace StreamLabel.Streaming.Kafka.Providers;
 
-/// <summary>The events of one key read from one partition in one poll: one grain call delivers them all.</summary>
-[GenerateSerializer, Alias("streamlabel.kafka.KafkaBatchContainer")]
+/// <summary>The events of one key read from one partition in one poll: one grain call delivers them all.
+/// Immutable once built (the receiver keeps the events for redelivery), so silo-local deliveries skip the copy.</summary>
+[GenerateSerializer, Immutable, Alias("streamlabel.kafka.KafkaBatchContainer")]
 internal sealed class KafkaBatchContainer(StreamId streamId, List<StreamEvent> events, EventSequenceTokenV2 token) : IBatchContainer
 {
     [Id(0)] public StreamId StreamId { get; } = streamId;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Orleans.Providers.Streams.Common;
@@ -28,8 +27,8 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     private readonly RecordKey _keys = new();
     private readonly StringPool _cleanLabels = new();
     private readonly PartitionWatermark _watermark = new();
-    private readonly ConcurrentQueue<(DeadLetter Letter, Error? Error)> _deadLetterResults = new();
-    private readonly List<DeadLetter> _deadLetterRetries = [];
+    private DeadLetterOutbox? _outbox;
+    private DurabilityPoller? _poller;
     private IConsumer<byte[], byte[]>? _consumer;
     private long _sequence;
     private bool _paused;
@@ -61,6 +60,8 @@ internal sealed partial class KafkaQueueAdapterReceiver(
             .Build();
         // Assign, not Subscribe: Orleans' queue balancer decides which silo reads which partition.
         _consumer.Assign(new TopicPartitionOffset(partition, Offset.Stored));
+        _outbox = new DeadLetterOutbox(deadLetters, _watermark, (offset, reason) => LogDeadLetterFailed(logger, _partitionKey, offset, reason));
+        _poller = new DurabilityPoller(grains, options, (key, error) => LogDurabilityAskFailed(logger, _partitionKey, key, error));
         LogStarted(logger, _partitionKey, options.ConsumerGroup);
         return Task.CompletedTask;
     }
@@ -69,16 +70,16 @@ internal sealed partial class KafkaQueueAdapterReceiver(
 
     public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
-        var consumer = _consumer ?? throw new InvalidOperationException("receiver not initialized");
+        if (_consumer is not { } consumer) return Task.FromResult<IList<IBatchContainer>>([]); // not started, or shut down
         var batch = new List<IBatchContainer>();
-        HarvestDeadLetters();
+        _outbox!.Harvest();
         var now = DateTime.UtcNow;
-        HarvestDurability(batch, now);
+        if (HarvestDurability(batch, now)) CommitIfAdvanced(consumer);
         if (now >= _nextDurabilityPoll && _durabilityPoll is null)
         {
             _nextDurabilityPoll = now + options.DurabilityPollInterval;
-            if (_watermark.PendingKeyCount > 0) _durabilityPoll = PollDurabilityAsync([.. _watermark.PendingKeys]);
-            else CommitIfAdvanced();
+            if (_watermark.PendingKeyCount > 0) _durabilityPoll = _poller!.AskAsync([.. _watermark.PendingKeys]);
+            else CommitIfAdvanced(consumer);
         }
 
         int budget = Math.Min(options.MaxBatchRecords, options.MaxInFlightEventsPerQueue - _watermark.InFlight);
@@ -151,66 +152,13 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     private void DeadLetter(DeadLetter letter)
     {
         LogDeadLetter(logger, _partitionKey, letter.Offset, letter.Reason, letter.Detail);
-        _watermark.DeadLetterStarted(letter.Offset);
-        try
-        {
-            deadLetters.Enqueue(letter, (l, error) => _deadLetterResults.Enqueue((l, error)));
-        }
-        catch (KafkaException e)
-        {
-            // e.g. the producer's local queue is full: try again at the next poll; the offset stays uncommitted.
-            LogDeadLetterFailed(logger, _partitionKey, letter.Offset, e.Error.Reason);
-            _deadLetterRetries.Add(letter);
-        }
+        _outbox!.Send(letter);
     }
 
-    private void HarvestDeadLetters()
+    /// <summary>Applies a finished durability poll: pops durable events, redelivers on gaps or stalls. True if one finished.</summary>
+    private bool HarvestDurability(List<IBatchContainer> batch, DateTime now)
     {
-        var retries = _deadLetterRetries.ToArray();
-        _deadLetterRetries.Clear();
-        while (_deadLetterResults.TryDequeue(out var done))
-        {
-            if (done.Error is null) _watermark.DeadLetterDone(done.Letter.Offset);
-            else
-            {
-                LogDeadLetterFailed(logger, _partitionKey, done.Letter.Offset, done.Error.Reason);
-                _deadLetterRetries.Add(done.Letter);
-            }
-        }
-        foreach (var letter in retries) RetryDeadLetter(letter);
-    }
-
-    private void RetryDeadLetter(DeadLetter letter)
-    {
-        try { deadLetters.Enqueue(letter, (l, error) => _deadLetterResults.Enqueue((l, error))); }
-        catch (KafkaException) { _deadLetterRetries.Add(letter); }
-    }
-
-    private async Task<List<(string Key, DurableOffsets? Answer)>> PollDurabilityAsync(string[] keys)
-    {
-        var asks = new Task<(string, DurableOffsets?)>[keys.Length];
-        for (int i = 0; i < keys.Length; i++) asks[i] = AskAsync(keys[i]);
-        return [.. await Task.WhenAll(asks)];
-
-        async Task<(string, DurableOffsets?)> AskAsync(string key)
-        {
-            try
-            {
-                var source = grains.GetGrain<IDurableOffsetSource>(key, options.DurableOffsetGrainClassPrefix);
-                return (key, await source.GetDurableOffsetsAsync().WaitAsync(options.DurabilityCallTimeout));
-            }
-            catch (Exception e)
-            {
-                // The key's events stay undurable; the next poll asks again.
-                LogDurabilityAskFailed(logger, _partitionKey, key, e.Message);
-                return (key, null);
-            }
-        }
-    }
-
-    private void HarvestDurability(List<IBatchContainer> batch, DateTime now)
-    {
-        if (_durabilityPoll is not { IsCompleted: true } poll) return;
+        if (_durabilityPoll is not { IsCompleted: true } poll) return false;
         _durabilityPoll = null;
         foreach (var (key, answer) in poll.Result)
         {
@@ -219,7 +167,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
             if (Array.IndexOf(answer.Gaps, _partitionKey) >= 0) Redeliver(key, batch, now, options.DurabilityPollInterval * 3);
             else if (_watermark.IsStale(key, now, options.RedeliverAfter)) Redeliver(key, batch, now, options.RedeliverAfter);
         }
-        CommitIfAdvanced();
+        return true;
     }
 
     /// <summary>The grain lost applied-but-unpersisted events (its activation ended), or a delivery is stuck: deliver the
@@ -233,10 +181,9 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         batch.Add(new KafkaBatchContainer(StreamId.Create(options.StreamNamespace, key), events, new EventSequenceTokenV2(_sequence++)));
     }
 
-    private void CommitIfAdvanced()
+    private void CommitIfAdvanced(IConsumer<byte[], byte[]> consumer)
     {
         if (!_commit.IsCompleted || _watermark.Watermark is not long target || target <= Volatile.Read(ref _committed)) return;
-        var consumer = _consumer!;
         // Commit blocks on the broker round trip: keep it off the agent's turn.
         _commit = Task.Run(() => Commit(consumer, target));
     }
@@ -278,22 +225,20 @@ internal sealed partial class KafkaQueueAdapterReceiver(
 
     public async Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var consumer = _consumer;
+        var consumer = Interlocked.Exchange(ref _consumer, null);
         if (consumer is null) return;
-        _consumer = null;
         var budget = TimeSpan.FromTicks(Math.Min(timeout.Ticks, TimeSpan.FromSeconds(5).Ticks));
         // One last durability answer lets the final commit go as far as possible; whatever is not durable is read again
         // by the next owner of the partition (grains skip what they already applied).
         try
         {
-            HarvestDeadLetters();
-            if (_durabilityPoll is null && _watermark.PendingKeyCount > 0) _durabilityPoll = PollDurabilityAsync([.. _watermark.PendingKeys]);
+            _outbox!.Harvest();
+            if (_durabilityPoll is null && _watermark.PendingKeyCount > 0) _durabilityPoll = _poller!.AskAsync([.. _watermark.PendingKeys]);
             if (_durabilityPoll is { } poll) await ((Task)poll).WaitAsync(budget, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            HarvestDeadLetters();
-            _consumer = consumer;
+            _outbox!.Harvest();
             HarvestDurability([], DateTime.UtcNow);
-            CommitIfAdvanced();
-            _consumer = null;
+            await _commit.WaitAsync(budget, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            CommitIfAdvanced(consumer);
             await _commit.WaitAsync(budget, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         finally

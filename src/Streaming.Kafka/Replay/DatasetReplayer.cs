@@ -12,9 +12,12 @@ namespace StreamLabel.Streaming.Kafka.Replay;
 /// </summary>
 public sealed class DatasetReplayer(string bootstrapServers, IDictionary<string, string>? clientSettings = null)
 {
-    /// <summary>Reports (produced, total) now and then while producing.</summary>
+    /// <summary>
+    /// Reports (produced, total) now and then while producing. <paramref name="pace"/>, when given, is awaited every
+    /// 1000 events with the count produced so far: a caller can hold the replay back (e.g. until consumers catch up).
+    /// </summary>
     public async Task<long> ReplayAsync(LabeledDataset data, ReplayOptions options, IProgress<(long Produced, long Total)>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Func<long, CancellationToken, Task>? pace = null)
     {
         var stream = NoisyStream.Create(data, options.Noise, options.NoiseKind, options.DriftAt, options.Seed);
         int keyColumn = options.KeyColumn is null ? -1 : IndexOfColumn(data, options.KeyColumn);
@@ -68,7 +71,11 @@ public sealed class DatasetReplayer(string bootstrapServers, IDictionary<string,
                 var due = TimeSpan.FromSeconds(produced / options.Rate);
                 if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, cancellationToken).ConfigureAwait(false);
             }
-            if (produced % 1000 == 0) progress?.Report((produced, total));
+            if (produced % 1000 == 0)
+            {
+                progress?.Report((produced, total));
+                if (pace is not null) await pace(produced, cancellationToken).ConfigureAwait(false);
+            }
         }
         producer.Flush(cancellationToken);
         if (failure is not null) throw new InvalidOperationException($"replay into '{options.Topic}' failed after {produced} events", failure);

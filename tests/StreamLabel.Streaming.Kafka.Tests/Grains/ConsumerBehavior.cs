@@ -9,4 +9,6 @@ public sealed class ConsumerBehavior
     public TimeSpan PersistInterval { get; init; } = TimeSpan.FromMilliseconds(500);
     /// <summary>While true, the consumers persist nothing (their events stay undurable): backpressure must stop reading.</summary>
     public volatile bool Hold;
+    /// <summary>While true, every delivery throws (the pulling agent retries, then gives up on the batch).</summary>
+    public volatile bool FailDeliveries;
 }

@@ -33,6 +33,7 @@ public sealed class TestConsumerGrain(
 
     public async Task OnNextAsync(IList<SequentialItem<StreamEvent>> items)
     {
+        if (behavior.FailDeliveries) throw new InvalidOperationException("test consumer refuses deliveries");
         foreach (var item in items)
         {
             var e = item.Item;

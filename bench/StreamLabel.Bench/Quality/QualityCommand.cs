@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using StreamLabel.Datasets;
+using StreamLabel.Learning;
+
+namespace StreamLabel.Bench.Quality;
+
+/// <summary>
+/// `quality`: prequential (test-then-train) runs of the learning core on a CSV stream with injected training-label
+/// noise (and optionally an abrupt class swap), every variant scored against the clean truth.
+/// </summary>
+public static class QualityCommand
+{
+    public static int Run(string[] args)
+    {
+        QualityOptions options;
+        try { options = QualityOptions.Parse(args); }
+        catch (ArgumentException e) { Console.Error.WriteLine($"quality: {e.Message}\n{QualityOptions.Help}"); return 2; }
+
+        try { foreach (var v in options.Variants) QualityRun.StudentSpec(v, 1, 2, options); }
+        catch (ArgumentException e) { Console.Error.WriteLine($"quality: {e.Message}"); return 2; }
+        TorchSharp.torch.set_num_threads(1); // small models: intra-op threads only add overhead on a shared machine
+        var data = Load(options);
+        var stream = options.DriftKind == "none" && options.DriftAt is double at
+            ? NoisyStream.Create(data, options.Noise, options.NoiseKind, null, options.Seed) with { DriftIndex = (int)Math.Round(at * data.Count) }
+            : NoisyStream.Create(data, options.Noise, options.NoiseKind, options.DriftAt, options.Seed);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{data.Name}: {data.Count} events, {data.FeatureCount} features, {data.ClassCount} classes; noise {options.Noise:0.##} {options.NoiseKind} (observed {stream.ObservedNoiseRate:0.###}); drift ({options.DriftKind}) at {(stream.DriftIndex?.ToString(CultureInfo.InvariantCulture) ?? "none")}; batch {options.Batch}; seed {options.Seed}"));
+
+        var noChange = NoChange(stream);
+        Print("noChange", noChange);
+        var variants = new JsonObject();
+        foreach (var name in options.Variants)
+        {
+            var score = QualityRun.Run(name, stream, options);
+            Print(name, score);
+            variants[name] = ToJson(score, options.Curves);
+        }
+        var json = new JsonObject
+        {
+            ["dataset"] = data.Name,
+            ["events"] = data.Count,
+            ["noise"] = options.Noise,
+            ["noiseKind"] = options.NoiseKind.ToString().ToLowerInvariant(),
+            ["driftAt"] = options.DriftAt,
+            ["driftKind"] = options.DriftAt is null ? null : options.DriftKind,
+            ["driftIndex"] = stream.DriftIndex,
+            ["batch"] = options.Batch,
+            ["seed"] = options.Seed,
+            ["noChange"] = ToJson(noChange, options.Curves),
+            ["variants"] = variants,
+        };
+        if (options.Json is not null)
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(options.Json));
+            if (dir is not null) Directory.CreateDirectory(dir);
+            File.WriteAllText(options.Json, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"json: {options.Json}");
+        }
+        return 0;
+    }
+
+    private static LabeledDataset Load(QualityOptions options)
+    {
+        string path = File.Exists(options.Data) ? options.Data : Path.Combine(AppContext.BaseDirectory, options.Data);
+        if (!File.Exists(path)) path = Path.Combine(AppContext.BaseDirectory, "data", Path.GetFileName(options.Data));
+        var data = CsvDatasetReader.Read(File.Exists(path) ? path : options.Data, options.LabelColumn);
+        if (options.DropColumns.Length > 0)
+        {
+            var keep = Enumerable.Range(0, data.FeatureCount).Where(i => !options.DropColumns.Contains(data.FeatureNames[i], StringComparer.OrdinalIgnoreCase)).ToArray();
+            foreach (var c in options.DropColumns)
+                if (!data.FeatureNames.Contains(c, StringComparer.OrdinalIgnoreCase)) throw new ArgumentException($"--drop-columns: no feature column '{c}'");
+            data = data with { FeatureNames = keep.Select(i => data.FeatureNames[i]).ToArray(), Features = data.Features.Select(row => keep.Select(i => row[i]).ToArray()).ToArray() };
+        }
+        return options.Limit > 0 ? data.Take(options.Limit) : data;
+    }
+
+    // Predicts the previous observed (training) label: what a no-change learner can see.
+    private static VariantScore NoChange(NoisyStream s)
+    {
+        var hits = new bool[s.Truth.Length];
+        for (int i = 1; i < hits.Length; i++) hits[i] = s.TrainingLabels[i - 1] == s.Truth[i];
+        return VariantScore.From(hits, s.DriftIndex, 0);
+    }
+
+    private static void Print(string name, VariantScore v) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name,-12} accuracy {v.Accuracy:0.0000}  before {Fmt(v.AccuracyBeforeDrift)}  after {Fmt(v.AccuracyAfterDrift)}  recovery {(v.RecoveryEvents?.ToString(CultureInfo.InvariantCulture) ?? "-"),6}  detected after {(v.DetectionDelayEvents?.ToString(CultureInfo.InvariantCulture) ?? "-"),5}  {v.EventsPerSecond,9:0} ev/s  drifts {v.DriftsDetected}  corrected {v.LabelsCorrected}  down-weighted {v.SamplesDownWeighted}"));
+
+    private static string Fmt(double? x) => x is double d ? d.ToString("0.0000", CultureInfo.InvariantCulture) : "-     ";
+
+    private static JsonObject ToJson(VariantScore v, bool curves)
+    {
+        var json = new JsonObject
+        {
+        ["accuracy"] = Math.Round(v.Accuracy, 6),
+        ["accuracyBeforeDrift"] = v.AccuracyBeforeDrift is double b ? Math.Round(b, 6) : null,
+        ["accuracyAfterDrift"] = v.AccuracyAfterDrift is double a ? Math.Round(a, 6) : null,
+        ["recoveryEvents"] = v.RecoveryEvents,
+        ["eventsPerSecond"] = Math.Round(v.EventsPerSecond, 1),
+        ["driftsDetected"] = v.DriftsDetected,
+        ["labelsCorrected"] = v.LabelsCorrected,
+        ["samplesDownWeighted"] = v.SamplesDownWeighted,
+        ["detectionDelayEvents"] = v.DetectionDelayEvents,
+        };
+        if (curves) json["curve"] = new JsonArray(v.Curve.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray());
+        return json;
+    }
+}

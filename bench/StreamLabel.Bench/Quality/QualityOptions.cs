@@ -1,0 +1,106 @@
+using System.Globalization;
+using StreamLabel.Datasets;
+
+namespace StreamLabel.Bench.Quality;
+
+/// <summary>Command line of `quality`; every bad option is reported by name.</summary>
+public sealed record QualityOptions
+{
+    public const string Help =
+        "quality --data FILE --label-column NAME_OR_INDEX [--noise R] [--noise-kind symmetric|pairflip] [--drift-at F]\n" +
+        "        [--drift-kind swap|none] [--batch B] [--seed S] [--json OUT] [--limit N] [--variants ce,smoothing,...]\n" +
+        "        [--drop-columns a,b] [--lr X] [--hidden 32,16] [--smoothing E] [--min-weight W] [--loss-scale S]\n" +
+        "        [--maturity TAU] [--alpha A] [--temperature T] [--detector adwin|page-hinkley|none]\n" +
+        "        [--drift-boost X] [--curves true]";
+
+    public static readonly string[] AllVariants = ["ce", "smoothing", "selfcorrect", "distill", "full", "clean"];
+
+    public required string Data { get; init; }
+    public string LabelColumn { get; init; } = "-1";
+    public double Noise { get; init; }
+    public NoiseKind NoiseKind { get; init; } = NoiseKind.Symmetric;
+    public double? DriftAt { get; init; }
+    /// <summary>"swap" (the two most frequent classes trade labels from DriftAt on) or "none": a control run that
+    /// measures before/after/recovery at the same point without changing any label.</summary>
+    public string DriftKind { get; init; } = "swap";
+    public int Batch { get; init; } = 32;
+    public int Seed { get; init; } = 1;
+    public string? Json { get; init; }
+    /// <summary>Use only the first N rows (0 = all).</summary>
+    public int Limit { get; init; }
+    public string[] Variants { get; init; } = AllVariants;
+    /// <summary>Feature columns to drop (e.g. Elec2's date).</summary>
+    public string[] DropColumns { get; init; } = [];
+    /// <summary>Overrides of the variants' learner settings (null = the bench defaults in QualityRun).</summary>
+    public double? LearningRate { get; init; }
+    public int[]? Hidden { get; init; }
+    public double? Smoothing { get; init; }
+    public double? MinWeight { get; init; }
+    public double? LossScale { get; init; }
+    public double? Maturity { get; init; }
+    public double? Alpha { get; init; }
+    public double? Temperature { get; init; }
+    public string? Detector { get; init; }
+    public double? DriftBoost { get; init; }
+    /// <summary>Adds each variant's accuracy per 500-event block to the JSON ("curve").</summary>
+    public bool Curves { get; init; }
+
+    public static QualityOptions Parse(string[] args)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument '{args[i]}'");
+            if (i + 1 >= args.Length) throw new ArgumentException($"option {args[i]} needs a value");
+            map[args[i]] = args[++i];
+        }
+        string[] known = ["--data", "--label-column", "--noise", "--noise-kind", "--drift-at", "--drift-kind", "--batch", "--seed", "--json", "--limit", "--variants", "--drop-columns",
+            "--lr", "--hidden", "--smoothing", "--min-weight", "--loss-scale", "--maturity", "--alpha", "--temperature", "--detector", "--drift-boost", "--curves"];
+        foreach (var key in map.Keys) if (!known.Contains(key)) throw new ArgumentException($"unknown option {key}; known: {string.Join(" ", known)}");
+        if (!map.TryGetValue("--data", out var data)) throw new ArgumentException("--data FILE is required");
+        string driftKind = map.GetValueOrDefault("--drift-kind", "swap");
+        if (driftKind is not ("swap" or "none")) throw new ArgumentException($"--drift-kind '{driftKind}' is not one of: swap, none (a control: the point is measured, no labels change)");
+        var variants = map.TryGetValue("--variants", out var v) ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : AllVariants;
+        foreach (var name in variants) if (!AllVariants.Contains(name)) throw new ArgumentException($"--variants: '{name}' is not one of {string.Join(",", AllVariants)}");
+        var o = new QualityOptions
+        {
+            Data = data,
+            LabelColumn = map.GetValueOrDefault("--label-column", "-1"),
+            Noise = Number(map, "--noise", 0),
+            DriftKind = driftKind,
+            NoiseKind = map.TryGetValue("--noise-kind", out var nk) ? LabelNoise.ParseKind(nk) : NoiseKind.Symmetric,
+            DriftAt = map.ContainsKey("--drift-at") ? Number(map, "--drift-at", 0) : null,
+            Batch = (int)Number(map, "--batch", 32),
+            Seed = (int)Number(map, "--seed", 1),
+            Json = map.GetValueOrDefault("--json"),
+            Limit = (int)Number(map, "--limit", 0),
+            Variants = variants,
+            DropColumns = map.TryGetValue("--drop-columns", out var d) ? d.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
+            LearningRate = Optional(map, "--lr"),
+            Hidden = map.TryGetValue("--hidden", out var h)
+                ? h.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(part => int.TryParse(part, CultureInfo.InvariantCulture, out int width) ? width : throw new ArgumentException($"--hidden: '{part}' is not an integer")).ToArray()
+                : null,
+            Smoothing = Optional(map, "--smoothing"),
+            MinWeight = Optional(map, "--min-weight"),
+            LossScale = Optional(map, "--loss-scale"),
+            Maturity = Optional(map, "--maturity"),
+            Alpha = Optional(map, "--alpha"),
+            Temperature = Optional(map, "--temperature"),
+            Detector = map.GetValueOrDefault("--detector"),
+            DriftBoost = Optional(map, "--drift-boost"),
+            Curves = map.TryGetValue("--curves", out var curves) && (curves == "true" ? true : curves == "false" ? false : throw new ArgumentException($"--curves must be true or false (got {curves})")),
+        };
+        if (o.Noise is < 0 or >= 1) throw new ArgumentException($"--noise must be in [0, 1) (got {o.Noise})");
+        if (o.DriftAt is < 0 or > 1) throw new ArgumentException($"--drift-at must be a fraction in [0, 1] (got {o.DriftAt})");
+        if (o.Batch < 1) throw new ArgumentException($"--batch must be >= 1 (got {o.Batch})");
+        if (o.Limit < 0) throw new ArgumentException($"--limit must be >= 0 (got {o.Limit})");
+        return o;
+    }
+
+    private static double? Optional(Dictionary<string, string> map, string key) => map.ContainsKey(key) ? Number(map, key, 0) : null;
+
+    private static double Number(Dictionary<string, string> map, string key, double fallback) =>
+        !map.TryGetValue(key, out var text) ? fallback
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value
+        : throw new ArgumentException($"option {key}: '{text}' is not a number");
+}

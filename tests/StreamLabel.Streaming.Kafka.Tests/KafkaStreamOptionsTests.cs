@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace StreamLabel.Streaming.Kafka.Tests;
+
+public sealed class KafkaStreamOptionsTests
+{
+    [Fact]
+    public void Binds_the_Kafka_section_including_librdkafka_passthrough_settings()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kafka:BootstrapServers"] = "kafka-0:9092,kafka-1:9092",
+            ["Kafka:Topics:0"] = "events",
+            ["Kafka:Topics:1"] = "more",
+            ["Kafka:ConsumerGroup"] = "students",
+            ["Kafka:Client:security.protocol"] = "SASL_SSL",
+            ["Kafka:Client:sasl.mechanism"] = "SCRAM-SHA-512",
+            ["Kafka:MaxInFlightEventsPerQueue"] = "500",
+            ["Kafka:DurabilityPollInterval"] = "00:00:02",
+            ["Kafka:ExpectedFeatureCountByKeyPrefix:iris-"] = "4",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddOptions<KafkaStreamOptions>("k").Bind(config.GetSection(KafkaStreamOptions.Section));
+        var o = services.BuildServiceProvider().GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get("k");
+
+        Assert.Equal(["events", "more"], o.Topics);
+        Assert.Equal("students", o.ConsumerGroup);
+        Assert.Equal("SASL_SSL", o.Client["security.protocol"]);
+        Assert.Equal("SCRAM-SHA-512", o.Client["sasl.mechanism"]);
+        Assert.Equal(500, o.MaxInFlightEventsPerQueue);
+        Assert.Equal(TimeSpan.FromSeconds(2), o.DurabilityPollInterval);
+        Assert.Equal(4, o.ExpectedFeaturesFor("iris-3"));
+        Assert.Null(o.ExpectedFeaturesFor("other"));
+        Assert.Empty(KafkaStreamOptionsValidator.Validate(o));
+    }
+
+    [Fact]
+    public void Defaults_are_valid_once_bootstrap_servers_are_set_and_topics_default_to_events()
+    {
+        var o = new KafkaStreamOptions { BootstrapServers = "localhost:9092" };
+        Assert.Empty(KafkaStreamOptionsValidator.Validate(o));
+        Assert.Equal(["events"], o.EffectiveTopics);
+    }
+
+    [Theory]
+    [InlineData("BootstrapServers")]
+    [InlineData("Topics")]
+    [InlineData("DeadLetterTopic")]
+    [InlineData("MaxInFlightEventsPerQueue")]
+    [InlineData("MaxBatchRecords")]
+    [InlineData("ExpectedFeatureCount")]
+    [InlineData("RedeliverAfter")]
+    public void The_validator_names_the_bad_option(string option)
+    {
+        var o = new KafkaStreamOptions { BootstrapServers = "localhost:9092" };
+        switch (option)
+        {
+            case "BootstrapServers": o.BootstrapServers = " "; break;
+            case "Topics": o.Topics = ["bad topic!"]; break;
+            case "DeadLetterTopic": o.DeadLetterTopic = "events"; break;
+            case "MaxInFlightEventsPerQueue": o.MaxInFlightEventsPerQueue = 0; break;
+            case "MaxBatchRecords": o.MaxBatchRecords = 0; break;
+            case "ExpectedFeatureCount": o.ExpectedFeatureCount = 0; break;
+            case "RedeliverAfter": o.RedeliverAfter = TimeSpan.FromMilliseconds(10); break;
+        }
+        var e = Assert.Throws<OrleansConfigurationException>(() => new KafkaStreamOptionsValidator(o, "kafka").ValidateConfiguration());
+        Assert.Contains($"Kafka:{option} ", e.Message);
+    }
+}

@@ -1,0 +1,47 @@
+using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.Kafka.Providers;
+
+namespace StreamLabel.Streaming.Kafka.Tests.Providers;
+
+public sealed class PartitionWatermarkTests
+{
+    private static StreamEvent E(string key, long offset) => new("t", 0, offset, -1, key, null, [1f], null, null, null, []);
+
+    [Fact]
+    public void Commits_below_the_lowest_undurable_event_of_any_key_or_dead_letter()
+    {
+        var w = new PartitionWatermark();
+        Assert.Null(w.Watermark);
+        foreach (var (key, offset) in new[] { ("a", 0L), ("b", 1L), ("a", 2L), ("b", 4L) })
+        {
+            w.Read(offset);
+            w.Delivered(E(key, offset));
+        }
+        w.Read(3);
+        w.DeadLetterStarted(3);
+        Assert.Equal(0, w.Watermark);
+        Assert.Equal(2, w.LastUndurableOffset("a"));
+        w.MarkDurable("a", 2);
+        Assert.Equal(1, w.Watermark);
+        Assert.Equal(-1, w.LastUndurableOffset("a"));
+        w.MarkDurable("b", 1);
+        Assert.Equal(3, w.Watermark);   // the dead letter at 3 is not acknowledged yet
+        w.DeadLetterDone(3);
+        Assert.Equal(4, w.Watermark);
+        w.MarkDurable("b", 4);
+        Assert.Equal(5, w.Watermark);
+        Assert.Equal(0, w.InFlight);
+    }
+
+    [Fact]
+    public void Redelivers_a_key_s_undurable_events_in_order_at_most_once_per_quiet_period()
+    {
+        var w = new PartitionWatermark();
+        for (long o = 0; o < 4; o++) w.Delivered(E("a", o));
+        w.MarkDurable("a", 1);
+        var now = DateTime.UtcNow;
+        Assert.Equal([2L, 3L], w.TakeForRedelivery("a", now, TimeSpan.FromSeconds(5)).Select(e => e.Offset));
+        Assert.Empty(w.TakeForRedelivery("a", now.AddSeconds(1), TimeSpan.FromSeconds(5)));
+        Assert.Equal(2, w.InFlight);
+    }
+}
