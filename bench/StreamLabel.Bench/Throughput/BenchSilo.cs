@@ -30,6 +30,7 @@ public sealed class BenchSilo(IHost host) : IAsyncDisposable
             ["Kafka:ConsumerGroup"] = $"streamlabel-bench-{topic}",
             ["Student:TorchThreads"] = o.TorchThreads.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Student:MaxBatchSize"] = o.Batch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Student:MaxBacklogBatchSize"] = o.BacklogBatch.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Models:Patterns:0:Pattern"] = "*",
             ["Models:Patterns:0:FeatureCount"] = o.Features.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Models:Patterns:0:Classes:0"] = SyntheticStream.Classes[0],

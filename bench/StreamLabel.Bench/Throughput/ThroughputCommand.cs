@@ -30,7 +30,7 @@ public static class ThroughputCommand
         var student = new StudentOptions();
         var spec = new ModelSpec(o.Features, SyntheticStream.Classes, [o.Hidden]);
         string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {CpuModel()}, load average {LoadAverage()} at start";
-        Console.WriteLine($"throughput: {o.Events} events, {o.Keys} keys, {o.Partitions} partitions, batch {o.Batch}, MLP {o.Features}-{o.Hidden}-2; {machine}");
+        Console.WriteLine($"throughput: {o.Events} events, {o.Keys} keys, {o.Partitions} partitions, batch {o.Batch} (backlog {o.BacklogBatch}), MLP {o.Features}-{o.Hidden}-2; {machine}");
 
         var stream = new SyntheticStream(o.Events, o.Keys, o.Features);
         using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Topics = [Topic, "streamlabel-predictions", "streamlabel-dead-letters"], Partitions = o.Partitions });
@@ -73,7 +73,7 @@ public static class ThroughputCommand
             double cpu = CpuSeconds();
             double rawRate = RawConsumerBaseline.EventsPerSecond(broker.BootstrapServers, topics[round], o.Partitions, stream.Count);
             raws.Add((rawRate, (CpuSeconds() - cpu) * 1e6 / stream.Count));
-            bares.Add(BareLearnerBaseline.EventsPerSecond(stream, spec, o.Batch, student.DistillationRowsPerStep, bareThreads, warmUp: round == 0));
+            bares.Add(BareLearnerBaseline.EventsPerSecond(stream, spec, o.BacklogBatch, student.DistillationRowsPerStep, bareThreads, warmUp: round == 0));
             if (silo is not null) await silo.DisposeAsync();
             var steps = new LatencyRecorder();
             silo = await BenchSilo.StartAsync(broker.BootstrapServers, topics[round], o, o.Settings);
@@ -90,7 +90,7 @@ public static class ThroughputCommand
         double bare = Median(bares.Select(x => x.Rate)), bareCpuMicros = Median(bares.Select(x => x.Cpu));
         double e2e = Median(e2es.Select(x => x.Rate)), e2eCpuMicros = Median(e2es.Select(x => x.Cpu));
         double e2eSeconds = stream.Count / e2e;
-        double? torch = o.PyTorch ? PyTorchReference.EventsPerSecond(stream, o.Keys, o.Batch, o.Hidden, student.DistillationRowsPerStep, Math.Max(1, o.TorchThreads)) : null;
+        double? torch = o.PyTorch ? PyTorchReference.EventsPerSecond(stream, o.Keys, o.BacklogBatch, o.Hidden, student.DistillationRowsPerStep, Math.Max(1, o.TorchThreads)) : null;
         if (torch is double t) Console.WriteLine($"  PyTorch reference {t,12:N0} ev/s");
 
         var (rate, samples, p50, p99) = await MeasureLatencyAsync(lastSilo, producer, topics[^1], stream, o, e2e / 2);
@@ -105,7 +105,7 @@ public static class ThroughputCommand
 
         var result = new ThroughputResult
         {
-            Machine = machine, Keys = o.Keys, Events = o.Events, Partitions = o.Partitions, Batch = o.Batch, Hidden = o.Hidden,
+            Machine = machine, Keys = o.Keys, Events = o.Events, Partitions = o.Partitions, Batch = o.Batch, BacklogBatch = o.BacklogBatch, Hidden = o.Hidden,
             TorchThreads = o.TorchThreads, RawConsumerEventsPerSecond = raw, BareTorchSharpEventsPerSecond = bare,
             BareTorchSharpThreads = bareThreads, EndToEndEventsPerSecond = e2e, EndToEndSeconds = e2eSeconds,
             EndToEndCpuMicrosPerEvent = e2eCpuMicros, RawConsumerCpuMicrosPerEvent = rawCpuMicros, BareTorchSharpCpuMicrosPerEvent = bareCpuMicros,

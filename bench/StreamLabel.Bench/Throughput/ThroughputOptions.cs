@@ -10,7 +10,9 @@ public sealed class ThroughputOptions
           --keys K             model keys (one student each). Default 16
           --events N           labeled events produced and learned. Default 200000 (the mock broker slows on long partitions)
           --partitions P       partitions of the events topic. Default 8
-          --batch B            largest micro-batch per learning step (Student:MaxBatchSize; the bare run uses the same). Default 256
+          --batch B            largest micro-batch per learning step (Student:MaxBatchSize; the bare run uses the same). Default 32 (the silo's)
+          --backlog-batch B2   largest step while a student catches up a backlog (Student:MaxBacklogBatchSize); the bench
+                               replays a backlog, so the bare run steps in B2 too. Default 256 (the silo's)
           --hidden H           MLP hidden width (features 8, classes 2). Default 32
           --features F         features per event. Default 8
           --rounds R           measure raw / bare / end to end R times (own topic and silo each) and report medians. Default 3
@@ -27,8 +29,9 @@ public sealed class ThroughputOptions
     public int Keys { get; private set; } = 16;
     public int Events { get; private set; } = 200_000;
     public int Partitions { get; private set; } = 8;
-    public int Batch { get; private set; } = 256;
+    public int Batch { get; private set; } = new StreamLabel.Grains.Student.StudentOptions().MaxBatchSize;
     public int Hidden { get; private set; } = 32;
+    public int BacklogBatch { get; private set; } = new StreamLabel.Grains.Student.StudentOptions().MaxBacklogBatchSize;
     public int Features { get; private set; } = 8;
     public int TorchThreads { get; private set; } = 1;
     public int Rounds { get; private set; } = 3;
@@ -62,6 +65,7 @@ public sealed class ThroughputOptions
                 case "--partitions": o.Partitions = Int(1); break;
                 case "--batch": o.Batch = Int(1); break;
                 case "--hidden": o.Hidden = Int(1); break;
+                case "--backlog-batch": o.BacklogBatch = Int(1); break;
                 case "--features": o.Features = Int(1); break;
                 case "--torch-threads": o.TorchThreads = Int(0); break;
                 case "--rounds": o.Rounds = Int(1); break;
@@ -80,6 +84,7 @@ public sealed class ThroughputOptions
                 default: throw new ArgumentException($"unknown option '{name}'");
             }
         }
+        if (o.BacklogBatch < o.Batch) o.BacklogBatch = o.Batch;
         if (o.Events < o.Keys) throw new ArgumentException($"--events ({o.Events}) must be at least --keys ({o.Keys})");
         return o;
     }

@@ -8,6 +8,7 @@ public sealed record ThroughputResult
     public int Events { get; init; }
     public int Partitions { get; init; }
     public int Batch { get; init; }
+    public int BacklogBatch { get; init; }
     public int Hidden { get; init; }
     public int TorchThreads { get; init; }
     public int Rounds { get; init; }

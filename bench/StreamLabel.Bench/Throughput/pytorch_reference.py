@@ -14,7 +14,7 @@ with open(path, "rb") as fh:
     features = np.frombuffer(fh.read(n * f * 4), dtype="<f4").reshape(n, f)
     labels = np.frombuffer(fh.read(n * 4), dtype="<i4")
     key_of = np.frombuffer(fh.read(n * 4), dtype="<i4")
-K, smoothing, lr, min_w, tau, exp_base, temp, alpha = 2, 0.1, 0.01, 0.2, 1000.0, 16.0, 2.0, 0.5
+K, smoothing, lr, min_w, tau, exp_base, temp, alpha = 2, 0.05, 0.005, 0.2, 3000.0, 16.0, 2.0, 0.3  # the silo's default spec
 
 class Student:
     def __init__(self, s):

@@ -10,7 +10,8 @@ public sealed partial class StudentGrain
 {
     /// <summary>
     /// A delivery of this key's events (one poll of one partition). Duplicates of applied events are skipped,
-    /// invalid ones dead-lettered, the rest applied in offset order in steps of at most Student:MaxBatchSize.
+    /// invalid ones dead-lettered, the rest applied in offset order in steps of at most Student:MaxBatchSize (larger
+    /// while catching up a backlog, see <see cref="StepSize"/>).
     /// </summary>
     public async Task OnNextAsync(IList<SequentialItem<StreamEvent>> items)
     {
@@ -35,8 +36,9 @@ public sealed partial class StudentGrain
                 _ledger.MarkApplied(e);
                 accepted++;
             }
-            for (int start = 0; start < valid.Count; start += _options.MaxBatchSize)
-                Step(valid.GetRange(start, Math.Min(_options.MaxBatchSize, valid.Count - start)), publishes);
+            int stepSize = StepSize(valid.Count);
+            for (int start = 0; start < valid.Count; start += stepSize)
+                Step(valid.GetRange(start, Math.Min(stepSize, valid.Count - start)), publishes);
             // Dead letters and predictions must be acknowledged before these offsets can become durable.
             await Task.WhenAll(rejections.Concat(publishes));
         }
@@ -54,6 +56,15 @@ public sealed partial class StudentGrain
         _eventsSincePull += accepted;
         if (_eventsSincePull >= _options.TeacherPullEveryEvents) _ = PullTeacherAsync(CancellationToken.None);
         if (_eventsSincePersist >= _options.PersistEveryEvents) await PersistAsync();
+    }
+
+    /// <summary>Student:MaxBatchSize, grown toward Student:MaxBacklogBatchSize when a delivery is a backlog (more than
+    /// BacklogSteps steps' worth): then at most BacklogSteps steps, each at most MaxBacklogBatchSize.</summary>
+    private int StepSize(int events)
+    {
+        int normal = _options.MaxBatchSize;
+        if (events <= normal * _options.BacklogSteps) return normal;
+        return Math.Min(_options.MaxBacklogBatchSize, (events + _options.BacklogSteps - 1) / _options.BacklogSteps);
     }
 
     /// <summary>Null when the event can be applied, else the dead-letter reason.</summary>

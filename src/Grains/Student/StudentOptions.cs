@@ -17,6 +17,12 @@ public sealed class StudentOptions
     /// <summary>Largest test-then-train step, in events. Default 32: the learning core's quality numbers are for batches
     /// of 32; larger steps trade accuracy (fewer updates) for throughput.</summary>
     public int MaxBatchSize { get; set; } = 32;
+    /// <summary>Largest step while catching up: when one delivery holds more than <see cref="BacklogSteps"/> steps of
+    /// <see cref="MaxBatchSize"/> (the student is behind its partition), steps grow up to this size so the backlog costs
+    /// fewer, larger steps (a step's fixed cost dominates small models). Equal to MaxBatchSize = off. Default 256.</summary>
+    public int MaxBacklogBatchSize { get; set; } = 256;
+    /// <summary>Steps one delivery is cut into at most before steps grow (see <see cref="MaxBacklogBatchSize"/>). Default 8.</summary>
+    public int BacklogSteps { get; set; } = 8;
     /// <summary>Persist model + applied offsets after this many events since the last write. Default 2000.</summary>
     public int PersistEveryEvents { get; set; } = 2000;
     /// <summary>Persist at least this often while something is undurable (keeps Kafka commits moving). Default 2 s.</summary>
@@ -50,6 +56,8 @@ public sealed class StudentOptions
         Require(TorchThreads >= 0, nameof(TorchThreads), "must be >= 0 (0 = libtorch's default)");
         Require(IdleDeactivateAfter >= TimeSpan.FromMinutes(1), nameof(IdleDeactivateAfter), "must be at least 1 minute (Orleans' collection quantum)");
         Require(MaxBatchSize >= 1, nameof(MaxBatchSize), "must be at least 1");
+        Require(MaxBacklogBatchSize >= MaxBatchSize, nameof(MaxBacklogBatchSize), "must be at least Student:MaxBatchSize");
+        Require(BacklogSteps >= 1, nameof(BacklogSteps), "must be at least 1");
         Require(PersistEveryEvents >= 1, nameof(PersistEveryEvents), "must be at least 1");
         Require(PersistInterval > TimeSpan.Zero, nameof(PersistInterval), "must be positive");
         Require(TeacherPullInterval > TimeSpan.Zero, nameof(TeacherPullInterval), "must be positive");
