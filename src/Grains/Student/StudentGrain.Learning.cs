@@ -58,14 +58,10 @@ public sealed partial class StudentGrain
         if (_eventsSincePersist >= _options.PersistEveryEvents) await PersistAsync();
     }
 
-    /// <summary>Student:MaxBatchSize, grown toward Student:MaxBacklogBatchSize when a delivery is a backlog (more than
-    /// BacklogSteps steps' worth): then at most BacklogSteps steps, each at most MaxBacklogBatchSize.</summary>
-    private int StepSize(int events)
-    {
-        int normal = _options.MaxBatchSize;
-        if (events <= normal * _options.BacklogSteps) return normal;
-        return Math.Min(_options.MaxBacklogBatchSize, (events + _options.BacklogSteps - 1) / _options.BacklogSteps);
-    }
+    /// <summary>Student:MaxBatchSize; Student:MaxBacklogBatchSize when the delivery is a backlog (more than BacklogSteps
+    /// normal steps' worth of events), so catching up takes fewer, larger steps.</summary>
+    private int StepSize(int events) =>
+        events > _options.MaxBatchSize * _options.BacklogSteps ? _options.MaxBacklogBatchSize : _options.MaxBatchSize;
 
     /// <summary>Null when the event can be applied, else the dead-letter reason.</summary>
     private string? Validate(StreamEvent e, out string? detail)

@@ -17,11 +17,11 @@ public sealed class StudentOptions
     /// <summary>Largest test-then-train step, in events. Default 32: the learning core's quality numbers are for batches
     /// of 32; larger steps trade accuracy (fewer updates) for throughput.</summary>
     public int MaxBatchSize { get; set; } = 32;
-    /// <summary>Largest step while catching up: when one delivery holds more than <see cref="BacklogSteps"/> steps of
-    /// <see cref="MaxBatchSize"/> (the student is behind its partition), steps grow up to this size so the backlog costs
-    /// fewer, larger steps (a step's fixed cost dominates small models). Equal to MaxBatchSize = off. Default 256.</summary>
+    /// <summary>Step size while catching up: when one delivery holds more than <see cref="BacklogSteps"/> steps of
+    /// <see cref="MaxBatchSize"/> (the student is behind its partition), it is learned in steps of this size, so a backlog
+    /// costs fewer, larger steps (a step's fixed cost dominates small models). Equal to MaxBatchSize = off. Default 256.</summary>
     public int MaxBacklogBatchSize { get; set; } = 256;
-    /// <summary>Steps one delivery is cut into at most before steps grow (see <see cref="MaxBacklogBatchSize"/>). Default 8.</summary>
+    /// <summary>A delivery of more than this many normal steps counts as a backlog (see <see cref="MaxBacklogBatchSize"/>). Default 8.</summary>
     public int BacklogSteps { get; set; } = 8;
     /// <summary>Persist model + applied offsets after this many events since the last write. Default 2000.</summary>
     public int PersistEveryEvents { get; set; } = 2000;
