@@ -13,13 +13,14 @@ width = 0.8 / len(runs)
 for i, (name, r) in enumerate(runs):
     xs = [j + i * width for j in range(len(bars))]
     ys = [(r.get(key) or 0) / 1000 for _, key in bars]
-    ax.bar(xs, ys, width, label=name)
+    ax.bar(xs, ys, width, label=f"{name} (steps {r['batch']}/{r.get('backlogBatch', r['batch'])})")
     for x, y in zip(xs, ys):
         ax.text(x, y, f"{y:.0f}k", ha="center", va="bottom", fontsize=8)
 ax.set_xticks([j + width * (len(runs) - 1) / 2 for j in range(len(bars))], [b for b, _ in bars])
 ax.set_ylabel("events per second (thousands)")
+ax.set_ylim(0, max((r.get(key) or 0) for _, r in runs for _, key in bars) / 1000 * 1.3)
 r0 = runs[-1][1]
-ax.set_title(f"{r0['keys']} keys, {r0['partitions']} partitions, MLP {r0.get('hidden')} hidden, batch {r0['batch']}")
+ax.set_title(f"{r0['keys']} keys, {r0['partitions']} partitions, MLP hidden {r0.get('hidden')}; medians of {r0.get('rounds', 1)} rounds", fontsize=10)
 ax.legend(fontsize=8)
 # Right: CPU microseconds per event, the figure that survives a busy shared machine.
 cpu = [("raw consumer", "rawConsumerCpuMicrosPerEvent"), ("bare TorchSharp", "bareTorchSharpCpuMicrosPerEvent"), ("end to end", "endToEndCpuMicrosPerEvent")]
@@ -31,7 +32,7 @@ for i, (name, r) in enumerate(runs):
         bx.text(x, y, f"{y:.1f}", ha="center", va="bottom", fontsize=8)
 bx.set_xticks([j + width * (len(runs) - 1) / 2 for j in range(len(cpu))], [c for c, _ in cpu])
 bx.set_ylabel("process CPU microseconds per event")
-bx.set_title(f"p99 produce→learned {r0['p99LatencyMs']:.0f} ms; {r0['bytesPerStudent'] / 1024:.0f} KiB per idle student")
+bx.set_title("CPU per event (less noisy on a shared machine)", fontsize=10)
 fig.tight_layout()
 fig.savefig(out, dpi=110)
 print(out)
