@@ -11,8 +11,9 @@ public sealed class ThroughputOptions
           --events N           labeled events produced and learned. Default 200000 (the mock broker slows on long partitions)
           --partitions P       partitions of the events topic. Default 8
           --batch B            largest micro-batch per learning step (Student:MaxBatchSize; the bare run uses the same). Default 32 (the silo's)
-          --backlog-batch B2   largest step while a student catches up a backlog (Student:MaxBacklogBatchSize); the bench
-                               replays a backlog, so the bare run steps in B2 too. Default 256 (the silo's)
+          --backlog-batch B2   step size while a student catches up a backlog (Student:MaxBacklogBatchSize, off in the silo
+                               by default: fewer updates cost accuracy); the bench replays a backlog, so the bare run steps
+                               in B2 too. Default 256; --backlog-batch 32 (= --batch) measures the silo's default
           --hidden H           MLP hidden width (features 8, classes 2). Default 32
           --features F         features per event. Default 8
           --rounds R           measure raw / bare / end to end R times (own topic and silo each) and report medians. Default 3
@@ -31,7 +32,7 @@ public sealed class ThroughputOptions
     public int Partitions { get; private set; } = 8;
     public int Batch { get; private set; } = new StreamLabel.Grains.Student.StudentOptions().MaxBatchSize;
     public int Hidden { get; private set; } = 32;
-    public int BacklogBatch { get; private set; } = new StreamLabel.Grains.Student.StudentOptions().MaxBacklogBatchSize;
+    public int BacklogBatch { get; private set; } = 256;
     public int Features { get; private set; } = 8;
     public int TorchThreads { get; private set; } = 1;
     public int Rounds { get; private set; } = 3;

@@ -61,7 +61,7 @@ public sealed partial class StudentGrain
     /// <summary>Student:MaxBatchSize; Student:MaxBacklogBatchSize when the delivery is a backlog (more than BacklogSteps
     /// normal steps' worth of events), so catching up takes fewer, larger steps.</summary>
     private int StepSize(int events) =>
-        events > _options.MaxBatchSize * _options.BacklogSteps ? _options.MaxBacklogBatchSize : _options.MaxBatchSize;
+        _options.MaxBacklogBatchSize > 0 && events > _options.MaxBatchSize * _options.BacklogSteps ? _options.MaxBacklogBatchSize : _options.MaxBatchSize;
 
     /// <summary>Null when the event can be applied, else the dead-letter reason.</summary>
     private string? Validate(StreamEvent e, out string? detail)
