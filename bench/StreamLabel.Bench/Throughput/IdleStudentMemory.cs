@@ -6,14 +6,25 @@ namespace StreamLabel.Bench.Throughput;
 
 /// <summary>
 /// Memory per idle student: activate M students (each builds its model from the spec and learns one event, so Adam's
-/// state exists too), then divide the growth of live managed bytes + native bytes (RSS minus the GC heap's committed
-/// bytes) by M. Then deactivate them (what Student:IdleDeactivateAfter does after its idle period; forced here) and
-/// measure again: what an idle key still costs the silo once its state is in storage.
+/// state exists too), then divide the growth of live managed bytes + native bytes (the malloc heap in use: libtorch's
+/// tensors, librdkafka's buffers) by M. Then deactivate them (what Student:IdleDeactivateAfter does after its idle
+/// period; forced here) and measure again: what an idle key still costs the silo once its state is in storage.
 /// </summary>
 public static partial class IdleStudentMemory
 {
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "malloc_trim")]
     private static partial int MallocTrim(nuint pad);
+
+    // glibc's struct mallinfo2 (all arenas): in-use bytes = uordblks + hblkhd. The GC does not allocate through malloc,
+    // libtorch's CPU allocator and librdkafka do: this is the native heap, independent of the GC mode.
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct MallInfo2
+    {
+        public nuint Arena, OrdBlks, SmBlks, HBlks, HBlkHd, UsmBlks, FsmBlks, UordBlks, FordBlks, KeepCost;
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "mallinfo2")]
+    private static partial MallInfo2 MallInfo();
 
     public static async Task<(double ManagedBytes, double NativeBytes, double AfterDeactivationBytes)> MeasureAsync(BenchSilo silo, EventProducer producer, string topic, int partitions,
         SyntheticStream stream, int students)
@@ -45,19 +56,27 @@ public static partial class IdleStudentMemory
         Console.WriteLine($"  after deactivation: {(managed2 - managed0) / (double)students:N0} B managed + {(native2 - native0) / (double)students:N0} B native per student; " +
             $"{left} student activations left");
         double after = ((managed2 - managed0) + (native2 - native0)) / (double)students;
-        return (managed, Math.Max(0, native), Math.Max(0, after));
+        return (managed, native, after);
     }
 
-    /// <summary>Live managed bytes, and native bytes = resident set minus the GC heap's committed bytes (after glibc hands
-    /// freed heap pages back, so freed native memory does not count as used).</summary>
+    /// <summary>Live managed bytes, and native bytes in use on the malloc heap (glibc's mallinfo2; on other C libraries:
+    /// resident set minus the GC heap's committed bytes, which is noisier).</summary>
     private static (long Managed, long Native) Sample()
     {
         for (int i = 0; i < 3; i++) { GC.Collect(); GC.WaitForPendingFinalizers(); }
-        if (OperatingSystem.IsLinux()) MallocTrim(0);
         long managed = GC.GetTotalMemory(true);
-        long committed = GC.GetGCMemoryInfo(GCKind.Any).TotalCommittedBytes;
-        using var p = Process.GetCurrentProcess();
-        p.Refresh();
-        return (managed, p.WorkingSet64 - committed);
+        try
+        {
+            var info = MallInfo();
+            return (managed, (long)(info.UordBlks + info.HBlkHd));
+        }
+        catch (EntryPointNotFoundException)
+        {
+            MallocTrim(0);
+            long committed = GC.GetGCMemoryInfo(GCKind.Any).TotalCommittedBytes;
+            using var p = Process.GetCurrentProcess();
+            p.Refresh();
+            return (managed, p.WorkingSet64 - committed);
+        }
     }
 }
