@@ -10,7 +10,7 @@ root=$(pwd)
 # project machines carry it from the Kubernetes/Google Cloud apt repositories. Debian's kubernetes-client (kubectl 1.20,
 # kustomize v2.0.3) is too old to render the overlays, so it is no substitute.
 # chromium: the client's dashboard tests drive Debian's /usr/bin/chromium headless (Microsoft.Playwright, no browser download).
-apt_packages=(redis-server kcat kubectl chromium)
+apt_packages=(redis-server curl kcat kubectl chromium)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -51,5 +51,6 @@ builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
 var app = builder.Build();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }); // alive: the process answers
 app.MapHealthChecks("/ready");                                                     // ready: the silo is up
+app.MapDiagnostics();                                                              // live tensors, memory (soak runs)
 await app.RunAsync();
 return Environment.ExitCode;

@@ -26,8 +26,8 @@ public sealed class DashboardApiTests(LiveFixture live)
     public async Task Api_status_and_models_match_the_cli_shapes()
     {
         var status = await GetJson("/api/status");
-        Assert.Equal("silo-test-0", status.GetProperty("silos")[0].GetProperty("name").GetString());
-        Assert.Equal("cpu", status.GetProperty("silos")[0].GetProperty("metadata").GetProperty("accelerator").GetString());
+        Assert.Equal(LiveCluster.SiloName, status.GetProperty("silos")[0].GetProperty("name").GetString());
+        Assert.Equal("gpu", status.GetProperty("silos")[0].GetProperty("metadata").GetProperty("accelerator").GetString());
         var models = await GetJson("/api/models");
         var row = models.EnumerateArray().Single(m => m.GetProperty("key").GetString() == LiveFixture.Key);
         Assert.True(row.GetProperty("eventsSeen").GetInt64() >= LiveFixture.Events);
@@ -84,14 +84,14 @@ public sealed class DashboardApiTests(LiveFixture live)
         var counters = await Http.GetStringAsync(live.DashboardUrl + "/orleans/DashboardCounters");
         var j = JsonDocument.Parse(counters).RootElement;
         Assert.True(j.EnumerateObject().Any(), counters);
-        Assert.Contains("silo-test-0", counters);
+        Assert.Contains(LiveCluster.SiloName, counters);
     }
 
     [Fact]
     public async Task With_a_token_every_request_needs_it_and_listening_beyond_loopback_is_allowed()
     {
         const string token = "0123456789abcdef-token";
-        await using var app = DashboardServer.Build(new DashboardSettings { Urls = "http://0.0.0.0:0", Token = token }, LiveFixture.ConnectionFor(live.Cluster));
+        await using var app = DashboardServer.Build(new DashboardSettings { Urls = "http://0.0.0.0:0", Token = token }, live.Connection);
         await app.StartAsync();
         try
         {
@@ -145,8 +145,13 @@ public sealed class DashboardCommandTests(LiveFixture live)
         using var http = new HttpClient();
         Assert.Contains("Cluster overview", await http.GetStringAsync(url));
         Assert.Contains(LiveFixture.Key, await http.GetStringAsync(url + "api/models"));
+        // A page with a live stream open must not hold up Ctrl-C (ASP.NET Core would wait 30 s for the request).
+        using var stream = await http.GetAsync(url + "api/stream?view=status", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         ctrlC.Cancel();
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"stopped after {stopwatch.Elapsed.TotalSeconds:F1} s with a stream open");
         Assert.Equal(0, result.ExitCode);
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetStringAsync(url));
     }

@@ -31,7 +31,10 @@ internal static class ApiEndpoints
             };
             context.Response.Headers.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
-            var aborted = context.RequestAborted;
+            // Ends with the request or with the app: an open page must not hold Ctrl-C for the host's shutdown timeout.
+            var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+            var aborted = linked.Token;
             while (!aborted.IsCancellationRequested)
             {
                 string payload;

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using StackExchange.Redis;
+using StreamLabel.Reliability.Tests.Cluster;
+using StreamLabel.Reliability.Tests.Support;
+using StreamLabel.Testing;
+using Xunit.Abstractions;
+
+namespace StreamLabel.Reliability.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output)
+{
+    private const int Rows = 3000;
+    private static readonly TimeSpan OutageLength = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The broker process hangs for 5 s (SIGSTOP by `local-cluster.sh broker-pause`: every fetch, produce, commit and
+    /// metadata request goes unanswered) in the middle of a paced replay; then it resumes. No silo crashes, every event
+    /// is learned exactly once, and the group's commits reach the partitions' ends.
+    /// Limit (see scripts/README.md): after longer outages, or the mock cluster's own broker down/up, the embedded broker
+    /// stopped accepting the ~30 reconnecting clients of this cluster, so the outage is kept short enough that clients
+    /// keep their connections.
+    /// </summary>
+    [Fact]
+    public async Task A_hung_broker_mid_replay_loses_nothing()
+    {
+        fixture.EnsureAllSilosRunning();
+        var results = new ReliabilityResults(output, "broker outage");
+        var cluster = fixture.Cluster;
+        var scenario = new Elec2Scenario(keyOffset: 30, Rows, skip: 8000);
+        var pids = SiloPids();
+        try
+        {
+            await scenario.ProduceAsync(cluster.Bootstrap, ClusterFixture.Topic, 0, Rows / 3);
+            await Eventually.HoldsAsync(async () => await fixture.TotalSeenAsync(scenario.Keys) >= Rows / 6, TimeSpan.FromSeconds(90),
+                async () => $"learned {await fixture.TotalSeenAsync(scenario.Keys)} before the outage");
+
+            // A paced replay (about 7 s) is connected when the broker hangs; it queues its records until the broker resumes.
+            var producing = scenario.ProduceAsync(cluster.Bootstrap, ClusterFixture.Topic, Rows / 3, Rows, rate: 300, seed: 2);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            cluster.BrokerPause();
+            long atDown = await fixture.TotalSeenAsync(scenario.Keys);
+            await Task.Delay(OutageLength);
+            long atUp = await fixture.TotalSeenAsync(scenario.Keys);
+            cluster.BrokerResume();
+            var sinceUp = Stopwatch.StartNew();
+            await producing;
+            await Eventually.HoldsAsync(async () => await fixture.TotalSeenAsync(scenario.Keys) >= Rows, TimeSpan.FromSeconds(150),
+                async () => $"learned {await fixture.TotalSeenAsync(scenario.Keys)} of {Rows} after the broker came back");
+            double recovery = sinceUp.Elapsed.TotalSeconds;
+            await Task.Delay(TimeSpan.FromSeconds(2));
+
+            var metrics = await fixture.MetricsAsync(scenario.Keys);
+            results.Figure("outage (broker process stopped) length", OutageLength.TotalSeconds, "s");
+            results.Figure("events learned during the outage", atUp - atDown);
+            results.Figure("events produced", Rows);
+            results.Figure("events learned", metrics.Sum(m => m?.EventsSeen ?? 0));
+            results.Figure("recovery (broker resumed -> all events learned)", recovery, "s");
+            AssertLearnedExactly(scenario, metrics);
+            Assert.Equal(pids, SiloPids()); // no silo crashed
+            await Eventually.HoldsAsync(() => Task.FromResult(SiloCrashTests.CommitsAtEnd(cluster.Bootstrap)), TimeSpan.FromSeconds(30),
+                () => Task.FromResult("committed offsets did not reach the partitions' ends"));
+        }
+        finally
+        {
+            cluster.BrokerResume(); // idempotent; the next tests need the broker
+        }
+    }
+
+    /// <summary>
+    /// redis-server (membership table and every grain's state) is stopped mid-replay and started again 5 s later on the
+    /// same port from its append-only file. Its keys survive, no silo crashes, and every event is learned exactly once.
+    /// </summary>
+    [Fact]
+    public async Task A_redis_restart_mid_replay_loses_nothing()
+    {
+        fixture.EnsureAllSilosRunning();
+        var results = new ReliabilityResults(output, "redis restart");
+        var cluster = fixture.Cluster;
+        var scenario = new Elec2Scenario(keyOffset: 70, Rows, skip: 12000);
+        var pids = SiloPids();
+        try
+        {
+            await scenario.ProduceAsync(cluster.Bootstrap, ClusterFixture.Topic, 0, Rows / 2);
+            await Eventually.HoldsAsync(async () => await fixture.TotalSeenAsync(scenario.Keys) >= Rows / 4, TimeSpan.FromSeconds(90),
+                async () => $"learned {await fixture.TotalSeenAsync(scenario.Keys)} before the restart");
+
+            var producing = scenario.ProduceAsync(cluster.Bootstrap, ClusterFixture.Topic, Rows / 2, Rows, seed: 2);
+            long keysBefore = await DatabaseSizeAsync(cluster);
+            cluster.Stop("redis", "TERM");
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            cluster.Start("redis");
+            var sinceRestart = Stopwatch.StartNew();
+            long keysAfter = await DatabaseSizeAsync(cluster);
+            await producing;
+            await Eventually.HoldsAsync(async () => await fixture.TotalSeenAsync(scenario.Keys) >= Rows, TimeSpan.FromSeconds(150),
+                async () => $"learned {await fixture.TotalSeenAsync(scenario.Keys)} of {Rows} after the Redis restart");
+            double recovery = sinceRestart.Elapsed.TotalSeconds;
+            await Task.Delay(TimeSpan.FromSeconds(2));
+
+            var metrics = await fixture.MetricsAsync(scenario.Keys);
+            results.Figure("redis keys before stop / after restart", $"{keysBefore} / {keysAfter}");
+            results.Figure("events produced", Rows);
+            results.Figure("events learned", metrics.Sum(m => m?.EventsSeen ?? 0));
+            results.Figure("recovery (redis back -> all events learned)", recovery, "s");
+            Assert.True(keysAfter >= keysBefore, $"Redis came back with {keysAfter} keys, had {keysBefore}");
+            AssertLearnedExactly(scenario, metrics);
+            Assert.Equal(pids, SiloPids());
+        }
+        finally
+        {
+            if (cluster.Pid("redis") is null) cluster.Start("redis");
+        }
+    }
+
+    internal static void AssertLearnedExactly(Elec2Scenario scenario, Grains.ModelMetrics?[] metrics)
+    {
+        var produced = scenario.ProducedPerKey();
+        for (int i = 0; i < scenario.Keys.Count; i++)
+        {
+            var m = metrics[i] ?? throw new InvalidOperationException($"student {scenario.Keys[i]} did not answer");
+            Assert.True(m.EventsSeen == produced[m.Key], $"student {m.Key}: learned {m.EventsSeen}, produced {produced[m.Key]}");
+        }
+    }
+
+    private int?[] SiloPids() => LocalCluster.Silos.Select(fixture.Cluster.Pid).ToArray();
+
+    private static async Task<long> DatabaseSizeAsync(LocalCluster cluster)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.RedisConnection + ",allowAdmin=true");
+        return await redis.GetServer(cluster.RedisConnection).DatabaseSizeAsync();
+    }
+}

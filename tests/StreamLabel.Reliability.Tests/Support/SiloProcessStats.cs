@@ -1,0 +1,26 @@
+using System.Net.Http.Json;
+
+namespace StreamLabel.Reliability.Tests.Support;
+
+/// <summary>A silo process's resident memory (from /proc) and its live TorchSharp tensors (from its /diagnostics).</summary>
+internal static class SiloProcessStats
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    /// <summary>VmRSS of a process in bytes.</summary>
+    public static long ResidentBytes(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0]) * 1024;
+        throw new InvalidOperationException($"no VmRSS in /proc/{pid}/status");
+    }
+
+    /// <summary>The silo's /diagnostics; with <paramref name="collect"/> after a full GC and finalizers in the silo.</summary>
+    public static async Task<SiloDiagnostics> DiagnosticsAsync(int healthPort, bool collect) =>
+        await Http.GetFromJsonAsync<SiloDiagnostics>($"http://127.0.0.1:{healthPort}/diagnostics?collect={(collect ? "true" : "false")}")
+        ?? throw new InvalidOperationException("empty /diagnostics answer");
+}
+
+/// <summary>The silo's /diagnostics answer (src/Silo/Hosting/DiagnosticsEndpoint.cs).</summary>
+internal sealed record SiloDiagnostics(long LiveTensors, long PeakTensors, long WorkingSetBytes, long ManagedHeapBytes, int ProcessId);

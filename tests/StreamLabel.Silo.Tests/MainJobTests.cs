@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Xunit.Abstractions;
+
+namespace StreamLabel.Silo.Tests;
+
+/// <summary>The README's run command: the real silo executable on the embedded default (broker, silo, replay).</summary>
+public sealed class MainJobTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task The_main_job_replays_learns_and_exits_0_at_its_events_limit()
+    {
+        var (exitCode, stdout) = await RunAsync(["--events", "3000"], TimeSpan.FromSeconds(120));
+        Assert.Equal(0, exitCode);
+        Assert.Contains("embedded Kafka-protocol broker at 127.0.0.1:", stdout);
+        Assert.Contains("done: 3,000 events learned", stdout);
+        Assert.Matches(@"prequential accuracy \d+\.\d+ %", stdout);
+        Assert.Contains("dotnet run --project src/Client -- models", stdout); // the way to the CLI and dashboard
+    }
+
+    [Fact]
+    public async Task The_main_job_exits_0_on_ctrl_c()
+    {
+        // A slow replay that would run for minutes, interrupted once it is learning.
+        var (exitCode, stdout) = await RunAsync(["--rate", "200"], TimeSpan.FromSeconds(120), interruptWhen: line => line.StartsWith("[00:0"));
+        Assert.Equal(0, exitCode);
+        Assert.DoesNotContain("done:", stdout);
+    }
+
+    [Fact]
+    public async Task A_bad_option_value_fails_with_a_message_naming_it()
+    {
+        var (exitCode, stdout) = await RunAsync(["--noise-kind", "sideways", "--events", "100"], TimeSpan.FromSeconds(120));
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("noise kind 'sideways'", stdout);
+    }
+
+    private async Task<(int ExitCode, string Output)> RunAsync(string[] args, TimeSpan timeout, Func<string, bool>? interruptWhen = null)
+    {
+        var dir = typeof(MainJobTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SiloOutputDir").Value!;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
+        start.ArgumentList.Add(Path.Combine(dir, "streamlabel-silo.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        // Free ports, so parallel test runs and other silos on the machine do not collide.
+        start.ArgumentList.Add($"--Cluster:SiloPort={FreePort()}");
+        start.ArgumentList.Add($"--Cluster:GatewayPort={FreePort()}");
+        start.ArgumentList.Add($"--Health:Urls=http://127.0.0.1:{FreePort()}");
+        using var process = Process.Start(start)!;
+        var lines = new List<string>();
+        var interrupted = false;
+        void OnLine(string? line)
+        {
+            if (line is null) return;
+            lock (lines) lines.Add(line);
+            if (interruptWhen is not null && !interrupted && interruptWhen(line))
+            {
+                interrupted = true;
+                kill(process.Id, 2); // SIGINT, as Ctrl-C sends
+            }
+        }
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cts = new CancellationTokenSource(timeout);
+        try { await process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); throw new TimeoutException($"silo did not exit within {timeout}"); }
+        process.WaitForExit(); // drain the output
+        string text;
+        lock (lines) text = string.Join('\n', lines);
+        output.WriteLine(text);
+        return (process.ExitCode, text);
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
