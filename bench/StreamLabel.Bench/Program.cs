@@ -1,9 +1,11 @@
 using StreamLabel.Bench.Quality;
+using StreamLabel.Bench.Throughput;
 
-// Subcommands: `quality` (learning core on real streams); `throughput` is to be added beside it.
+// Subcommands: `quality` (learning core on real streams) and `throughput` (end to end against baselines in one run).
 return args.Length == 0 ? Usage() : args[0] switch
 {
     "quality" => QualityCommand.Run(args[1..]),
+    "throughput" => await ThroughputCommand.RunAsync(args[1..]),
     "-h" or "--help" or "help" => Usage(0),
     _ => Usage(),
 };
@@ -11,6 +13,6 @@ return args.Length == 0 ? Usage() : args[0] switch
 static int Usage(int code = 2)
 {
     (code == 0 ? Console.Out : Console.Error).WriteLine(
-        "usage: streamlabel-bench quality|throughput [options]  (see bench/README.md)\n" + QualityOptions.Help);
+        "usage: streamlabel-bench quality|throughput [options]  (see bench/README.md)\n" + QualityOptions.Help + "\n" + ThroughputOptions.Help);
     return code;
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Placement;
 using StreamLabel.Grains.Placement;
 using StreamLabel.Grains.Specs;
@@ -28,6 +30,9 @@ public static class StreamLabelGrainsExtensions
         services.AddOptions<ModelSpecOptions>().Bind(configuration.GetSection(ModelSpecOptions.Section));
         services.AddSingleton<ModelSpecResolver>();
         services.AddSingleton<StreamLabelMetrics>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TorchThreadsSetup>();
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<StudentOptions>>((collection, student) =>
+            collection.ClassSpecificCollectionAge[typeof(StudentGrain).FullName!] = student.Value.IdleDeactivateAfter);
         services.AddPlacementFilter<AcceleratorPlacementStrategy, AcceleratorPlacementDirector>(ServiceLifetime.Singleton);
         return silo;
     }

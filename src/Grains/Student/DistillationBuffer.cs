@@ -8,8 +8,10 @@ namespace StreamLabel.Grains.Student;
 /// </summary>
 internal sealed class DistillationBuffer(int featureCount, int capacity, int seed)
 {
-    private readonly float[] _ring = new float[capacity * featureCount];
-    private readonly int[] _labels = new int[capacity];
+    // Grown by doubling up to capacity (an idle student that saw a few events keeps a few rows, not the whole ring);
+    // before the first wrap-around the rows sit in [0, _next), so growing is a plain copy.
+    private float[] _ring = new float[Math.Min(capacity, 16) * featureCount];
+    private int[] _labels = new int[Math.Min(capacity, 16)];
     private readonly Random _random = new(seed);
     private int _next, _count, _unforwarded;
     private float[]? _targetFeatures, _targetProbabilities;
@@ -20,6 +22,12 @@ internal sealed class DistillationBuffer(int featureCount, int capacity, int see
 
     public void Add(ReadOnlySpan<float> features, int label)
     {
+        if (_next == _labels.Length && _labels.Length < capacity)
+        {
+            int rows = Math.Min(capacity, _labels.Length * 2);
+            Array.Resize(ref _ring, rows * featureCount);
+            Array.Resize(ref _labels, rows);
+        }
         features.CopyTo(_ring.AsSpan(_next * featureCount, featureCount));
         _labels[_next] = label;
         _next = (_next + 1) % capacity;

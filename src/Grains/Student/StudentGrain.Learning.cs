@@ -10,7 +10,8 @@ public sealed partial class StudentGrain
 {
     /// <summary>
     /// A delivery of this key's events (one poll of one partition). Duplicates of applied events are skipped,
-    /// invalid ones dead-lettered, the rest applied in offset order in steps of at most Student:MaxBatchSize.
+    /// invalid ones dead-lettered, the rest applied in offset order in steps of at most Student:MaxBatchSize (larger
+    /// while catching up a backlog, see <see cref="StepSize"/>).
     /// </summary>
     public async Task OnNextAsync(IList<SequentialItem<StreamEvent>> items)
     {
@@ -35,8 +36,9 @@ public sealed partial class StudentGrain
                 _ledger.MarkApplied(e);
                 accepted++;
             }
-            for (int start = 0; start < valid.Count; start += _options.MaxBatchSize)
-                Step(valid.GetRange(start, Math.Min(_options.MaxBatchSize, valid.Count - start)), publishes);
+            int stepSize = StepSize(valid.Count);
+            for (int start = 0; start < valid.Count; start += stepSize)
+                Step(valid.GetRange(start, Math.Min(stepSize, valid.Count - start)), publishes);
             // Dead letters and predictions must be acknowledged before these offsets can become durable.
             await Task.WhenAll(rejections.Concat(publishes));
         }
@@ -55,6 +57,11 @@ public sealed partial class StudentGrain
         if (_eventsSincePull >= _options.TeacherPullEveryEvents) _ = PullTeacherAsync(CancellationToken.None);
         if (_eventsSincePersist >= _options.PersistEveryEvents) await PersistAsync();
     }
+
+    /// <summary>Student:MaxBatchSize; Student:MaxBacklogBatchSize when the delivery is a backlog (more than BacklogSteps
+    /// normal steps' worth of events), so catching up takes fewer, larger steps.</summary>
+    private int StepSize(int events) =>
+        _options.MaxBacklogBatchSize > 0 && events > _options.MaxBatchSize * _options.BacklogSteps ? _options.MaxBacklogBatchSize : _options.MaxBatchSize;
 
     /// <summary>Null when the event can be applied, else the dead-letter reason.</summary>
     private string? Validate(StreamEvent e, out string? detail)
@@ -81,6 +88,14 @@ public sealed partial class StudentGrain
     /// <summary>Class index of a label; -1 for no label (predict only); -2 for a label outside the class list.</summary>
     private int LabelIndex(string? label) => label is null ? -1 : _classIndex.TryGetValue(label, out var i) ? i : -2;
 
+    /// <summary>Produce→learned latency of the events that carry a "ts" (only while someone listens to the histogram).</summary>
+    private void RecordLatency(List<StreamEvent> batch)
+    {
+        long learnedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var e in batch)
+            if (e.TimestampMs is long ts) meters.LearnLatencyMilliseconds.Record(learnedMs - ts);
+    }
+
     /// <summary>One test-then-train step: predict, score, learn, and publish predictions of unlabeled events.</summary>
     private void Step(List<StreamEvent> batch, List<Task> publishes)
     {
@@ -98,6 +113,7 @@ public sealed partial class StudentGrain
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = learner.TestThenTrain(features, rows, labels, distill);
         meters.StepMilliseconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (meters.LearnLatencyMilliseconds.Enabled) RecordLatency(batch);
 
         int correctAgainstReference = 0;
         for (int r = 0; r < rows; r++)

@@ -9,6 +9,8 @@ namespace StreamLabel.Grains.Telemetry;
 public sealed class StreamLabelMetrics : IDisposable
 {
     public const string MeterName = "StreamLabel";
+    public const string LearnLatencyName = "streamlabel.student.learn_latency";
+    public const string StepName = "streamlabel.student.step";
     private readonly Meter _meter;
 
     public Counter<long> EventsSeen { get; }
@@ -21,6 +23,8 @@ public sealed class StreamLabelMetrics : IDisposable
     public Counter<long> TeacherPulls { get; }
     public Counter<long> TeacherPullFailures { get; }
     public Histogram<double> StepMilliseconds { get; }
+    /// <summary>Event "ts" (producer clock, Unix ms) to the end of the step that learned it; events without "ts" are not recorded.</summary>
+    public Histogram<double> LearnLatencyMilliseconds { get; }
 
     public StreamLabelMetrics(IMeterFactory factory)
     {
@@ -34,7 +38,8 @@ public sealed class StreamLabelMetrics : IDisposable
         PredictionsPublished = _meter.CreateCounter<long>("streamlabel.predictions.published", "{event}", "Predictions written to the output topic");
         TeacherPulls = _meter.CreateCounter<long>("streamlabel.teacher.pulls", "{call}", "Soft-target pulls from a teacher");
         TeacherPullFailures = _meter.CreateCounter<long>("streamlabel.teacher.pull_failures", "{call}", "Teacher pulls that failed or timed out");
-        StepMilliseconds = _meter.CreateHistogram<double>("streamlabel.student.step", "ms", "Time of one test-then-train micro-batch step");
+        StepMilliseconds = _meter.CreateHistogram<double>(StepName, "ms", "Time of one test-then-train micro-batch step");
+        LearnLatencyMilliseconds = _meter.CreateHistogram<double>(LearnLatencyName, "ms", "Event timestamp to learned (produce to learn latency)");
     }
 
     public void Dispose() => _meter.Dispose();

@@ -11,12 +11,29 @@ public sealed class Adwin(double delta = 0.002, int maxBuckets = 5, int clock = 
     public override string Name => "adwin";
     public double Delta { get; } = delta;
 
-    // Buckets newest first; each summarises 2^level observations (count, sum, sum of squared deviations).
-    private readonly List<Bucket> _buckets = [];
+    // Buckets by level: level k holds buckets of 2^k observations, oldest first (at most maxBuckets + 1 while compressing).
+    // Levels instead of one newest-first list: adding an observation and merging touch only a few small arrays, where
+    // inserting at the head of one list moved the whole window's buckets on every observation (a profile hot spot).
+    // The window's order is level 0 newest ... highest level oldest; snapshots keep the newest-first list format.
+    private readonly List<Level> _levels = [];
     private long _width;
     private double _sum, _variance;
 
     private record struct Bucket(long Count, double Sum, double Variance);
+
+    private sealed class Level(int capacity)
+    {
+        public readonly Bucket[] Items = new Bucket[capacity];
+        public int Count;
+
+        public void AddNewest(Bucket b) => Items[Count++] = b;
+
+        public void RemoveOldest(int n)
+        {
+            Array.Copy(Items, n, Items, 0, Count - n);
+            Count -= n;
+        }
+    }
 
     /// <summary>Current window length.</summary>
     public long Width => _width;
@@ -34,7 +51,7 @@ public sealed class Adwin(double delta = 0.002, int maxBuckets = 5, int clock = 
         }
         _width++;
         _sum += value;
-        _buckets.Insert(0, new Bucket(1, value, 0));
+        LevelAt(0).AddNewest(new Bucket(1, value, 0));
         Compress();
         if (Observations % clock != 0 || _width < 2 * minSubWindow) return false;
         bool increased = false, cut = false;
@@ -43,52 +60,70 @@ public sealed class Adwin(double delta = 0.002, int maxBuckets = 5, int clock = 
         return false;
     }
 
-    public override void Reset() { _buckets.Clear(); _width = 0; _sum = 0; _variance = 0; }
+    public override void Reset()
+    {
+        foreach (var level in _levels) level.Count = 0;
+        _width = 0; _sum = 0; _variance = 0;
+    }
 
-    // Merge the two oldest buckets of a size whenever that size has more than maxBuckets.
+    private Level LevelAt(int k)
+    {
+        while (_levels.Count <= k) _levels.Add(new Level(maxBuckets + 1));
+        return _levels[k];
+    }
+
+    // Merge the two oldest buckets of a level whenever it has more than maxBuckets; the result is the next level's newest.
     private void Compress()
     {
-        int i = 0;
-        while (i < _buckets.Count)
+        for (int k = 0; k < _levels.Count && _levels[k].Count > maxBuckets; k++)
         {
-            long size = _buckets[i].Count;
-            int end = i;
-            while (end < _buckets.Count && _buckets[end].Count == size) end++;
-            if (end - i <= maxBuckets) { i = end; continue; }
-            var older = _buckets[end - 1];
-            var newer = _buckets[end - 2];
+            var level = _levels[k];
+            var older = level.Items[0];
+            var newer = level.Items[1];
             double d = older.Sum / older.Count - newer.Sum / newer.Count;
             var merged = new Bucket(older.Count + newer.Count, older.Sum + newer.Sum,
                 older.Variance + newer.Variance + d * d * older.Count * newer.Count / (older.Count + newer.Count));
-            _buckets.RemoveAt(end - 1);
-            _buckets[end - 2] = merged;
-            i = end - 2; // the merged bucket may overflow the next size
+            level.RemoveOldest(2);
+            LevelAt(k + 1).AddNewest(merged);
         }
     }
 
-    // Scans split points from the oldest end; on a significant difference drops the oldest bucket.
+    private int BucketCount()
+    {
+        int n = 0;
+        foreach (var level in _levels) n += level.Count;
+        return n;
+    }
+
+    // Scans split points from the oldest end (every bucket but the newest); on a significant difference drops the oldest bucket.
     private bool TryCut(out bool increased)
     {
         increased = false;
-        if (_buckets.Count < 2) return false;
+        int remaining = BucketCount() - 1;
+        if (remaining < 1) return false;
         double n = _width;
         double dd = Math.Log(2 * Math.Log(n) / Delta);
         double v = _variance / n;
         long n0 = 0; double s0 = 0;
-        for (int i = _buckets.Count - 1; i > 0; i--)
+        for (int k = _levels.Count - 1; k >= 0; k--)
         {
-            n0 += _buckets[i].Count; s0 += _buckets[i].Sum;
-            long n1 = _width - n0;
-            if (n0 < minSubWindow) continue;
-            if (n1 < minSubWindow) break;
-            double mu0 = s0 / n0, mu1 = (_sum - s0) / n1;
-            double m = 1.0 / (n0 - minSubWindow + 1) + 1.0 / (n1 - minSubWindow + 1);
-            double eps = Math.Sqrt(2 * m * v * dd) + 2.0 / 3.0 * dd * m;
-            if (Math.Abs(mu0 - mu1) > eps)
+            var level = _levels[k];
+            for (int j = 0; j < level.Count; j++)
             {
-                increased = mu1 > mu0;
-                DropOldest();
-                return true;
+                if (remaining-- == 0) return false;
+                n0 += level.Items[j].Count; s0 += level.Items[j].Sum;
+                long n1 = _width - n0;
+                if (n0 < minSubWindow) continue;
+                if (n1 < minSubWindow) return false;
+                double mu0 = s0 / n0, mu1 = (_sum - s0) / n1;
+                double m = 1.0 / (n0 - minSubWindow + 1) + 1.0 / (n1 - minSubWindow + 1);
+                double eps = Math.Sqrt(2 * m * v * dd) + 2.0 / 3.0 * dd * m;
+                if (Math.Abs(mu0 - mu1) > eps)
+                {
+                    increased = mu1 > mu0;
+                    DropOldest();
+                    return true;
+                }
             }
         }
         return false;
@@ -96,8 +131,10 @@ public sealed class Adwin(double delta = 0.002, int maxBuckets = 5, int clock = 
 
     private void DropOldest()
     {
-        var b = _buckets[^1];
-        _buckets.RemoveAt(_buckets.Count - 1);
+        int k = _levels.Count - 1;
+        while (_levels[k].Count == 0) k--;
+        var b = _levels[k].Items[0];
+        _levels[k].RemoveOldest(1);
         long rest = _width - b.Count;
         if (rest == 0) { Reset(); return; }
         double restMean = (_sum - b.Sum) / rest;
@@ -111,15 +148,31 @@ public sealed class Adwin(double delta = 0.002, int maxBuckets = 5, int clock = 
     internal override void Write(BinaryWriter w)
     {
         w.Write(Observations); w.Write(Detections); w.Write(_width); w.Write(_sum); w.Write(_variance);
-        w.Write(_buckets.Count);
-        foreach (var b in _buckets) { w.Write(b.Count); w.Write(b.Sum); w.Write(b.Variance); }
+        w.Write(BucketCount());
+        // Newest first, as the format has always been.
+        foreach (var level in _levels)
+            for (int j = level.Count - 1; j >= 0; j--) { var b = level.Items[j]; w.Write(b.Count); w.Write(b.Sum); w.Write(b.Variance); }
     }
 
     internal override void Read(BinaryReader r)
     {
         Observations = r.ReadInt64(); Detections = r.ReadInt64(); _width = r.ReadInt64(); _sum = r.ReadDouble(); _variance = r.ReadDouble();
-        _buckets.Clear();
+        foreach (var level in _levels) level.Count = 0;
         int count = r.ReadInt32();
-        for (int i = 0; i < count; i++) _buckets.Add(new Bucket(r.ReadInt64(), r.ReadDouble(), r.ReadDouble()));
+        var buckets = new Bucket[count];
+        for (int i = 0; i < count; i++) buckets[i] = new Bucket(r.ReadInt64(), r.ReadDouble(), r.ReadDouble());
+        // Newest first in the snapshot: walk it oldest first so each level fills oldest to newest.
+        int previous = int.MaxValue;
+        for (int i = count - 1; i >= 0; i--)
+        {
+            long c = buckets[i].Count;
+            if (c <= 0 || (c & (c - 1)) != 0) throw new InvalidDataException($"ADWIN bucket of {c} observations is not a power of two");
+            int k = System.Numerics.BitOperations.Log2((ulong)c);
+            if (k > previous) throw new InvalidDataException("ADWIN buckets are not ordered by size");
+            var level = LevelAt(k);
+            if (level.Count > maxBuckets) throw new InvalidDataException($"ADWIN level {k} holds more than {maxBuckets} buckets");
+            level.AddNewest(buckets[i]);
+            previous = k;
+        }
     }
 }

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Orleans.Runtime;
+using StreamLabel.Grains;
+
+namespace StreamLabel.Bench.Throughput;
+
+/// <summary>
+/// Memory per idle student: activate M students (each builds its model from the spec and learns one event, so Adam's
+/// state exists too), then divide the growth of live managed bytes + native bytes (the malloc heap in use: libtorch's
+/// tensors, librdkafka's buffers) by M. Then deactivate them (what Student:IdleDeactivateAfter does after its idle
+/// period; forced here) and measure again: what an idle key still costs the silo once its state is in storage.
+/// </summary>
+public static partial class IdleStudentMemory
+{
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
+
+    // glibc's struct mallinfo2 (all arenas): in-use bytes = uordblks + hblkhd. The GC does not allocate through malloc,
+    // libtorch's CPU allocator and librdkafka do: this is the native heap, independent of the GC mode.
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct MallInfo2
+    {
+        public nuint Arena, OrdBlks, SmBlks, HBlks, HBlkHd, UsmBlks, FsmBlks, UordBlks, FordBlks, KeepCost;
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "mallinfo2")]
+    private static partial MallInfo2 MallInfo();
+
+    public static async Task<(double ManagedBytes, double NativeBytes, double AfterDeactivationBytes)> MeasureAsync(BenchSilo silo, EventProducer producer, string topic, int partitions,
+        SyntheticStream stream, int students)
+    {
+        var (managed0, native0) = Sample();
+        var keys = Enumerable.Range(0, students).Select(i => $"idle-{i:D6}").ToArray();
+        var idle = new SyntheticStream(students, students, stream.FeatureCount, seed: 11);
+        // Rename the keys: one event per idle student.
+        for (int i = 0; i < students; i++) idle.KeyNames[i] = keys[i];
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        for (int i = 0; i < students; i++) producer.Produce(topic, partitions, idle, i, now);
+        producer.Flush();
+        await silo.WaitForEventsAsync(keys, students, TimeSpan.FromMinutes(3));
+        await Task.Delay(TimeSpan.FromSeconds(3)); // persists and teacher pulls settle
+        var (managed1, native1) = Sample();
+        double managed = (managed1 - managed0) / (double)students;
+        double native = (native1 - native0) / (double)students;
+
+        // In storage: the memory provider here keeps it in this process (counted below); Redis/SQL would not.
+        var management = silo.Grains.GetGrain<IManagementGrain>(0);
+        int left = int.MaxValue;
+        for (int attempt = 0; attempt < 20 && left > 16; attempt++)
+        {
+            await management.ForceActivationCollection(TimeSpan.FromSeconds(1));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            left = (await management.GetSimpleGrainStatistics()).Where(s => s.GrainType.Contains("StudentGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        }
+        var (managed2, native2) = Sample();
+        Console.WriteLine($"  after deactivation: {(managed2 - managed0) / (double)students:N0} B managed + {(native2 - native0) / (double)students:N0} B native per student; " +
+            $"{left} student activations left");
+        double after = ((managed2 - managed0) + (native2 - native0)) / (double)students;
+        return (managed, native, after);
+    }
+
+    /// <summary>Live managed bytes, and native bytes in use on the malloc heap (glibc's mallinfo2; on other C libraries:
+    /// resident set minus the GC heap's committed bytes, which is noisier).</summary>
+    private static (long Managed, long Native) Sample()
+    {
+        for (int i = 0; i < 3; i++) { GC.Collect(); GC.WaitForPendingFinalizers(); }
+        long managed = GC.GetTotalMemory(true);
+        try
+        {
+            var info = MallInfo();
+            return (managed, (long)(info.UordBlks + info.HBlkHd));
+        }
+        catch (EntryPointNotFoundException)
+        {
+            MallocTrim(0);
+            long committed = GC.GetGCMemoryInfo(GCKind.Any).TotalCommittedBytes;
+            using var p = Process.GetCurrentProcess();
+            p.Refresh();
+            return (managed, p.WorkingSet64 - committed);
+        }
+    }
+}

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using StreamLabel.Grains;
+using StreamLabel.Grains.Student;
+using StreamLabel.Streaming.Kafka.Embedded;
+
+namespace StreamLabel.Bench.Throughput;
+
+/// <summary>
+/// `throughput`: in one process and one run, the same N events through (1) a raw Kafka consumer, (2) the learning core
+/// alone, (3) the PyTorch reference, (4) broker → provider → student grains; then latency at half the measured rate and
+/// memory per idle student. Prints a table and the ratios the targets are stated in.
+/// </summary>
+public static class ThroughputCommand
+{
+    private const string Topic = "events";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ThroughputOptions o;
+        try { o = ThroughputOptions.Parse(args); }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"throughput: {e.Message}\n{ThroughputOptions.Help}");
+            return 2;
+        }
+        BenchTorch.Threads = o.TorchThreads;
+        if (o.TorchThreads > 0) TorchSharp.torch.set_num_threads(o.TorchThreads);
+        var student = new StudentOptions();
+        var spec = new ModelSpec(o.Features, SyntheticStream.Classes, [o.Hidden]);
+        string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {CpuModel()}, load average {LoadAverage()} at start";
+        Console.WriteLine($"throughput: {o.Events} events, {o.Keys} keys, {o.Partitions} partitions, batch {o.Batch} (backlog {o.BacklogBatch}), MLP {o.Features}-{o.Hidden}-2; {machine}");
+
+        var stream = new SyntheticStream(o.Events, o.Keys, o.Features);
+        using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Topics = [Topic, "streamlabel-predictions", "streamlabel-dead-letters"], Partitions = o.Partitions });
+        using var producer = new EventProducer(broker.BootstrapServers);
+        long producedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        if (o.EndToEndOnly)
+        {
+            for (int i = 0; i < stream.Count; i++) producer.Produce(Topic, o.Partitions, stream, i, producedAt);
+            producer.Flush();
+            await WarmUpAsync(broker, producer, o);
+            using var onlySteps = new LatencyRecorder();
+            await using var only = await BenchSilo.StartAsync(broker.BootstrapServers, Topic, o, o.Settings);
+            double since = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+            var (onlyRate, seconds, onlyCpu) = await only.MeasureUntilAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
+            Console.WriteLine($"  measured window: {since:F0}..{(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds:F0} ms after process start");
+            Console.WriteLine($"  end to end        {onlyRate,12:N0} ev/s ({seconds:F1} s), {onlyCpu:F1} us CPU/event, {stream.Count / (double)Math.Max(1, onlySteps.Steps):F0} rows/step");
+            return 0;
+        }
+        // Rounds: each measure runs R times on its own copy of the events (topic events-r, a new silo each time), and the
+        // medians are reported. A busy shared machine makes single short runs swing by 2x.
+        var topics = Enumerable.Range(1, o.Rounds).Select(r => $"{Topic}-{r}").ToArray();
+        foreach (var roundTopic in topics)
+        {
+            broker.CreateTopic(roundTopic, o.Partitions);
+            for (int i = 0; i < stream.Count; i++) producer.Produce(roundTopic, o.Partitions, stream, i, producedAt);
+        }
+        producer.Flush();
+        Console.WriteLine($"  produced {o.Rounds} x {stream.Count} events to {broker.BootstrapServers}");
+        int bareThreads = Math.Min(Environment.ProcessorCount, o.Keys);
+        var raws = new List<(double Rate, double Cpu)>();
+        var bares = new List<(double Rate, double Cpu)>();
+        var e2es = new List<(double Rate, double Cpu)>();
+        await WarmUpAsync(broker, producer, o);
+        BenchSilo? silo = null;
+        double rowsPerStep = 0;
+        int threads = 0;
+        for (int round = 0; round < o.Rounds; round++)
+        {
+            double cpu = CpuSeconds();
+            double rawRate = RawConsumerBaseline.EventsPerSecond(broker.BootstrapServers, topics[round], o.Partitions, stream.Count);
+            raws.Add((rawRate, (CpuSeconds() - cpu) * 1e6 / stream.Count));
+            bares.Add(BareLearnerBaseline.EventsPerSecond(stream, spec, o.BacklogBatch, student.DistillationRowsPerStep, bareThreads, warmUp: round == 0));
+            if (silo is not null) await silo.DisposeAsync();
+            var steps = new LatencyRecorder();
+            silo = await BenchSilo.StartAsync(broker.BootstrapServers, topics[round], o, o.Settings);
+            var (e2eRate, _, e2eCpu) = await silo.MeasureUntilAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
+            e2es.Add((e2eRate, e2eCpu));
+            threads = Process.GetCurrentProcess().Threads.Count;
+            rowsPerStep = stream.Count / (double)Math.Max(1, steps.Steps);
+            steps.Dispose();
+            Console.WriteLine($"  round {round + 1}: raw consumer {raws[^1].Rate,9:N0} ev/s ({raws[^1].Cpu:F1} us CPU/ev) | bare TorchSharp {bares[^1].Rate,9:N0} ev/s " +
+                $"({bares[^1].Cpu:F1} us CPU/ev, {bareThreads} threads) | end to end {e2eRate,9:N0} ev/s ({e2eCpu:F1} us CPU/ev, {rowsPerStep:F0} rows/step, {threads} threads)");
+        }
+        await using var lastSilo = silo!;
+        double raw = Median(raws.Select(x => x.Rate)), rawCpuMicros = Median(raws.Select(x => x.Cpu));
+        double bare = Median(bares.Select(x => x.Rate)), bareCpuMicros = Median(bares.Select(x => x.Cpu));
+        double e2e = Median(e2es.Select(x => x.Rate)), e2eCpuMicros = Median(e2es.Select(x => x.Cpu));
+        double e2eSeconds = stream.Count / e2e;
+        double? torch = o.PyTorch ? PyTorchReference.EventsPerSecond(stream, o.Keys, o.BacklogBatch, o.Hidden, student.DistillationRowsPerStep, Math.Max(1, o.TorchThreads)) : null;
+        if (torch is double t) Console.WriteLine($"  PyTorch reference {t,12:N0} ev/s");
+
+        var (rate, samples, p50, p99) = await MeasureLatencyAsync(lastSilo, producer, topics[^1], stream, o, e2e / 2);
+        Console.WriteLine($"  latency at {rate:N0} ev/s: p50 {p50:F1} ms, p99 {p99:F1} ms ({samples} events)");
+        var (managed, native, afterDeactivation) = await IdleStudentMemory.MeasureAsync(lastSilo, producer, topics[^1], o.Partitions, stream, o.IdleStudents);
+        Console.WriteLine($"  idle student: {managed:N0} B managed + {native:N0} B native; {afterDeactivation:N0} B once deactivated (state in memory storage)");
+        if (o.HoldSeconds > 0)
+        {
+            Console.WriteLine($"  holding the silo {o.HoldSeconds} s (process {Environment.ProcessId})");
+            await Task.Delay(TimeSpan.FromSeconds(o.HoldSeconds));
+        }
+
+        var result = new ThroughputResult
+        {
+            Machine = machine, Keys = o.Keys, Events = o.Events, Partitions = o.Partitions, Batch = o.Batch, BacklogBatch = o.BacklogBatch, Hidden = o.Hidden,
+            TorchThreads = o.TorchThreads, RawConsumerEventsPerSecond = raw, BareTorchSharpEventsPerSecond = bare,
+            BareTorchSharpThreads = bareThreads, EndToEndEventsPerSecond = e2e, EndToEndSeconds = e2eSeconds,
+            EndToEndCpuMicrosPerEvent = e2eCpuMicros, RawConsumerCpuMicrosPerEvent = rawCpuMicros, BareTorchSharpCpuMicrosPerEvent = bareCpuMicros,
+            RatioToRawConsumer = e2e / raw, RatioToBareTorchSharp = e2e / bare, PyTorchEventsPerSecond = torch,
+            RatioToPyTorch = torch is double tt ? e2e / tt : null, Rounds = o.Rounds,
+            RawConsumerRounds = raws.Select(x => x.Rate).ToArray(), BareTorchSharpRounds = bares.Select(x => x.Rate).ToArray(),
+            EndToEndRounds = e2es.Select(x => x.Rate).ToArray(), LatencyRateEventsPerSecond = rate, LatencySamples = samples,
+            MeanRowsPerStep = rowsPerStep, P50LatencyMs = p50, P99LatencyMs = p99, IdleStudents = o.IdleStudents, ManagedBytesPerStudent = managed,
+            NativeBytesPerStudent = native, BytesPerStudent = managed + native, BytesPerDeactivatedStudent = afterDeactivation, ThreadCount = threads,
+        };
+        Print(result);
+        if (o.Json is { } path)
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        return 0;
+    }
+
+    /// <summary>
+    /// A short end-to-end pass on its own topic and silo first, so the measured silo runs warm code (tiered JIT), as a
+    /// long-running silo does; its numbers are not reported.
+    /// </summary>
+    private static async Task WarmUpAsync(EmbeddedKafkaBroker broker, EventProducer producer, ThroughputOptions o)
+    {
+        const string warmTopic = "warmup";
+        broker.CreateTopic(warmTopic, o.Partitions);
+        var warm = new SyntheticStream(Math.Min(o.Events, 50_000), o.Keys, o.Features, seed: 5);
+        for (int i = 0; i < warm.KeyNames.Length; i++) warm.KeyNames[i] = "warm-" + warm.KeyNames[i];
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        for (int i = 0; i < warm.Count; i++) producer.Produce(warmTopic, o.Partitions, warm, i, now);
+        producer.Flush();
+        await using var silo = await BenchSilo.StartAsync(broker.BootstrapServers, warmTopic, o, o.Settings);
+        await silo.WaitForEventsAsync(warm.KeyNames, warm.Count, TimeSpan.FromMinutes(5));
+        Console.WriteLine($"  warm-up pass: {warm.Count} events end to end on topic '{warmTopic}'");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
+    internal static double CpuSeconds()
+    {
+        using var p = Process.GetCurrentProcess();
+        return p.TotalProcessorTime.TotalSeconds;
+    }
+
+    /// <summary>Produces at <paramref name="rate"/> events/s for the configured seconds, stamping each with its send time.</summary>
+    private static async Task<(double Rate, int Samples, double P50, double P99)> MeasureLatencyAsync(BenchSilo silo, EventProducer producer,
+        string topic, SyntheticStream stream, ThroughputOptions o, double rate)
+    {
+        // At most ~15k events per partition: the mock broker keeps only about 5 MB per partition.
+        int total = (int)Math.Max(o.Keys, Math.Min(rate * o.LatencySeconds, 15_000.0 * o.Partitions));
+        var events = new SyntheticStream(total, o.Keys, o.Features, seed: 9);
+        long before = await silo.EventsSeenAsync(stream.KeyNames);
+        using var latencies = new LatencyRecorder();
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < total; i++)
+        {
+            // Pace: event i is due at i / rate seconds.
+            double due = i / rate;
+            double ahead = due - clock.Elapsed.TotalSeconds;
+            if (ahead > 0.002) await Task.Delay(TimeSpan.FromSeconds(ahead));
+            producer.Produce(topic, o.Partitions, events, i, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        }
+        producer.Flush();
+        await silo.WaitForEventsAsync(stream.KeyNames, before + total, TimeSpan.FromMinutes(3));
+        double achieved = total / Math.Max(clock.Elapsed.TotalSeconds, o.LatencySeconds);
+        return (rate, latencies.Count, latencies.Quantile(0.5), latencies.Quantile(0.99));
+    }
+
+    private static void Print(ThroughputResult r)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| measure | value |");
+        Console.WriteLine("| --- | --- |");
+        void Row(string name, string value) => Console.WriteLine($"| {name} | {value} |");
+        Row("rawConsumerEventsPerSecond", $"{r.RawConsumerEventsPerSecond:N0}");
+        Row("bareTorchSharpEventsPerSecond", $"{r.BareTorchSharpEventsPerSecond:N0} ({r.BareTorchSharpThreads} threads)");
+        Row("pyTorchEventsPerSecond", r.PyTorchEventsPerSecond is double t ? $"{t:N0}" : "n/a");
+        Row("endToEndEventsPerSecond", $"{r.EndToEndEventsPerSecond:N0}");
+        Row("ratioToRawConsumer", $"{r.RatioToRawConsumer:F2} (target >= 0.8)");
+        Row("ratioToBareTorchSharp", $"{r.RatioToBareTorchSharp:F2} (target >= 0.7)");
+        Row("ratioToPyTorch", r.RatioToPyTorch is double p ? $"{p:F2} (target >= 2)" : "n/a");
+        Row("p50LatencyMs / p99LatencyMs", $"{r.P50LatencyMs:F1} / {r.P99LatencyMs:F1} at {r.LatencyRateEventsPerSecond:N0} ev/s (target p99 <= 250)");
+        Row("bytesPerStudent", $"{r.BytesPerStudent:N0} ({r.ManagedBytesPerStudent:N0} managed + {r.NativeBytesPerStudent:N0} native; target <= 65536)");
+        Row("bytesPerDeactivatedStudent", $"{r.BytesPerDeactivatedStudent:N0} (after Student:IdleDeactivateAfter; state in the in-process memory storage)");
+        Row("threadCount", $"{r.ThreadCount}");
+    }
+
+    private static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "unknown"; }
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        }
+        catch (IOException) { return "unknown CPU"; }
+    }
+}

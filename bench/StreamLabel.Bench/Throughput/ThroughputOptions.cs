@@ -1,0 +1,92 @@
+using System.Globalization;
+
+namespace StreamLabel.Bench.Throughput;
+
+/// <summary>Options of `throughput`. Defaults are the issue's target shape: 16 keys, 8 partitions, MLP hidden 32.</summary>
+public sealed class ThroughputOptions
+{
+    public const string Help = """
+        throughput options:
+          --keys K             model keys (one student each). Default 16
+          --events N           labeled events produced and learned. Default 200000 (the mock broker slows on long partitions)
+          --partitions P       partitions of the events topic. Default 8
+          --batch B            largest micro-batch per learning step (Student:MaxBatchSize; the bare run uses the same). Default 32 (the silo's)
+          --backlog-batch B2   step size while a student catches up a backlog (Student:MaxBacklogBatchSize, off in the silo
+                               by default: fewer updates cost accuracy); the bench replays a backlog, so the bare run steps
+                               in B2 too. Default 256; --backlog-batch 32 (= --batch) measures the silo's default
+          --hidden H           MLP hidden width (features 8, classes 2). Default 32
+          --features F         features per event. Default 8
+          --rounds R           measure raw / bare / end to end R times (own topic and silo each) and report medians. Default 3
+          --torch-threads T    torch.set_num_threads for this process; 0 = leave TorchSharp's default. Default 1
+          --latency-seconds S  length of the half-rate latency run. Default 10
+          --idle-students M    students activated for the memory-per-student figure. Default 2000
+          --no-pytorch         skip the PyTorch reference (/usr/bin/python3 with python3-torch)
+          --set Section:Key=V  silo setting for the end-to-end runs (repeatable), e.g. --set Kafka:PollInterval=00:00:00.005
+          --hold-seconds S     keep the silo up S seconds after the memory run (attach dotnet-counters / dotnet-gcdump). Default 0
+          --e2e-only           skip baselines, latency and memory (for profiling the end-to-end path)
+          --json OUT           also write the results as JSON to OUT
+        """;
+
+    public int Keys { get; private set; } = 16;
+    public int Events { get; private set; } = 200_000;
+    public int Partitions { get; private set; } = 8;
+    public int Batch { get; private set; } = new StreamLabel.Grains.Student.StudentOptions().MaxBatchSize;
+    public int Hidden { get; private set; } = 32;
+    public int BacklogBatch { get; private set; } = 256;
+    public int Features { get; private set; } = 8;
+    public int TorchThreads { get; private set; } = 1;
+    public int Rounds { get; private set; } = 3;
+    public int LatencySeconds { get; private set; } = 10;
+    public int IdleStudents { get; private set; } = 2000;
+    public bool PyTorch { get; private set; } = true;
+    public string? Json { get; private set; }
+    public bool EndToEndOnly { get; private set; }
+    public int HoldSeconds { get; private set; }
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> naming the bad option.</summary>
+    public static ThroughputOptions Parse(string[] args)
+    {
+        var o = new ThroughputOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string name = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            int Int(int min)
+            {
+                string v = Value();
+                if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < min)
+                    throw new ArgumentException($"{name} must be an integer >= {min} (got '{v}')");
+                return n;
+            }
+            switch (name)
+            {
+                case "--keys": o.Keys = Int(1); break;
+                case "--events": o.Events = Int(1); break;
+                case "--partitions": o.Partitions = Int(1); break;
+                case "--batch": o.Batch = Int(1); break;
+                case "--hidden": o.Hidden = Int(1); break;
+                case "--backlog-batch": o.BacklogBatch = Int(1); break;
+                case "--features": o.Features = Int(1); break;
+                case "--torch-threads": o.TorchThreads = Int(0); break;
+                case "--rounds": o.Rounds = Int(1); break;
+                case "--latency-seconds": o.LatencySeconds = Int(1); break;
+                case "--idle-students": o.IdleStudents = Int(1); break;
+                case "--no-pytorch": o.PyTorch = false; break;
+                case "--json": o.Json = Value(); break;
+                case "--e2e-only": o.EndToEndOnly = true; break;
+                case "--hold-seconds": o.HoldSeconds = Int(0); break;
+                case "--set":
+                    string pair = Value();
+                    int eq = pair.IndexOf('=');
+                    if (eq <= 0) throw new ArgumentException($"--set needs Section:Key=Value (got '{pair}')");
+                    o.Settings[pair[..eq]] = pair[(eq + 1)..];
+                    break;
+                default: throw new ArgumentException($"unknown option '{name}'");
+            }
+        }
+        if (o.BacklogBatch < o.Batch) o.BacklogBatch = o.Batch;
+        if (o.Events < o.Keys) throw new ArgumentException($"--events ({o.Events}) must be at least --keys ({o.Keys})");
+        return o;
+    }
+}

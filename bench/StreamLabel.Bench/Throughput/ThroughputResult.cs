@@ -1,0 +1,41 @@
+namespace StreamLabel.Bench.Throughput;
+
+/// <summary>What `throughput` reports (also its --json document). Rates in events per second, latencies in ms.</summary>
+public sealed record ThroughputResult
+{
+    public string Machine { get; init; } = "";
+    public int Keys { get; init; }
+    public int Events { get; init; }
+    public int Partitions { get; init; }
+    public int Batch { get; init; }
+    public int BacklogBatch { get; init; }
+    public int Hidden { get; init; }
+    public int TorchThreads { get; init; }
+    public int Rounds { get; init; }
+    public double[] RawConsumerRounds { get; init; } = [];
+    public double[] BareTorchSharpRounds { get; init; } = [];
+    public double[] EndToEndRounds { get; init; } = [];
+    public double RawConsumerEventsPerSecond { get; init; }
+    public double BareTorchSharpEventsPerSecond { get; init; }
+    public int BareTorchSharpThreads { get; init; }
+    public double EndToEndEventsPerSecond { get; init; }
+    public double EndToEndSeconds { get; init; }
+    public double EndToEndCpuMicrosPerEvent { get; init; }
+    public double RawConsumerCpuMicrosPerEvent { get; init; }
+    public double BareTorchSharpCpuMicrosPerEvent { get; init; }
+    public double MeanRowsPerStep { get; init; }
+    public double RatioToRawConsumer { get; init; }
+    public double RatioToBareTorchSharp { get; init; }
+    public double? PyTorchEventsPerSecond { get; init; }
+    public double? RatioToPyTorch { get; init; }
+    public double LatencyRateEventsPerSecond { get; init; }
+    public int LatencySamples { get; init; }
+    public double P50LatencyMs { get; init; }
+    public double P99LatencyMs { get; init; }
+    public int IdleStudents { get; init; }
+    public double ManagedBytesPerStudent { get; init; }
+    public double NativeBytesPerStudent { get; init; }
+    public double BytesPerStudent { get; init; }
+    public double BytesPerDeactivatedStudent { get; init; }
+    public int ThreadCount { get; init; }
+}
