@@ -35,6 +35,7 @@ public sealed class StudentLearningTests(RedisServer redis) : IClassFixture<Redi
         Assert.True(metrics.Accuracy >= core - 0.03, $"student accuracy {metrics.Accuracy:F3} vs learning core {core:F3}");
         Assert.True(metrics.Accuracy > 0.7, $"accuracy {metrics.Accuracy:F3} on Elec2 with 20% noise");
         Assert.NotNull(metrics.TeacherVersion);
+        Assert.InRange(metrics.TeacherAgreement ?? -1, 0.0, 1.0);
         Assert.NotEmpty(metrics.Series);
         Assert.True(metrics.LastOffsets.Values.Sum() > 0);
     }
@@ -96,6 +97,7 @@ public sealed class StudentLearningTests(RedisServer redis) : IClassFixture<Redi
         Assert.Equal(data.Count, metrics.EventsLearned);
         Assert.Null(metrics.TeacherVersion);
         Assert.Null(metrics.TeacherStalenessSeconds);
+        Assert.Null(metrics.TeacherAgreement); // unknown, not "disagrees"
         Assert.True(metrics.Accuracy > 0.7, $"accuracy {metrics.Accuracy:F3}");
     }
 

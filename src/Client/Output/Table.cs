@@ -36,4 +36,7 @@ public sealed class Table(params string[] headers)
     };
 
     public static string Percent(double fraction) => double.IsNaN(fraction) ? "-" : (fraction * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>"-" for an unknown value (e.g. teacher agreement before any distillation).</summary>
+    public static string Percent(double? fraction) => fraction is double f ? Percent(f) : "-";
 }

@@ -41,7 +41,7 @@ public sealed record ModelRow(
     int ModelVersion,
     int? TeacherVersion,
     double? TeacherStalenessSeconds,
-    double TeacherAgreement,
+    double? TeacherAgreement,
     double EventsPerSecond,
     string Silo)
 {
@@ -58,7 +58,7 @@ public sealed record ModelDetail(
     IReadOnlyDictionary<string, long> LastOffsets,
     ModelSpec? Spec);
 
-public sealed record SeriesPoint(long Events, DateTimeOffset At, double WindowAccuracy, double Loss, double CorrectionRate, double TeacherAgreement);
+public sealed record SeriesPoint(long Events, DateTimeOffset At, double WindowAccuracy, double Loss, double CorrectionRate, double? TeacherAgreement);
 
 public sealed record DriftView(long Events, DateTimeOffset At, string Detector);
 

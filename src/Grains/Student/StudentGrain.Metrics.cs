@@ -31,11 +31,13 @@ public sealed partial class StudentGrain
         _labeledSinceSeries = 0;
         var c = _learner!.Counters;
         h.Series.Add(new AccuracyPoint(c.EventsSeen, now, Finite(_quality.WindowAccuracy), Finite(h.LossAverage),
-            c.EventsLearned == 0 ? 0 : (double)c.LabelsCorrected / c.EventsLearned, Finite(h.TeacherAgreement)));
+            c.EventsLearned == 0 ? 0 : (double)c.LabelsCorrected / c.EventsLearned, Known(h.TeacherAgreement)));
         if (h.Series.Count > _options.SeriesPoints) h.Series.RemoveAt(0);
     }
 
     private static double Finite(double value) => double.IsFinite(value) ? value : 0;
+
+    private static double? Known(double value) => double.IsFinite(value) ? value : null;
 
     public Task<ModelMetrics> GetMetricsAsync()
     {
@@ -47,7 +49,7 @@ public sealed partial class StudentGrain
         double accuracy = h.CleanScored > 0 ? (double)h.CleanCorrect / h.CleanScored : c.Accuracy;
         return Task.FromResult(new ModelMetrics(
             Key, c.EventsSeen, c.EventsLearned, Finite(accuracy), Finite(_quality.WindowAccuracy), Finite(h.LossAverage),
-            c.LabelsCorrected, c.SamplesDownWeighted, h.Drifts.ToList(), Finite(h.TeacherAgreement), staleness,
+            c.LabelsCorrected, c.SamplesDownWeighted, h.Drifts.ToList(), Known(h.TeacherAgreement), staleness,
             _rate.PerSecond(now), new Dictionary<string, long>(_ledger.Applied), (int)Math.Min(int.MaxValue, _learner?.Version ?? 0),
             _distillation?.TeacherVersion ?? h.TeacherVersion, h.Series.ToList(), silo.SiloAddress.ToString()));
     }
