@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Testing;
 
 namespace StreamLabel.Streaming.Kafka.Tests.Provider;
 
@@ -60,19 +61,8 @@ internal static class KafkaTestData
     }
 
     /// <summary>Reads every record of a topic from the start (all partitions) until <paramref name="expected"/> or the timeout.</summary>
-    public static List<ConsumeResult<byte[], byte[]>> ReadAll(string bootstrap, string topic, int expected, TimeSpan timeout)
-    {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap, GroupId = "reader-" + Guid.NewGuid().ToString("N"), EnableAutoCommit = false,
-        }).Build();
-        consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
-        var results = new List<ConsumeResult<byte[], byte[]>>();
-        var deadline = DateTime.UtcNow + timeout;
-        while (results.Count < expected && DateTime.UtcNow < deadline)
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } r) results.Add(r);
-        return results;
-    }
+    public static List<ConsumeResult<byte[], byte[]>> ReadAll(string bootstrap, string topic, int expected, TimeSpan timeout) =>
+        TopicReader.ReadAll(bootstrap, topic, partitions: 1, expected, timeout);
 
     public static string Header(ConsumeResult<byte[], byte[]> r, string name) =>
         r.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : "";
