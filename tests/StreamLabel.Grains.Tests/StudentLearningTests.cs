@@ -114,6 +114,11 @@ public sealed class StudentLearningTests(RedisServer redis) : IClassFixture<Redi
         Assert.Equal(1, same.Version);
         Assert.Equal(2, changed.Version);
         await Assert.ThrowsAnyAsync<ArgumentException>(() => student.SetSpecAsync(Elec2.Spec(8) with { Classes = ["ONLY"] }));
+        var duplicate = await Assert.ThrowsAnyAsync<ArgumentException>(() => student.SetSpecAsync(Elec2.Spec(8) with { Classes = ["UP", "UP"] }));
+        Assert.Contains("duplicates", duplicate.Message);
+        var smoothing = await Assert.ThrowsAnyAsync<ArgumentException>(() => student.SetSpecAsync(Elec2.Spec(8) with { Smoothing = 1.5 }));
+        Assert.Contains("Smoothing", smoothing.Message);
+        Assert.Equal(2, (await student.GetSpecAsync())!.Version); // rejected specs change nothing
         Assert.Contains("spec-versions", await cluster.Client.GetGrain<IModelRegistryGrain>(0).ListModelsAsync());
     }
 

@@ -28,9 +28,10 @@ public sealed partial class StudentGrain
         return next;
     }
 
+    /// <summary>Equal in every field but the version; the lists compare by content, not by reference.</summary>
     private static bool SameShape(ModelSpec a, ModelSpec b) =>
-        a with { Version = 0, Classes = [], HiddenLayers = [] } == b with { Version = 0, Classes = [], HiddenLayers = [] }
-        && a.Classes.SequenceEqual(b.Classes) && a.HiddenLayers.SequenceEqual(b.HiddenLayers);
+        a.Classes.SequenceEqual(b.Classes) && a.HiddenLayers.SequenceEqual(b.HiddenLayers)
+        && a with { Version = b.Version, Classes = b.Classes, HiddenLayers = b.HiddenLayers } == b;
 
     public Task<Prediction> PredictAsync(float[] features)
     {
