@@ -59,6 +59,7 @@ public sealed class StudentLearningTests(RedisServer redis) : IClassFixture<Redi
                 await producer.ProduceAsync(StudentCluster.Topic, Message(key, EventWriter.Write(data.Features[i], null, $"unlabeled-{i}")));
             await producer.ProduceAsync(StudentCluster.Topic, Message(key, EventWriter.Write(data.Features[0], "SIDEWAYS", "bad-label")));
             await producer.ProduceAsync(StudentCluster.Topic, Message(key, EventWriter.Write(data.Features[0][..3], "UP", "bad-width")));
+            await producer.ProduceAsync(StudentCluster.Topic, Message("no-spec-here", EventWriter.Write(data.Features[0], "UP", "no-spec")));
         }
         await WaitForSeenAsync(cluster, key, data.Count + 40);
 
@@ -76,9 +77,9 @@ public sealed class StudentLearningTests(RedisServer redis) : IClassFixture<Redi
             Assert.Equal(JsonValueKind.Number, root.GetProperty("teacherVersion").ValueKind);
         }
 
-        var dead = TopicReader.ReadAll(broker.BootstrapServers, StudentCluster.DeadLetters, 1, 2, Patience);
+        var dead = TopicReader.ReadAll(broker.BootstrapServers, StudentCluster.DeadLetters, 1, 3, Patience);
         var reasons = dead.Select(r => Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes(EventHeaders.DeadLetterReason))).Order().ToList();
-        Assert.Equal(["feature-count-mismatch", "unknown-label"], reasons);
+        Assert.Equal(["feature-count-mismatch", "no-model-spec", "unknown-label"], reasons);
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed partial class StudentGrain
         if (_learner is null)
         {
             detail = $"no model spec for key '{Key}': set one with `streamlabel spec set` or Models:Patterns";
-            return "no-model-spec";
+            return DeadLetterReasons.NoModelSpec;
         }
         if (e.Features.Length != _learner.Spec.FeatureCount)
         {

@@ -29,4 +29,6 @@ public static class DeadLetterReasons
     public const string UnknownLabel = "unknown-label";
     /// <summary>Grain-side: the feature count does not match the model's input size.</summary>
     public const string FeatureCountMismatch = "feature-count-mismatch";
+    /// <summary>Grain-side: the key has no model spec yet (none configured, none set by a client).</summary>
+    public const string NoModelSpec = "no-model-spec";
 }
