@@ -15,18 +15,14 @@ namespace StreamLabel.Learning;
 /// </summary>
 public sealed partial class OnlineLearner : IDisposable
 {
-    private const int Magic = 0x314C4C53; // "SLL1"
-    private const int FormatVersion = 1;
-    private const int ExtendedFormatVersion = 2; // adds lagged labels and the drift challenger (spec fields and state)
+    internal const int Magic = 0x314C4C53; // "SLL1"
+    internal const int FormatVersion = 1;
+    internal const int ExtendedFormatVersion = 2; // adds lagged labels and the drift challenger (spec fields and state)
 
 
     private OnlineClassifier _model; // replaced when a drift challenger is adopted
-    private readonly DriftDetector? _detector;
-    private readonly StreamMaturity _maturity;
+    private readonly LearnerState _state;
     private readonly LaggedLabelInput? _lag;
-    private double _lossReference = double.NaN;
-    private double _boostAtDrift = 1;
-    private long _seen, _labeled, _predictedCorrectly, _learned, _distilled, _corrected, _downWeighted, _drifts;
 
     public OnlineLearner(LearnerSpec spec)
     {
@@ -34,8 +30,7 @@ public sealed partial class OnlineLearner : IDisposable
         _lag = spec.LaggedLabels ? new LaggedLabelInput(spec.FeatureCount, spec.ClassCount) : null;
         _model = new OnlineClassifier(_lag?.Width ?? spec.FeatureCount, spec.ClassCount, spec.HiddenLayers, spec.Optimizer,
             spec.LearningRate, spec.WeightDecay, spec.Seed, spec.Device);
-        _detector = Drift.DriftDetector.Create(spec.DriftDetector);
-        _maturity = new StreamMaturity(spec.SelfCorrection.MaturityEvents);
+        _state = new LearnerState(spec);
     }
 
     public LearnerSpec Spec { get; }
@@ -71,23 +66,18 @@ public sealed partial class OnlineLearner : IDisposable
     public long Version => _model.Version + _versionOffset;
 
     /// <summary>Prequential accuracy on the given labels (cumulative and last 500).</summary>
-    public PrequentialMetrics Metrics { get; } = new();
+    public PrequentialMetrics Metrics => _state.Metrics;
 
     /// <summary>Maturity in [0, 1): 1 - exp(-n/τ), n = labeled events learned since the last drift.</summary>
-    public double Maturity => _maturity.Value;
+    public double Maturity => _state.Maturity.Value;
 
     /// <summary>Global trust g of self-correction now (0 when it is disabled).</summary>
-    public double GlobalTrust => Spec.SelfCorrection.Enabled ? SelfCorrection.GlobalTrust(_maturity.Value, Spec.SelfCorrection.ExpBase) : 0;
+    public double GlobalTrust => _state.GlobalTrust;
 
     /// <summary>The classifier underneath (standardizer statistics, version).</summary>
     public OnlineClassifier Classifier => _model;
 
-    public LearnerCounters Counters => new()
-    {
-        EventsSeen = _seen, EventsLabeled = _labeled, PredictedCorrectly = _predictedCorrectly, EventsLearned = _learned,
-        DistilledSamples = _distilled, LabelsCorrected = _corrected, SamplesDownWeighted = _downWeighted,
-        DriftsDetected = _drifts, Steps = Version,
-    };
+    public LearnerCounters Counters => _state.Counters(Version);
 
     /// <summary>
     /// Predicts the batch (rows × F row-major) before learning, scores labeled rows, feeds their 0/1 errors to the
@@ -141,20 +131,9 @@ public sealed partial class OnlineLearner : IDisposable
         if (rows <= 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, "must be > 0");
         // A stream step gets F-wide events; Learn (replay) may also get model inputs that already hold their lagged label.
         if (prequential || _lag is null || features.Length != rows * f) CheckWidth(features, rows, Spec.FeatureCount, nameof(features));
-        if (labels.Length != rows) throw new ArgumentException($"labels has {labels.Length} values, expected {rows}", nameof(labels));
-        var labeled = new List<int>(rows);
-        for (int i = 0; i < rows; i++)
-        {
-            if (labels[i] >= k || labels[i] < -1) throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"label at row {i} must be -1 (none) or a class index in [0, {k})");
-            if (labels[i] >= 0) labeled.Add(i);
-        }
+        var labeled = LearnerState.LabeledRows(labels, rows, k, nameof(labels));
         int q = distill?.Rows ?? 0;
-        if (distill is not null)
-        {
-            if (q <= 0) throw new ArgumentException("DistillationBatch.Rows must be > 0", nameof(distill));
-            if (distill.Features.Length != q * f) throw new ArgumentException($"DistillationBatch.Features has {distill.Features.Length} values, expected Rows×F = {q}×{f}", nameof(distill));
-            if (distill.TeacherProbabilities.Length != q * k) throw new ArgumentException($"DistillationBatch.TeacherProbabilities has {distill.TeacherProbabilities.Length} values, expected Rows×K = {q}×{k}", nameof(distill));
-        }
+        if (distill is not null) LearnerState.CheckDistillation(distill, f, k, nameof(distill));
 
         // With lagged labels, row i sees the label of the event before it (known before row i is predicted).
         if (_lag is not null && features.Length != rows * f) features = prequential ? _lag.Append(features, rows, labels) : _lag.Peek(features, rows);
@@ -178,35 +157,11 @@ public sealed partial class OnlineLearner : IDisposable
         var s = q > 0 ? logits.narrow(0, 0, rows) : logits;
         var logp = nn.functional.log_softmax(s.detach(), 1);
         var probs = OnlineClassifier.ToArray(logp.exp());
-        var predicted = new int[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            int best = 0;
-            for (int c = 1; c < k; c++) if (probs[r * k + c] > probs[r * k + best]) best = c;
-            predicted[r] = best;
-        }
-
-        int correct = 0;
-        bool drift = false;
-        foreach (int i in labeled)
-        {
-            bool hit = predicted[i] == labels[i];
-            if (hit) correct++;
-            if (!prequential) continue;
-            Metrics.Add(hit);
-            if (_detector is not null && _detector.Update(hit ? 0 : 1)) drift = true;
-        }
-        if (prequential) { _seen += rows; _labeled += L; _predictedCorrectly += correct; }
-        if (drift)
-        {
-            // A drift that ends a long stable stretch (high maturity) gets the full boost; frequent small drifts little.
-            _boostAtDrift = 1 + (Spec.DriftBoost - 1) * _maturity.Value;
-            _drifts++;
-            _maturity.Reset();
-        }
+        var predicted = LearnerState.ArgMax(probs, rows, k);
+        var (correct, drift) = _state.Score(predicted, labels, labeled, prequential);
 
         if (!learn)
-            return new PrequentialResult(probs, predicted, L, correct, double.NaN, 0, 0, drift, drift ? _detector!.Name : null, null, Version);
+            return new PrequentialResult(probs, predicted, L, correct, double.NaN, 0, 0, drift, drift ? _state.Detector!.Name : null, null, Version);
 
         var sc = Spec.SelfCorrection;
         double g = GlobalTrust;
@@ -231,8 +186,8 @@ public sealed partial class OnlineLearner : IDisposable
             meanCe = ce.detach().mean();
             if (sc.Enabled)
             {
-                if (double.IsNaN(_lossReference)) _lossReference = meanCe.ToDouble();
-                var w = SelfCorrection.Weights(ce.detach(), _lossReference, g, sc.MinWeight, sc.LossScale);
+                double reference = double.IsNaN(_state.LossReference) ? meanCe.ToDouble() : _state.LossReference; // first step: its own mean
+                var w = SelfCorrection.Weights(ce.detach(), reference, g, sc.MinWeight, sc.LossScale);
                 hard = ce.mul(w).mean();
                 corrected = targets.argmax(1).ne(yT).sum();
                 using var midpoint = Scalars.Of((1 + sc.MinWeight) / 2);
@@ -248,9 +203,7 @@ public sealed partial class OnlineLearner : IDisposable
             kd = DistillationLoss.FromProbabilities(sR, teacher, Spec.Temperature);
             agreement = sR.detach().argmax(1).eq(teacher.argmax(1)).to(ScalarType.Float64).mean();
         }
-        // With self-correction on, the teacher is trusted as much as the student trusts itself: right after a drift
-        // (g ≈ 0) the teacher, still fitted to the old concept, does not pull the student back.
-        double a = Spec.DistillationWeight * (sc.Enabled ? g : 1);
+        double a = _state.DistillationWeight;
         using var aScalar = Scalars.Of(a);
         using var restScalar = Scalars.Of(1 - a);
         var total = hard is null ? kd! : kd is null ? hard : hard.mul(restScalar).add(kd.mul(aScalar));
@@ -260,17 +213,12 @@ public sealed partial class OnlineLearner : IDisposable
             total.detach().to(ScalarType.Float64).reshape(1), (meanCe ?? zero).to(ScalarType.Float64).reshape(1),
             (corrected ?? zero).to(ScalarType.Float64).reshape(1), (down ?? zero).to(ScalarType.Float64).reshape(1),
             (agreement ?? zero).to(ScalarType.Float64).reshape(1)]));
-        _model.Step(total, 1 + (_boostAtDrift - 1) * (1 - _maturity.Value));
+        _model.Step(total, _state.RateScale);
 
         int nCorrected = (int)stats[2], nDown = (int)stats[3];
-        _learned += L; _distilled += q; _corrected += nCorrected; _downWeighted += nDown;
-        if (L > 0)
-        {
-            _lossReference = double.IsNaN(_lossReference) ? stats[1] : _lossReference + sc.LossAverageRate * (stats[1] - _lossReference);
-            _maturity.Advance(L);
-        }
+        _state.AfterLearning(L, q, nCorrected, nDown, stats[1]);
         return new PrequentialResult(probs, predicted, L, correct, stats[0], nCorrected, nDown, drift,
-            drift ? _detector!.Name : null, q > 0 ? stats[4] : null, Version);
+            drift ? _state.Detector!.Name : null, q > 0 ? stats[4] : null, Version);
     }
 
     /// <summary>Everything needed to resume bit-exact: spec, weights, optimizer state, standardizer, maturity, detector, metrics, counters.</summary>
@@ -284,13 +232,7 @@ public sealed partial class OnlineLearner : IDisposable
             w.Write(Magic); w.Write(format);
             SpecSerializer.Write(w, Spec, format);
             _model.Write(w);
-            _maturity.Write(w);
-            w.Write(_lossReference);
-            w.Write(_boostAtDrift);
-            w.Write(_detector is not null);
-            _detector?.Write(w);
-            Metrics.Write(w);
-            foreach (long c in (long[])[_seen, _labeled, _predictedCorrectly, _learned, _distilled, _corrected, _downWeighted, _drifts]) w.Write(c);
+            _state.Write(w);
             if (_lag is not null) w.Write(_lag.Last);
             if (extended) WriteChallenger(w);
         }
@@ -311,16 +253,7 @@ public sealed partial class OnlineLearner : IDisposable
         try
         {
             learner._model.Read(r);
-            learner._maturity.Read(r);
-            learner._lossReference = r.ReadDouble();
-            learner._boostAtDrift = r.ReadDouble();
-            bool hasDetector = r.ReadBoolean();
-            if (hasDetector != (learner._detector is not null)) throw new InvalidDataException("snapshot detector does not match its spec");
-            learner._detector?.Read(r);
-            learner.Metrics.Read(r);
-            learner._seen = r.ReadInt64(); learner._labeled = r.ReadInt64(); learner._predictedCorrectly = r.ReadInt64();
-            learner._learned = r.ReadInt64(); learner._distilled = r.ReadInt64(); learner._corrected = r.ReadInt64();
-            learner._downWeighted = r.ReadInt64(); learner._drifts = r.ReadInt64();
+            learner._state.Read(r);
             learner._lag?.Restore(r.ReadInt32());
             if (version == ExtendedFormatVersion) learner.ReadChallenger(r, device);
             if (r.BaseStream.Position != snapshot.Length) throw new InvalidDataException("snapshot has trailing bytes");

@@ -27,14 +27,10 @@ public sealed class OnlineClassifier : IDisposable
         DeviceName = used;
         Standardizer = new FeatureStandardizer(featureCount);
 
-        var rng = new SplitMix64((ulong)(uint)seed * 0x9E3779B97F4A7C15UL + 1);
-        int fanIn = featureCount;
-        foreach (int width in HiddenLayers.Append(classCount))
+        foreach (var (shape, values) in InitialParameters(featureCount, classCount, HiddenLayers, seed))
         {
-            double bound = 1.0 / Math.Sqrt(fanIn);
-            _parameters.Add(Uniform(ref rng, [width, fanIn], bound));
-            _parameters.Add(Uniform(ref rng, [width], bound));
-            fanIn = width;
+            using var scope = NewDisposeScope();
+            _parameters.Add(tensor(values, shape).to(Device).requires_grad_(true).DetachFromDisposeScope());
         }
         _optimizer = new OnlineOptimizer(optimizer, _parameters, learningRate, weightDecay);
     }
@@ -124,29 +120,50 @@ public sealed class OnlineClassifier : IDisposable
 
     internal static double[] ToDoubles(Tensor t) => t.cpu().contiguous().data<double>().ToArray();
 
-    internal void Write(BinaryWriter w)
+    internal void Write(BinaryWriter w) => WriteState(w, _parameters, _optimizer.Write, Standardizer);
+
+    internal void Read(BinaryReader r) => ReadState(r, _parameters, _optimizer.Read, Standardizer);
+
+    /// <summary>Parameters, optimizer, standardizer: the model part of a learner snapshot (also a bank slot's).</summary>
+    internal static void WriteState(BinaryWriter w, IReadOnlyList<Tensor> parameters, Action<BinaryWriter> writeOptimizer, FeatureStandardizer standardizer)
     {
-        w.Write(_parameters.Count);
-        foreach (var p in _parameters) TensorIO.Write(w, p);
-        _optimizer.Write(w);
-        Standardizer.Write(w);
+        w.Write(parameters.Count);
+        foreach (var p in parameters) TensorIO.Write(w, p);
+        writeOptimizer(w);
+        standardizer.Write(w);
     }
 
-    internal void Read(BinaryReader r)
+    internal static void ReadState(BinaryReader r, IReadOnlyList<Tensor> parameters, Action<BinaryReader> readOptimizer, FeatureStandardizer standardizer)
     {
         int n = r.ReadInt32();
-        if (n != _parameters.Count) throw new InvalidDataException($"snapshot has {n} parameter tensors, the model needs {_parameters.Count}");
-        foreach (var p in _parameters) TensorIO.ReadInto(r, p);
-        _optimizer.Read(r);
-        Standardizer.Read(r);
+        if (n != parameters.Count) throw new InvalidDataException($"snapshot has {n} parameter tensors, the model needs {parameters.Count}");
+        foreach (var p in parameters) TensorIO.ReadInto(r, p);
+        readOptimizer(r);
+        standardizer.Read(r);
     }
 
-    private Tensor Uniform(ref SplitMix64 rng, long[] shape, double bound)
+    /// <summary>
+    /// The initial parameters [W0, b0, W1, b1, …] (W: out × in, row-major) of a seed, like PyTorch's nn.Linear
+    /// (U(±1/√fan_in)), from one <see cref="SplitMix64"/>: a bank slot of the same seed starts from the same values.
+    /// </summary>
+    internal static IEnumerable<(long[] Shape, float[] Values)> InitialParameters(int featureCount, int classCount, IReadOnlyList<int> hiddenLayers, int seed)
     {
-        using var scope = NewDisposeScope();
-        var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
+        var rng = new SplitMix64((ulong)(uint)seed * 0x9E3779B97F4A7C15UL + 1);
+        int fanIn = featureCount;
+        foreach (int width in hiddenLayers.Append(classCount))
+        {
+            double bound = 1.0 / Math.Sqrt(fanIn);
+            yield return ([width, fanIn], Uniform(ref rng, width * fanIn, bound));
+            yield return ([width], Uniform(ref rng, width, bound));
+            fanIn = width;
+        }
+    }
+
+    private static float[] Uniform(ref SplitMix64 rng, int count, double bound)
+    {
+        var values = new float[count];
         for (int i = 0; i < values.Length; i++) values[i] = (float)((rng.NextDouble() * 2 - 1) * bound);
-        return tensor(values, shape).to(Device).requires_grad_(true).DetachFromDisposeScope();
+        return values;
     }
 
     public void Dispose()

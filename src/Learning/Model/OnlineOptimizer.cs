@@ -12,7 +12,6 @@ namespace StreamLabel.Learning.Model;
 /// </summary>
 internal sealed class OnlineOptimizer : IDisposable
 {
-    private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
     private readonly IReadOnlyList<Tensor> _parameters;
     private readonly Tensor[] _m, _v;
 
@@ -45,46 +44,39 @@ internal sealed class OnlineOptimizer : IDisposable
     public void Step(double rateScale = 1)
     {
         using var scope = NewDisposeScope();
-        using var _ = no_grad();
         Steps++;
-        double bc1 = 1 - Math.Pow(Beta1, Steps), bc2 = 1 - Math.Pow(Beta2, Steps);
-        // Explicit scalars, alive for the whole step (see Regularization.Scalars).
-        using var decay = Scalars.Of(WeightDecay);
-        using var sgdStep = Scalars.Of(-LearningRate * rateScale);
-        using var beta1 = Scalars.Of(Beta1);
-        using var oneMinusBeta1 = Scalars.Of(1 - Beta1);
-        using var beta2 = Scalars.Of(Beta2);
-        using var oneMinusBeta2 = Scalars.Of(1 - Beta2);
-        using var sqrtBc2 = Scalars.Of(Math.Sqrt(bc2));
-        using var epsilon = Scalars.Of(Epsilon);
-        using var adamStep = Scalars.Of(-LearningRate * rateScale / bc1);
+        var (rate, sqrtBc2) = OptimizerUpdate.Rates(Kind, LearningRate, Steps, rateScale);
+        var device = _parameters[0].device;
+        var rateT = torch.tensor((float)rate, device: device);
+        var sqrtBc2T = torch.tensor((float)sqrtBc2, device: device);
         for (int i = 0; i < _parameters.Count; i++)
         {
-            var p = _parameters[i];
-            var g = p.grad;
+            var g = _parameters[i].grad;
             if (g is null) continue;
-            if (WeightDecay != 0) g = g.add(p, decay);
-            if (Kind == "sgd") { p.add_(g, sgdStep); continue; }
-            _m[i].mul_(beta1).add_(g, oneMinusBeta1);
-            _v[i].mul_(beta2).addcmul_(g, g, oneMinusBeta2);
-            var denom = _v[i].sqrt().div_(sqrtBc2).add_(epsilon);
-            p.addcdiv_(_m[i], denom, adamStep);
+            OptimizerUpdate.Apply(Kind, WeightDecay, _parameters[i], g, Kind == "adam" ? _m[i] : null, Kind == "adam" ? _v[i] : null, rateT, sqrtBc2T);
         }
     }
 
-    internal void Write(BinaryWriter w)
+    internal void Write(BinaryWriter w) => WriteState(w, Steps, _m, _v);
+
+    /// <summary>Step count, then the moment pairs (none for SGD): the optimizer part of a learner snapshot.</summary>
+    internal static void WriteState(BinaryWriter w, long steps, IReadOnlyList<Tensor> m, IReadOnlyList<Tensor> v)
     {
-        w.Write(Steps);
-        w.Write(_m.Length);
-        for (int i = 0; i < _m.Length; i++) { TensorIO.Write(w, _m[i]); TensorIO.Write(w, _v[i]); }
+        w.Write(steps);
+        w.Write(m.Count);
+        for (int i = 0; i < m.Count; i++) { TensorIO.Write(w, m[i]); TensorIO.Write(w, v[i]); }
     }
 
-    internal void Read(BinaryReader r)
+    internal void Read(BinaryReader r) => Steps = ReadState(r, _m, _v);
+
+    /// <summary>Reads <see cref="WriteState"/> into the given moment tensors; returns the step count.</summary>
+    internal static long ReadState(BinaryReader r, IReadOnlyList<Tensor> m, IReadOnlyList<Tensor> v)
     {
-        Steps = r.ReadInt64();
+        long steps = r.ReadInt64();
         int n = r.ReadInt32();
-        if (n != _m.Length) throw new InvalidDataException($"snapshot has {n} optimizer moment pairs, the model needs {_m.Length}");
-        for (int i = 0; i < n; i++) { TensorIO.ReadInto(r, _m[i]); TensorIO.ReadInto(r, _v[i]); }
+        if (n != m.Count) throw new InvalidDataException($"snapshot has {n} optimizer moment pairs, the model needs {m.Count}");
+        for (int i = 0; i < n; i++) { TensorIO.ReadInto(r, m[i]); TensorIO.ReadInto(r, v[i]); }
+        return steps;
     }
 
     public void Dispose()

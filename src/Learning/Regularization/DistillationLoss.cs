@@ -22,14 +22,21 @@ public static class DistillationLoss
     {
         using var t = Scalars.Of(temperature);
         var logTeacher = nn.functional.log_softmax(teacherLogits.div(t), 1);
-        return Kl(studentLogits, logTeacher.exp(), logTeacher, temperature);
+        return Kl(studentLogits, logTeacher.exp(), logTeacher, temperature).mean();
     }
 
     /// <summary>
     /// The same from teacher probabilities already at temperature T (e.g. shipped by a teacher grain). Zero
     /// probabilities contribute 0 (0·log 0 = 0).
     /// </summary>
-    public static Tensor FromProbabilities(Tensor studentLogits, Tensor teacherProbabilities, double temperature)
+    public static Tensor FromProbabilities(Tensor studentLogits, Tensor teacherProbabilities, double temperature) =>
+        PerSampleFromProbabilities(studentLogits, teacherProbabilities, temperature).mean();
+
+    /// <summary>
+    /// T²·KL(q_i ‖ softmax(s_i/T)) per row [n]: the rows of <see cref="FromProbabilities"/> before the batch mean, so
+    /// one call serves replayed rows of many learners, each averaged over its own rows.
+    /// </summary>
+    public static Tensor PerSampleFromProbabilities(Tensor studentLogits, Tensor teacherProbabilities, double temperature)
     {
         using var tiny = Scalars.Of(1e-30);
         var logTeacher = teacherProbabilities.clamp_min(tiny).log();
@@ -44,12 +51,13 @@ public static class DistillationLoss
         return FromLogits(studentLogits, teacherLogits, temperature).mul(a).add(SoftTargetLoss.Mean(studentLogits, hardTargets).mul(rest));
     }
 
+    // T²·KL per row [n]; callers take the batch mean ("batchmean").
     private static Tensor Kl(Tensor studentLogits, Tensor teacher, Tensor logTeacher, double temperature)
     {
         if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be > 0");
         using var t = Scalars.Of(temperature);
-        using var scale = Scalars.Of(temperature * temperature / studentLogits.shape[0]);
+        using var scale = Scalars.Of(temperature * temperature);
         var logStudent = nn.functional.log_softmax(studentLogits.div(t), 1);
-        return teacher.mul(logTeacher.sub(logStudent)).sum().mul(scale);
+        return teacher.mul(logTeacher.sub(logStudent)).sum(1).mul_(scale);
     }
 }

@@ -1,0 +1,229 @@
+using StreamLabel.Learning.Model;
+using StreamLabel.Learning.Regularization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace StreamLabel.Learning.Bank;
+
+public sealed partial class ModelBank
+{
+    /// <summary>
+    /// One test-then-train step of many slots at once, each exactly as <see cref="OnlineLearner.TestThenTrain"/> would
+    /// take it (predict first, metrics, detector, drift reset and boost, smoothing, self-correction with the slot's
+    /// own g and loss reference, distillation weight a·g, the slot's own rate scale and Adam bias correction). At most
+    /// one entry per slot. Rows are padded to [slots, R, F]; only real rows enter the losses. Only slots that learn
+    /// (a label or a distillation batch) change weights, moments and version. All entries are checked before any
+    /// state changes; an <see cref="ArgumentException"/> names the bad entry. Returns one result per entry, in order.
+    /// </summary>
+    public IReadOnlyList<PrequentialResult> TestThenTrain(IReadOnlyList<BankStep> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int P = steps.Count, F = FeatureCount, K = ClassCount;
+        if (P == 0) return [];
+        var slots = new BankSlot[P];
+        var labeled = new List<int>[P];
+        var seen = new HashSet<int>();
+        int R = 0;
+        for (int p = 0; p < P; p++)
+        {
+            var s = steps[p] ?? throw new ArgumentNullException($"steps[{p}]");
+            slots[p] = Live(s.Slot, $"steps[{p}].Slot");
+            if (!seen.Add(s.Slot)) throw new ArgumentException($"steps[{p}].Slot {s.Slot} appears twice: at most one entry per slot per step", $"steps[{p}].Slot");
+            CheckWidth(s.Features.Span, s.Rows, $"steps[{p}].Features");
+            labeled[p] = LearnerState.LabeledRows(s.Labels.Span, s.Rows, K, $"steps[{p}].Labels");
+            if (s.Distill is not null) LearnerState.CheckDistillation(s.Distill, F, K, $"steps[{p}].Distill");
+            R = Math.Max(R, s.Rows + (s.Distill?.Rows ?? 0));
+        }
+
+        // Standardize per slot: the batch's features join the statistics before predicting (no label is used).
+        var x = new float[P * R * F];
+        for (int p = 0; p < P; p++)
+        {
+            var s = steps[p];
+            var st = slots[p].Standardizer;
+            st.Update(s.Features.Span, s.Rows);
+            st.Transform(s.Features.Span, s.Rows, x.AsSpan(p * R * F, s.Rows * F));
+            if (s.Distill is { } d) st.Transform(d.Features, d.Rows, x.AsSpan((p * R + s.Rows) * F, d.Rows * F));
+        }
+        var learns = Enumerable.Range(0, P).Where(p => labeled[p].Count > 0 || steps[p].Distill is not null).ToArray();
+
+        using var scope = NewDisposeScope();
+        var index = tensor(slots.Select(s => (long)s.Index).ToArray()).to(DeviceType);
+        var gathered = new Tensor[_params.Length];
+        using (no_grad())
+            for (int i = 0; i < _params.Length; i++) gathered[i] = _params[i].index_select(0, index);
+        if (learns.Length > 0) foreach (var t in gathered) t.requires_grad_(true);
+        Tensor logits;
+        using (var _ = learns.Length > 0 ? null : no_grad()) logits = Forward(tensor(x, [P, R, F]).to(DeviceType), gathered).reshape(P * R, K);
+        var logp = nn.functional.log_softmax(logits.detach(), 1);
+        var probsAll = OnlineClassifier.ToArray(logp.exp());
+
+        // Predictions, metrics, detector and drift per slot, in plain C# as OnlineLearner does.
+        var results = new PrequentialResult?[P];
+        var probs = new float[P][];
+        var predicted = new int[P][];
+        var correct = new int[P];
+        var drift = new bool[P];
+        for (int p = 0; p < P; p++)
+        {
+            var s = steps[p];
+            probs[p] = probsAll.AsSpan(p * R * K, s.Rows * K).ToArray();
+            predicted[p] = LearnerState.ArgMax(probs[p], s.Rows, K);
+            (correct[p], drift[p]) = slots[p].State.Score(predicted[p], s.Labels.Span, labeled[p], prequential: true);
+            if (labeled[p].Count == 0 && s.Distill is null)
+                results[p] = new PrequentialResult(probs[p], predicted[p], 0, correct[p], double.NaN, 0, 0, drift[p],
+                    drift[p] ? slots[p].State.Detector!.Name : null, null, slots[p].Version);
+        }
+        if (learns.Length == 0) return results!;
+
+        var stats = Learn(steps, slots, labeled, logits, logp, gathered, learns, P, R, K);
+        for (int j = 0; j < learns.Length; j++)
+        {
+            int p = learns[j];
+            var slot = slots[p];
+            int L = labeled[p].Count, q = steps[p].Distill?.Rows ?? 0;
+            int nCorrected = (int)stats[2 * P + p], nDown = (int)stats[3 * P + p];
+            slot.Steps++;
+            slot.State.AfterLearning(L, q, nCorrected, nDown, stats[P + p]);
+            results[p] = new PrequentialResult(probs[p], predicted[p], L, correct[p], stats[p], nCorrected, nDown, drift[p],
+                drift[p] ? slot.State.Detector!.Name : null, q > 0 ? stats[4 * P + p] : null, slot.Version);
+        }
+        return results!;
+    }
+
+    // Losses of all learning slots (padded positions p), one backward, one optimizer update of the learning slots'
+    // rows. Returns [total | mean CE | corrected | down-weighted | teacher agreement], P values each.
+    private double[] Learn(IReadOnlyList<BankStep> steps, BankSlot[] slots, List<int>[] labeled, Tensor logits, Tensor logp,
+        Tensor[] gathered, int[] learns, int P, int R, int K)
+    {
+        var sc = Template.SelfCorrection;
+        var dev = DeviceType;
+        // Per-slot numbers after the drift decisions: g, loss reference, a', rate scale.
+        var g = slots.Select(s => s.State.GlobalTrust).ToArray();
+        var count = new float[P];
+        var countD = new float[P];
+        var hardWeight = new float[P];
+        var kdWeight = new float[P];
+        var reference = new float[P];
+        var rowsL = new List<long>(); var slotL = new List<long>(); var y = new List<long>(); var gL = new List<float>();
+        var rowsD = new List<long>(); var slotD = new List<long>(); var teacher = new List<float>();
+        for (int p = 0; p < P; p++)
+        {
+            var s = steps[p];
+            var labels = s.Labels.Span;
+            foreach (int i in labeled[p]) { rowsL.Add(p * R + i); slotL.Add(p); y.Add(labels[i]); gL.Add((float)g[p]); }
+            int q = s.Distill?.Rows ?? 0;
+            for (int i = 0; i < q; i++) { rowsD.Add(p * R + s.Rows + i); slotD.Add(p); }
+            if (q > 0) teacher.AddRange(s.Distill!.TeacherProbabilities);
+            count[p] = Math.Max(1, labeled[p].Count);
+            countD[p] = Math.Max(1, q);
+            double a = slots[p].State.DistillationWeight;
+            // total = hard when no replayed rows, KD when no labels, else (1-a')·hard + a'·KD (OnlineLearner's mix).
+            hardWeight[p] = q == 0 ? 1 : labeled[p].Count > 0 ? (float)(1 - a) : 0;
+            kdWeight[p] = q == 0 ? 0 : labeled[p].Count > 0 ? (float)a : 1;
+            reference[p] = (float)slots[p].State.LossReference; // NaN before a slot's first labeled step
+        }
+
+        var zeroF = zeros(P, device: dev);
+        var zeroD = zeros(P, dtype: ScalarType.Float64, device: dev);
+        Tensor hard = zeroF, meanCe = zeroF, corrected = zeroD, down = zeroD, kd = zeroF, agreement = zeroD;
+        if (rowsL.Count > 0)
+        {
+            var rowIndex = tensor(rowsL.ToArray()).to(dev);
+            var slotIndex = tensor(slotL.ToArray()).to(dev);
+            var n = tensor(count).to(dev);
+            var yT = tensor(y.ToArray()).to(dev);
+            var sL = logits.index_select(0, rowIndex);
+            var logpL = logp.index_select(0, rowIndex);
+            var gT = tensor(gL.ToArray()).to(dev);
+            var targets = LabelSmoothing.Targets(yT, K, Template.Smoothing, Template.SmoothingConvention);
+            if (sc.Enabled) targets = SelfCorrection.Correct(targets, logpL.exp(), SelfCorrection.ExampleTrust(logpL, gT));
+            var ce = SoftTargetLoss.PerSample(sL, targets);
+            meanCe = Sum(zeroF, slotIndex, ce.detach()).div_(n);
+            if (sc.Enabled)
+            {
+                // A slot's first step compares against its own batch mean (as OnlineLearner does).
+                var refSlot = tensor(reference).to(dev);
+                refSlot = where(refSlot.isnan(), meanCe, refSlot);
+                var w = SelfCorrection.Weights(ce.detach(), refSlot.index_select(0, slotIndex), gT, sc.MinWeight, sc.LossScale);
+                hard = Sum(zeroF, slotIndex, ce.mul(w)).div(n);
+                corrected = Sum(zeroD, slotIndex, targets.argmax(1).ne(yT).to(ScalarType.Float64));
+                using var midpoint = Scalars.Of((1 + sc.MinWeight) / 2);
+                down = Sum(zeroD, slotIndex, w.lt(midpoint).to(ScalarType.Float64));
+            }
+            else hard = Sum(zeroF, slotIndex, ce).div(n);
+        }
+        if (rowsD.Count > 0)
+        {
+            var rowIndex = tensor(rowsD.ToArray()).to(dev);
+            var slotIndex = tensor(slotD.ToArray()).to(dev);
+            var n = tensor(countD).to(dev);
+            var sR = logits.index_select(0, rowIndex);
+            var t = tensor(teacher.ToArray(), [rowsD.Count, K]).to(dev);
+            kd = Sum(zeroF, slotIndex, DistillationLoss.PerSampleFromProbabilities(sR, t, Template.Temperature)).div(n);
+            agreement = Sum(zeroD, slotIndex, sR.detach().argmax(1).eq(t.argmax(1)).to(ScalarType.Float64)).div(n.to(ScalarType.Float64));
+        }
+        var total = hard.mul(tensor(hardWeight).to(dev)).add(kd.mul(tensor(kdWeight).to(dev)));
+
+        // One read-back for all step statistics.
+        var stats = OnlineClassifier.ToDoubles(cat([total.detach().to(ScalarType.Float64), meanCe.to(ScalarType.Float64), corrected, down, agreement]));
+        total.sum().backward();
+        Update(slots, gathered, learns);
+        return stats;
+    }
+
+    // Adam/SGD on the learning slots only: gather their rows (weights, gradients, moments), update, scatter back, so
+    // slots that did not learn keep their weights and moments (Adam with a zero gradient would still move them).
+    private void Update(BankSlot[] slots, Tensor[] gathered, int[] learns)
+    {
+        using var _ = no_grad();
+        var dev = DeviceType;
+        int n = learns.Length;
+        var rate = new float[n];
+        var sqrtBc2 = new float[n];
+        for (int j = 0; j < n; j++)
+        {
+            var s = slots[learns[j]];
+            var (r, b) = OptimizerUpdate.Rates(Template.Optimizer, Template.LearningRate, s.Steps + 1, s.State.RateScale);
+            (rate[j], sqrtBc2[j]) = ((float)r, (float)b);
+        }
+        var rateT = tensor(rate).to(dev);
+        var sqrtBc2T = tensor(sqrtBc2).to(dev);
+        var rows = tensor(learns.Select(p => (long)slots[p].Index).ToArray()).to(dev);
+        bool all = n == slots.Length;
+        var positions = all ? null : tensor(learns.Select(p => (long)p).ToArray()).to(dev);
+        for (int i = 0; i < _params.Length; i++)
+        {
+            var shape = new long[_shapes[i].Length + 1];
+            Array.Fill(shape, 1L);
+            shape[0] = n;
+            var leaf = gathered[i];
+            var p = all ? leaf.detach() : leaf.detach().index_select(0, positions!);
+            var grad = all ? leaf.grad! : leaf.grad!.index_select(0, positions!);
+            var m = _adam ? _m[i].index_select(0, rows) : null;
+            var v = _adam ? _v[i].index_select(0, rows) : null;
+            OptimizerUpdate.Apply(Template.Optimizer, Template.WeightDecay, p, grad, m, v, rateT.view(shape), sqrtBc2T.view(shape));
+            _params[i].index_copy_(0, rows, p);
+            if (_adam) { _m[i].index_copy_(0, rows, m!); _v[i].index_copy_(0, rows, v!); }
+        }
+    }
+
+    // Per-slot sums of per-row values (a segment sum), in the rows' dtype.
+    private static Tensor Sum(Tensor zero, Tensor slotIndex, Tensor rows)
+    {
+        using var one = Scalars.Of(1);
+        return zero.index_add(0, slotIndex, rows, one);
+    }
+
+    // Logits [P, R, K]: x·Wᵀ + b per slot with batched matrix products.
+    private static Tensor Forward(Tensor x, Tensor[] parameters)
+    {
+        for (int i = 0; i < parameters.Length; i += 2)
+        {
+            x = baddbmm(parameters[i + 1].unsqueeze(1), x, parameters[i].transpose(1, 2));
+            if (i + 2 < parameters.Length) x = nn.functional.relu(x);
+        }
+        return x;
+    }
+}

@@ -1,0 +1,46 @@
+using StreamLabel.Learning.Regularization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace StreamLabel.Learning.Model;
+
+/// <summary>
+/// The update rule of <see cref="OnlineOptimizer"/> on one parameter tensor: Adam as PyTorch computes it (coupled L2
+/// weight decay, bias correction) or SGD. The per-model numbers (step size, √(1-β2^t)) come as tensors that broadcast
+/// over the parameter: 0-dim for one model, [slots, 1, …] for a <see cref="Bank.ModelBank"/> where every slot has its
+/// own step count and drift boost. One copy of the formula for both.
+/// </summary>
+internal static class OptimizerUpdate
+{
+    public const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
+
+    /// <summary>
+    /// The signed step size and √(1-β2^t) of step number <paramref name="step"/> (1-based): Adam -lr·scale/(1-β1^t),
+    /// SGD -lr·scale (then √… is unused).
+    /// </summary>
+    public static (double Rate, double SqrtBc2) Rates(string kind, double learningRate, long step, double rateScale)
+    {
+        if (kind == "sgd") return (-learningRate * rateScale, 1);
+        double bc1 = 1 - Math.Pow(Beta1, step), bc2 = 1 - Math.Pow(Beta2, step);
+        return (-learningRate * rateScale / bc1, Math.Sqrt(bc2));
+    }
+
+    /// <summary>In place: p, and for Adam its moments m and v, from the gradient g.</summary>
+    public static void Apply(string kind, double weightDecay, Tensor p, Tensor g, Tensor? m, Tensor? v, Tensor rate, Tensor sqrtBc2)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        using var decay = Scalars.Of(weightDecay);
+        if (weightDecay != 0) g = g.add(p, decay);
+        if (kind == "sgd") { p.add_(g.mul(rate)); return; }
+        using var beta1 = Scalars.Of(Beta1);
+        using var oneMinusBeta1 = Scalars.Of(1 - Beta1);
+        using var beta2 = Scalars.Of(Beta2);
+        using var oneMinusBeta2 = Scalars.Of(1 - Beta2);
+        using var epsilon = Scalars.Of(Epsilon);
+        m!.mul_(beta1).add_(g, oneMinusBeta1);
+        v!.mul_(beta2).addcmul_(g, g, oneMinusBeta2);
+        var denom = v.sqrt().div_(sqrtBc2).add_(epsilon);
+        p.add_(m.mul(rate).div_(denom)); // = addcdiv_(m, denom, rate): (rate·m)/denom, as PyTorch's kernel orders it
+    }
+}
