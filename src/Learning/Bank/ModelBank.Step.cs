@@ -221,7 +221,8 @@ public sealed partial class ModelBank
     {
         for (int i = 0; i < parameters.Length; i += 2)
         {
-            x = baddbmm(parameters[i + 1].unsqueeze(1), x, parameters[i].transpose(1, 2));
+            // TorchSharp 0.107: batch1.baddbmm(batch2, input) = input + batch1·batch2 (not PyTorch's argument order).
+            x = x.baddbmm(parameters[i].transpose(1, 2), parameters[i + 1].unsqueeze(1));
             if (i + 2 < parameters.Length) x = nn.functional.relu(x);
         }
         return x;
