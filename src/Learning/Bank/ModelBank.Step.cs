@@ -30,9 +30,7 @@ public sealed partial class ModelBank
             var s = steps[p] ?? throw new ArgumentNullException($"steps[{p}]");
             slots[p] = Live(s.Slot, $"steps[{p}].Slot");
             if (!seen.Add(s.Slot)) throw new ArgumentException($"steps[{p}].Slot {s.Slot} appears twice: at most one entry per slot per step", $"steps[{p}].Slot");
-            CheckWidth(s.Features.Span, s.Rows, $"steps[{p}].Features");
-            labeled[p] = LearnerState.LabeledRows(s.Labels.Span, s.Rows, K, $"steps[{p}].Labels");
-            if (s.Distill is not null) LearnerState.CheckDistillation(s.Distill, F, K, $"steps[{p}].Distill");
+            labeled[p] = Check(Template, s.Features.Span, s.Rows, s.Labels.Span, s.Distill, $"steps[{p}].");
             R = Math.Max(R, s.Rows + (s.Distill?.Rows ?? 0));
         }
 
@@ -90,6 +88,20 @@ public sealed partial class ModelBank
                 drift[p] ? slot.State.Detector!.Name : null, q > 0 ? stats[4 * P + p] : null, slot.Version);
         }
         return results!;
+    }
+
+    /// <summary>
+    /// Checks one slot's step input against a spec's F and K (what <see cref="TestThenTrain"/> checks per entry);
+    /// returns the labeled rows. <paramref name="prefix"/> starts the named field, e.g. "steps[2].".
+    /// </summary>
+    internal static List<int> Check(LearnerSpec spec, ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels, DistillationBatch? distill, string prefix = "")
+    {
+        if (rows <= 0) throw new ArgumentOutOfRangeException(prefix + "Rows", rows, "must be > 0");
+        if (features.Length != rows * spec.FeatureCount)
+            throw new ArgumentException($"{prefix}Features has {features.Length} values, expected rows×features = {rows}×{spec.FeatureCount}", prefix + "Features");
+        var labeled = LearnerState.LabeledRows(labels, rows, spec.ClassCount, prefix + "Labels");
+        if (distill is not null) LearnerState.CheckDistillation(distill, spec.FeatureCount, spec.ClassCount, prefix + "Distill");
+        return labeled;
     }
 
     // Losses of all learning slots (padded positions p), one backward, one optimizer update of the learning slots'

@@ -122,14 +122,8 @@ public sealed partial class ModelBank : IDisposable
     /// </summary>
     public int Restore(byte[] snapshot)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        using var r = new BinaryReader(new MemoryStream(snapshot));
-        if (snapshot.Length < 8 || r.ReadInt32() != OnlineLearner.Magic) throw new InvalidDataException("not an OnlineLearner snapshot (bad magic)");
-        int format = r.ReadInt32();
-        if (format == OnlineLearner.ExtendedFormatVersion)
-            throw new NotSupportedException("snapshot format 2 (lagged labels or drift challenger) is not supported in a model bank (use OnlineLearner.Restore)");
-        if (format != OnlineLearner.FormatVersion) throw new InvalidDataException($"snapshot format {format} is not supported (expected {OnlineLearner.FormatVersion})");
-        var spec = SpecSerializer.Read(r, format) with { Device = Template.Device };
+        using var r = Header(snapshot);
+        var spec = SpecSerializer.Read(r, OnlineLearner.FormatVersion) with { Device = Template.Device };
         spec.Validate();
         CheckAccepts(spec, nameof(snapshot));
         int index = Allocate();
@@ -151,6 +145,29 @@ public sealed partial class ModelBank : IDisposable
         }
         _slots[index] = slot;
         return index;
+    }
+
+    /// <summary>
+    /// The spec inside <see cref="OnlineLearner.Snapshot"/> bytes (Device as <paramref name="device"/>), to pick a bank
+    /// for them. Throws <see cref="NotSupportedException"/> for learners a bank cannot hold (format 2).
+    /// </summary>
+    public static LearnerSpec SpecOf(byte[] snapshot, string device = "auto")
+    {
+        using var r = Header(snapshot);
+        return SpecSerializer.Read(r, OnlineLearner.FormatVersion) with { Device = device };
+    }
+
+    // A reader positioned at the spec of format-1 snapshot bytes.
+    private static BinaryReader Header(byte[] snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var r = new BinaryReader(new MemoryStream(snapshot));
+        if (snapshot.Length < 8 || r.ReadInt32() != OnlineLearner.Magic) throw new InvalidDataException("not an OnlineLearner snapshot (bad magic)");
+        int format = r.ReadInt32();
+        if (format == OnlineLearner.ExtendedFormatVersion)
+            throw new NotSupportedException("snapshot format 2 (lagged labels or drift challenger) is not supported in a model bank (use OnlineLearner.Restore)");
+        if (format != OnlineLearner.FormatVersion) throw new InvalidDataException($"snapshot format {format} is not supported (expected {OnlineLearner.FormatVersion})");
+        return r;
     }
 
     /// <summary>Everything of one slot, in exactly <see cref="OnlineLearner.Snapshot"/>'s bytes (format 1).</summary>
@@ -185,7 +202,9 @@ public sealed partial class ModelBank : IDisposable
     public float[] PredictProbabilities(int slot, ReadOnlySpan<float> features, int rows)
     {
         var s = Live(slot, nameof(slot));
-        CheckWidth(features, rows, nameof(features));
+        if (rows <= 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, "must be > 0");
+        if (features.Length != rows * FeatureCount)
+            throw new ArgumentException($"features has {features.Length} values, expected rows×features = {rows}×{FeatureCount}", nameof(features));
         var x = new float[features.Length];
         s.Standardizer.Transform(features, rows, x);
         using var scope = NewDisposeScope();
@@ -211,13 +230,6 @@ public sealed partial class ModelBank : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (Unsupported(spec) is { } reason) throw new NotSupportedException(reason);
         if (!Accepts(spec)) throw new ArgumentException("the spec differs from the bank's template in more than Seed (or resolves to another device); use a bank of its own shape", name);
-    }
-
-    private void CheckWidth(ReadOnlySpan<float> features, int rows, string name)
-    {
-        if (rows <= 0) throw new ArgumentOutOfRangeException(name.Replace("Features", "Rows", StringComparison.Ordinal), rows, "must be > 0");
-        if (features.Length != rows * FeatureCount)
-            throw new ArgumentException($"{name} has {features.Length} values, expected rows×features = {rows}×{FeatureCount}", name);
     }
 
     private int Allocate()
