@@ -1,11 +1,14 @@
+using StreamLabel.Bench.Bank;
 using StreamLabel.Bench.Quality;
 using StreamLabel.Bench.Throughput;
 
-// Subcommands: `quality` (learning core on real streams) and `throughput` (end to end against baselines in one run).
+// Subcommands: `quality` (learning core on real streams), `throughput` (end to end against baselines in one run) and
+// `bank` (per-learner steps versus one model bank).
 return args.Length == 0 ? Usage() : args[0] switch
 {
     "quality" => QualityCommand.Run(args[1..]),
     "throughput" => await ThroughputCommand.RunAsync(args[1..]),
+    "bank" => BankCommand.Run(args[1..]),
     "-h" or "--help" or "help" => Usage(0),
     _ => Usage(),
 };
@@ -13,6 +16,6 @@ return args.Length == 0 ? Usage() : args[0] switch
 static int Usage(int code = 2)
 {
     (code == 0 ? Console.Out : Console.Error).WriteLine(
-        "usage: streamlabel-bench quality|throughput [options]  (see bench/README.md)\n" + QualityOptions.Help + "\n" + ThroughputOptions.Help);
+        "usage: streamlabel-bench quality|throughput|bank [options]  (see bench/README.md)\n" + QualityOptions.Help + "\n" + ThroughputOptions.Help + "\n" + BankCommand.Help);
     return code;
 }

@@ -22,16 +22,22 @@ public static class BareLearnerBaseline
         return (rate, (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - cpu0) * 1e6 / stream.Count);
     }
 
-    private static double Run(SyntheticStream stream, ModelSpec spec, int batch, int distillRows, int threads)
+    /// <summary>Soft targets for the replayed rows: the first rows of the stream with a confident teacher (null for 0 rows).</summary>
+    internal static DistillationBatch? Distillation(SyntheticStream stream, ModelSpec spec, int distillRows)
     {
-        var byKey = stream.ByKey();
         int f = stream.FeatureCount, k = spec.Classes.Count;
-        var learners = stream.KeyNames.Select(key => new OnlineLearner(LearnerSpecs.ForStudent(spec, key))).ToArray();
-        // Soft targets for the replayed rows: the first rows of the stream with a confident teacher.
         var distillFeatures = stream.Features.AsSpan(0, distillRows * f).ToArray();
         var teacher = new float[distillRows * k];
         for (int r = 0; r < distillRows; r++) { teacher[r * k + stream.Labels[r]] = 0.9f; teacher[r * k + 1 - stream.Labels[r]] = 0.1f; }
-        var distill = distillRows > 0 ? new DistillationBatch(distillFeatures, distillRows, teacher) : null;
+        return distillRows > 0 ? new DistillationBatch(distillFeatures, distillRows, teacher) : null;
+    }
+
+    private static double Run(SyntheticStream stream, ModelSpec spec, int batch, int distillRows, int threads)
+    {
+        var byKey = stream.ByKey();
+        int f = stream.FeatureCount;
+        var learners = stream.KeyNames.Select(key => new OnlineLearner(LearnerSpecs.ForStudent(spec, key))).ToArray();
+        var distill = Distillation(stream, spec, distillRows);
         try
         {
             var clock = Stopwatch.StartNew();

@@ -63,6 +63,7 @@ public static class ThroughputCommand
         int bareThreads = Math.Min(Environment.ProcessorCount, o.Keys);
         var raws = new List<(double Rate, double Cpu)>();
         var bares = new List<(double Rate, double Cpu)>();
+        var banks = new List<(double Rate, double Cpu)>();
         var e2es = new List<(double Rate, double Cpu)>();
         await WarmUpAsync(broker, producer, o);
         BenchSilo? silo = null;
@@ -74,6 +75,7 @@ public static class ThroughputCommand
             double rawRate = RawConsumerBaseline.EventsPerSecond(broker.BootstrapServers, topics[round], o.Partitions, stream.Count);
             raws.Add((rawRate, (CpuSeconds() - cpu) * 1e6 / stream.Count));
             bares.Add(BareLearnerBaseline.EventsPerSecond(stream, spec, o.BacklogBatch, student.DistillationRowsPerStep, bareThreads, warmUp: round == 0));
+            banks.Add(BareBankBaseline.EventsPerSecond(stream, spec, o.BacklogBatch, student.DistillationRowsPerStep, warmUp: round == 0));
             if (silo is not null) await silo.DisposeAsync();
             var steps = new LatencyRecorder();
             silo = await BenchSilo.StartAsync(broker.BootstrapServers, topics[round], o, o.Settings);
@@ -83,11 +85,12 @@ public static class ThroughputCommand
             rowsPerStep = stream.Count / (double)Math.Max(1, steps.Steps);
             steps.Dispose();
             Console.WriteLine($"  round {round + 1}: raw consumer {raws[^1].Rate,9:N0} ev/s ({raws[^1].Cpu:F1} us CPU/ev) | bare TorchSharp {bares[^1].Rate,9:N0} ev/s " +
-                $"({bares[^1].Cpu:F1} us CPU/ev, {bareThreads} threads) | end to end {e2eRate,9:N0} ev/s ({e2eCpu:F1} us CPU/ev, {rowsPerStep:F0} rows/step, {threads} threads)");
+                $"({bares[^1].Cpu:F1} us CPU/ev, {bareThreads} threads) | bare bank {banks[^1].Rate,9:N0} ev/s ({banks[^1].Cpu:F1} us CPU/ev) | end to end {e2eRate,9:N0} ev/s ({e2eCpu:F1} us CPU/ev, {rowsPerStep:F0} rows/step, {threads} threads)");
         }
         await using var lastSilo = silo!;
         double raw = Median(raws.Select(x => x.Rate)), rawCpuMicros = Median(raws.Select(x => x.Cpu));
         double bare = Median(bares.Select(x => x.Rate)), bareCpuMicros = Median(bares.Select(x => x.Cpu));
+        double bank = Median(banks.Select(x => x.Rate)), bankCpuMicros = Median(banks.Select(x => x.Cpu));
         double e2e = Median(e2es.Select(x => x.Rate)), e2eCpuMicros = Median(e2es.Select(x => x.Cpu));
         double e2eSeconds = stream.Count / e2e;
         double? torch = o.PyTorch ? PyTorchReference.EventsPerSecond(stream, o.Keys, o.BacklogBatch, o.Hidden, student.DistillationRowsPerStep, Math.Max(1, o.TorchThreads)) : null;
@@ -109,6 +112,7 @@ public static class ThroughputCommand
             TorchThreads = o.TorchThreads, RawConsumerEventsPerSecond = raw, BareTorchSharpEventsPerSecond = bare,
             BareTorchSharpThreads = bareThreads, EndToEndEventsPerSecond = e2e, EndToEndSeconds = e2eSeconds,
             EndToEndCpuMicrosPerEvent = e2eCpuMicros, RawConsumerCpuMicrosPerEvent = rawCpuMicros, BareTorchSharpCpuMicrosPerEvent = bareCpuMicros,
+            BareBankEventsPerSecond = bank, BareBankCpuMicrosPerEvent = bankCpuMicros, BareBankRounds = banks.Select(x => x.Rate).ToArray(),
             RatioToRawConsumer = e2e / raw, RatioToBareTorchSharp = e2e / bare, PyTorchEventsPerSecond = torch,
             RatioToPyTorch = torch is double tt ? e2e / tt : null, Rounds = o.Rounds,
             RawConsumerRounds = raws.Select(x => x.Rate).ToArray(), BareTorchSharpRounds = bares.Select(x => x.Rate).ToArray(),
@@ -183,7 +187,8 @@ public static class ThroughputCommand
         Console.WriteLine("| --- | --- |");
         void Row(string name, string value) => Console.WriteLine($"| {name} | {value} |");
         Row("rawConsumerEventsPerSecond", $"{r.RawConsumerEventsPerSecond:N0}");
-        Row("bareTorchSharpEventsPerSecond", $"{r.BareTorchSharpEventsPerSecond:N0} ({r.BareTorchSharpThreads} threads)");
+        Row("bareTorchSharpEventsPerSecond", $"{r.BareTorchSharpEventsPerSecond:N0} ({r.BareTorchSharpThreads} threads, {r.BareTorchSharpCpuMicrosPerEvent:F1} us CPU/event)");
+        Row("bareBankEventsPerSecond", $"{r.BareBankEventsPerSecond:N0} (one model bank, 1 thread, {r.BareBankCpuMicrosPerEvent:F1} us CPU/event; {r.BareBankEventsPerSecond / r.BareTorchSharpEventsPerSecond:F2}x bare)");
         Row("pyTorchEventsPerSecond", r.PyTorchEventsPerSecond is double t ? $"{t:N0}" : "n/a");
         Row("endToEndEventsPerSecond", $"{r.EndToEndEventsPerSecond:N0}");
         Row("ratioToRawConsumer", $"{r.RatioToRawConsumer:F2} (target >= 0.8)");

@@ -12,7 +12,7 @@ public sealed class ThroughputOptions
           --partitions P       partitions of the events topic. Default 8
           --batch B            largest micro-batch per learning step (Student:MaxBatchSize; the bare run uses the same). Default 32 (the silo's)
           --backlog-batch B2   step size while a student catches up a backlog (Student:MaxBacklogBatchSize, off in the silo
-                               by default: fewer updates cost accuracy); the bench replays a backlog, so the bare run steps
+                               by default: fewer updates cost accuracy); the bench replays a backlog, so the bare runs (learners, bank) step
                                in B2 too. Default 256; --backlog-batch 32 (= --batch) measures the silo's default
           --hidden H           MLP hidden width (features 8, classes 2). Default 32
           --features F         features per event. Default 8

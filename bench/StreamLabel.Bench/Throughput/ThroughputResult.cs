@@ -23,6 +23,10 @@ public sealed record ThroughputResult
     public double EndToEndCpuMicrosPerEvent { get; init; }
     public double RawConsumerCpuMicrosPerEvent { get; init; }
     public double BareTorchSharpCpuMicrosPerEvent { get; init; }
+    /// <summary>The learning core as one model bank (all keys' steps of a round in one bank step, one thread): same events and steps as bare.</summary>
+    public double BareBankEventsPerSecond { get; init; }
+    public double BareBankCpuMicrosPerEvent { get; init; }
+    public double[] BareBankRounds { get; init; } = [];
     public double MeanRowsPerStep { get; init; }
     public double RatioToRawConsumer { get; init; }
     public double RatioToBareTorchSharp { get; init; }
