@@ -38,11 +38,12 @@ internal sealed class BankScenario
             int rows = 5 + (s * 7 + round * 11) % 28;
             var (x, y) = _streams[s].Next(rows);
             bool predictOnly = s == 4 && round % 9 == 5;
+            bool teacherOnly = s == 0 && round % 13 == 7; // no labels, but a distillation batch: KD alone is learned
             for (int r = 0; r < rows; r++)
             {
                 if (round >= _driftAt) y[r] = (y[r] + 1) % Classes;
                 if (_rng.NextDouble() < 0.25) y[r] = _rng.Next(Classes);
-                if (predictOnly || _rng.NextDouble() < 0.05) y[r] = -1;
+                if (predictOnly || teacherOnly || _rng.NextDouble() < 0.05) y[r] = -1;
             }
             DistillationBatch? d = null;
             if (s % 3 == 0 && !predictOnly)
