@@ -150,5 +150,7 @@ public sealed class BankSchedulerTests
         await Assert.ThrowsAsync<ObjectDisposedException>(() => snapshot);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => a.TestThenTrainAsync(x, 4, y));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => scheduler.AddAsync(Spec(2)));
+        Assert.False(a.Live);
+        await a.DisposeAsync(); // releasing after the scheduler is gone is a no-op, as on a late deactivation
     }
 }

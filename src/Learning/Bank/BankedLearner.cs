@@ -58,10 +58,14 @@ public sealed class BankedLearner : IAsyncDisposable
     // The slot index, unless this learner's slot was released (its index may belong to another student by now).
     private int LiveIndex() => Slot.Live ? Slot.Index : throw new ObjectDisposedException(nameof(BankedLearner), "the learner's slot was released");
 
-    /// <summary>Releases the slot after the calls queued before it; its index goes to a later student.</summary>
-    public ValueTask DisposeAsync()
+    /// <summary>
+    /// Releases the slot after the calls queued before it; its index goes to a later student. Idempotent; after the
+    /// scheduler was disposed there is nothing left to release.
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 1) return ValueTask.CompletedTask;
-        return new ValueTask(_scheduler.RunAsync(this, () => { if (Slot.Live) Bank.Remove(Slot.Index); return true; }, allowReleased: true));
+        if (Interlocked.Exchange(ref _released, 1) == 1 || !Slot.Live) return;
+        try { await _scheduler.RunAsync(this, () => { if (Slot.Live) Bank.Remove(Slot.Index); return true; }, allowReleased: true).ConfigureAwait(false); }
+        catch (ObjectDisposedException) { } // the scheduler (and its banks) went away first
     }
 }
