@@ -102,6 +102,12 @@ public sealed class BankSchedulerTests
         var again = await scheduler.RestoreAsync(bytes, "cpu");
         Assert.Equal(1, again.Version);
         Assert.Equal(bytes, await again.SnapshotAsync());
+        // Device strings are kept per student as OnlineLearner keeps them; the bank is chosen by the resolved device.
+        var auto = await scheduler.AddAsync(Spec(5) with { Device = "auto" });
+        Assert.Equal(TorchSharp.torch.cuda.is_available() ? 3 : 2, scheduler.BankCount); // "auto" is "cpu" without CUDA
+        using (var learner = new OnlineLearner(Spec(5) with { Device = "auto" })) Assert.Equal(learner.Snapshot(), await auto.SnapshotAsync());
+        var restoredAuto = await scheduler.RestoreAsync(bytes, "auto");
+        using (var learner = OnlineLearner.Restore(bytes, "auto")) Assert.Equal(learner.Snapshot(), await restoredAuto.SnapshotAsync());
     }
 
     [Fact]

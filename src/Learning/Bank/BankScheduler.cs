@@ -62,7 +62,7 @@ public sealed class BankScheduler : IDisposable, IAsyncDisposable
         return RunAsync(null, () =>
         {
             var bank = BankFor(ModelBank.SpecOf(snapshot, device).Validate());
-            return new BankedLearner(this, bank, bank.Slot(bank.Restore(snapshot)));
+            return new BankedLearner(this, bank, bank.Slot(bank.Restore(snapshot, device)));
         });
     }
 

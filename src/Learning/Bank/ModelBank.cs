@@ -118,12 +118,13 @@ public sealed partial class ModelBank : IDisposable
 
     /// <summary>
     /// Adds a student from <see cref="OnlineLearner.Snapshot"/> (or <see cref="Snapshot"/>) bytes; it continues as the
-    /// learner would. Its spec's Device becomes the bank's template Device, as <see cref="OnlineLearner.Restore"/> does.
+    /// learner would. Its spec's Device becomes <paramref name="device"/> (default: the template's), as
+    /// <see cref="OnlineLearner.Restore"/> does; it must resolve to the bank's device.
     /// </summary>
-    public int Restore(byte[] snapshot)
+    public int Restore(byte[] snapshot, string? device = null)
     {
         using var r = Header(snapshot);
-        var spec = SpecSerializer.Read(r, OnlineLearner.FormatVersion) with { Device = Template.Device };
+        var spec = SpecSerializer.Read(r, OnlineLearner.FormatVersion) with { Device = device ?? Template.Device };
         spec.Validate();
         CheckAccepts(spec, nameof(snapshot));
         int index = Allocate();
