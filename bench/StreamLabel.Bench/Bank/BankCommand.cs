@@ -23,11 +23,12 @@ public static class BankCommand
           --distill-rows D    replayed rows with teacher targets per step (Student:DistillationRowsPerStep). Default 32
           --rounds R          measure each variant R times, report medians. Default 3
           --torch-threads T   torch.set_num_threads; 0 = TorchSharp's default. Default 1
+          --memory-students M bytes per student: M OnlineLearners vs M bank slots (0 = skip). Default 2000
         """;
 
     public static int Run(string[] args)
     {
-        int keys = 16, batch = 32, events = 64_000, hidden = 32, features = 8, rounds = 3, torchThreads = 1;
+        int keys = 16, batch = 32, events = 64_000, hidden = 32, features = 8, rounds = 3, torchThreads = 1, memoryStudents = 2000;
         int distillRows = new StudentOptions().DistillationRowsPerStep;
         try
         {
@@ -51,6 +52,7 @@ public static class BankCommand
                     case "--distill-rows": distillRows = Int(0); break;
                     case "--rounds": rounds = Int(1); break;
                     case "--torch-threads": torchThreads = Int(0); break;
+                    case "--memory-students": memoryStudents = Int(0); break;
                     default: throw new ArgumentException($"unknown option '{name}'");
                 }
             }
@@ -95,6 +97,11 @@ public static class BankCommand
         Console.WriteLine($"bank / per-learner (1 thread): {medians[2].Rate / medians[0].Rate:F2}x events/s, {medians[0].Cpu / medians[2].Cpu:F2}x less CPU per event");
         Console.WriteLine($"bank / per-learner ({cores} threads): {medians[2].Rate / medians[1].Rate:F2}x events/s, {medians[1].Cpu / medians[2].Cpu:F2}x less CPU per event");
         Console.WriteLine($"scheduler / bank: {medians[3].Rate / medians[2].Rate:F2}x events/s");
+        if (memoryStudents > 0)
+        {
+            var (learner, slot) = StudentMemory.BytesPerStudent(stream, spec, memoryStudents);
+            Console.WriteLine($"bytes per student (learning core only): OnlineLearner {learner:N0}, bank slot {slot:N0} ({learner / slot:F1}x less)");
+        }
         return 0;
     }
 

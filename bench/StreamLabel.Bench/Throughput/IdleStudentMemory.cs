@@ -61,7 +61,7 @@ public static partial class IdleStudentMemory
 
     /// <summary>Live managed bytes, and native bytes in use on the malloc heap (glibc's mallinfo2; on other C libraries:
     /// resident set minus the GC heap's committed bytes, which is noisier).</summary>
-    private static (long Managed, long Native) Sample()
+    internal static (long Managed, long Native) Sample()
     {
         for (int i = 0; i < 3; i++) { GC.Collect(); GC.WaitForPendingFinalizers(); }
         long managed = GC.GetTotalMemory(true);
