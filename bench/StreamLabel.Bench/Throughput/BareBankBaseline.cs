@@ -85,6 +85,8 @@ public static class BareBankBaseline
             // Each key awaits its own step before filling its buffer again, as a grain would.
             Task.WhenAll(tasks).GetAwaiter().GetResult();
         }
-        return events / clock.Elapsed.TotalSeconds;
+        double rate = events / clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"    scheduler: {scheduler.Steps:N0} student steps in {scheduler.BankSteps:N0} bank steps ({scheduler.Steps / (double)Math.Max(1, scheduler.BankSteps):F1} per bank step)");
+        return rate;
     }
 }
