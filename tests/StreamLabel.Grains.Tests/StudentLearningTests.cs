@@ -3,7 +3,9 @@ using System.Text.Json;
 using Orleans.TestingHost;
 using StreamLabel.Datasets;
 using StreamLabel.Grains.Student;
+using Microsoft.Extensions.DependencyInjection;
 using StreamLabel.Learning;
+using StreamLabel.Learning.Bank;
 using StreamLabel.Streaming.Kafka.Embedded;
 using StreamLabel.Streaming.Kafka.Events;
 using StreamLabel.Streaming.Kafka.Replay;
@@ -16,11 +18,14 @@ public sealed class StudentLearningTests(RedisServer redis) : IClassFixture<Redi
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
-    [Fact]
-    public async Task A_student_learns_a_noisy_replay_as_well_as_the_learning_core_and_distills_from_its_teacher()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_student_learns_a_noisy_replay_as_well_as_the_learning_core_and_distills_from_its_teacher(bool modelBank)
     {
         using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = 4, Topics = [StudentCluster.Topic, StudentCluster.DeadLetters, StudentCluster.Predictions] });
-        await using var cluster = await StudentCluster.StartAsync(2, broker, redis, gpuSilo: true);
+        await using var cluster = await StudentCluster.StartAsync(2, broker, redis, gpuSilo: true,
+            new Dictionary<string, string?> { ["Student:ModelBank"] = modelBank ? "true" : "false" });
         var data = Elec2.Rows(8000);
         var student = cluster.Client.GetGrain<IStudentGrain>("elec2-learn");
         await student.SetSpecAsync(Elec2.Spec(data.FeatureCount));
@@ -38,6 +43,10 @@ public sealed class StudentLearningTests(RedisServer redis) : IClassFixture<Redi
         Assert.InRange(metrics.TeacherAgreement ?? -1, 0.0, 1.0);
         Assert.NotEmpty(metrics.Series);
         Assert.True(metrics.LastOffsets.Values.Sum() > 0);
+        // Every step went through the silos' model banks, or none did.
+        long bankSteps = cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<BankScheduler>().Steps);
+        if (modelBank) Assert.True(bankSteps >= data.Count / 32, $"{bankSteps} bank steps for {data.Count} events");
+        else Assert.Equal(0, bankSteps);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using StreamLabel.Grains.Specs;
 using StreamLabel.Grains.Student;
 using StreamLabel.Grains.Teacher;
 using StreamLabel.Grains.Telemetry;
+using StreamLabel.Learning.Bank;
 
 namespace StreamLabel.Grains.Hosting;
 
@@ -30,6 +31,8 @@ public static class StreamLabelGrainsExtensions
         services.AddOptions<ModelSpecOptions>().Bind(configuration.GetSection(ModelSpecOptions.Section));
         services.AddSingleton<ModelSpecResolver>();
         services.AddSingleton<StreamLabelMetrics>();
+        // One model bank worker per silo (disposed with the silo): students of one shape step together.
+        services.AddSingleton(_ => new BankScheduler());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TorchThreadsSetup>();
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<StudentOptions>>((collection, student) =>
             collection.ClassSpecificCollectionAge[typeof(StudentGrain).FullName!] = student.Value.IdleDeactivateAfter);

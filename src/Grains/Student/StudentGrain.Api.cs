@@ -19,7 +19,7 @@ public sealed partial class StudentGrain
         var current = state.State.Spec;
         if (current is not null && SameShape(current, spec)) return current;
         var next = spec with { Version = (current?.Version ?? 0) + 1 };
-        Build(next, snapshot: null);
+        await BuildAsync(next, snapshot: null);
         state.State.Spec = next;
         state.State.History = new StudentHistory { Drifts = state.State.History.Drifts, DeadLettered = state.State.History.DeadLettered };
         _quality = new PrequentialMetrics(_options.WindowSize);
@@ -33,21 +33,21 @@ public sealed partial class StudentGrain
         a.Classes.SequenceEqual(b.Classes) && a.HiddenLayers.SequenceEqual(b.HiddenLayers)
         && a with { Version = b.Version, Classes = b.Classes, HiddenLayers = b.HiddenLayers } == b;
 
-    public Task<Prediction> PredictAsync(float[] features)
+    public async Task<Prediction> PredictAsync(float[] features)
     {
         var learner = _learner ?? throw new InvalidOperationException($"model '{Key}' has no spec yet");
         if (features.Length != learner.Spec.FeatureCount)
             throw new ArgumentException($"model '{Key}' expects {learner.Spec.FeatureCount} features, got {features.Length}", nameof(features));
         if (features.Any(v => !float.IsFinite(v))) throw new ArgumentException("features must be finite numbers", nameof(features));
-        var p = learner.PredictProbabilities(features, 1);
+        var p = await learner.PredictProbabilitiesAsync(features, 1);
         int best = Array.IndexOf(p, p.Max());
-        return Task.FromResult(new Prediction(Key, p, state.State.Spec!.Classes[best], ModelVersion, _distillation?.TeacherVersion));
+        return new Prediction(Key, p, state.State.Spec!.Classes[best], ModelVersion, _distillation?.TeacherVersion);
     }
 
     private int ModelVersion => (int)Math.Min(int.MaxValue, _learner?.Version ?? 0);
 
     /// <summary>Writes the prediction of an unlabeled event to the predictions topic, keyed like the event.</summary>
-    private Task PublishPrediction(StreamEvent e, PrequentialResult result, int row, OnlineLearner learner)
+    private Task PublishPrediction(StreamEvent e, PrequentialResult result, int row, IAsyncLearner learner)
     {
         int k = learner.Spec.ClassCount;
         var value = JsonSerializer.SerializeToUtf8Bytes(new PredictionRecord(

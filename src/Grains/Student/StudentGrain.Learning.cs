@@ -38,7 +38,7 @@ public sealed partial class StudentGrain
             }
             int stepSize = StepSize(valid.Count);
             for (int start = 0; start < valid.Count; start += stepSize)
-                Step(valid.GetRange(start, Math.Min(stepSize, valid.Count - start)), publishes);
+                await StepAsync(valid.GetRange(start, Math.Min(stepSize, valid.Count - start)), publishes);
             // Dead letters and predictions must be acknowledged before these offsets can become durable.
             await Task.WhenAll(rejections.Concat(publishes));
         }
@@ -97,7 +97,7 @@ public sealed partial class StudentGrain
     }
 
     /// <summary>One test-then-train step: predict, score, learn, and publish predictions of unlabeled events.</summary>
-    private void Step(List<StreamEvent> batch, List<Task> publishes)
+    private async Task StepAsync(List<StreamEvent> batch, List<Task> publishes)
     {
         var learner = _learner!;
         int f = learner.Spec.FeatureCount, rows = batch.Count;
@@ -111,7 +111,7 @@ public sealed partial class StudentGrain
         var now = DateTimeOffset.UtcNow;
         var distill = _distillation!.IsStale(now, _options.TeacherStaleAfter) ? null : _distillation.Sample(_options.DistillationRowsPerStep);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = learner.TestThenTrain(features, rows, labels, distill);
+        var result = await learner.TestThenTrainAsync(features, rows, labels, distill);
         meters.StepMilliseconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (meters.LearnLatencyMilliseconds.Enabled) RecordLatency(batch);
 

@@ -5,6 +5,7 @@ using Orleans.Streams.Core;
 using StreamLabel.Grains.Specs;
 using StreamLabel.Grains.Telemetry;
 using StreamLabel.Learning;
+using StreamLabel.Learning.Bank;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Events;
 
@@ -24,6 +25,7 @@ public sealed partial class StudentGrain(
     StreamLabelMetrics meters,
     IDeadLetterWriter deadLetters,
     KafkaOutputProducer output,
+    BankScheduler bank,
     ILocalSiloDetails silo,
     ILogger<StudentGrain> logger)
     : Grain, IStudentGrain, IDurableOffsetSource, IStreamSubscriptionObserver, IAsyncBatchObserver<StreamEvent>
@@ -32,7 +34,7 @@ public sealed partial class StudentGrain(
     public const string StreamNamespace = "streamlabel";
 
     private readonly StudentOptions _options = options.Value;
-    private OnlineLearner? _learner;
+    private IAsyncLearner? _learner; // a model bank slot, or an OnlineLearner of its own (Student:ModelBank)
     private OffsetLedger _ledger = new();
     private DistillationBuffer? _distillation;
     private PrequentialMetrics _quality = new();
@@ -50,7 +52,7 @@ public sealed partial class StudentGrain(
         var spec = state.State.Spec ?? specs.Find(Key);
         if (spec is not null)
         {
-            Build(spec, state.State.Snapshot);
+            await BuildAsync(spec, state.State.Snapshot);
             if (state.State.Spec is null)
             {
                 state.State.Spec = spec;
@@ -65,17 +67,32 @@ public sealed partial class StudentGrain(
     {
         if (_learner is not null && _ledger.HasUndurable && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
             await PersistAsync();
-        _learner?.Dispose();
+        await ReleaseLearnerAsync();
+    }
+
+    private async Task ReleaseLearnerAsync()
+    {
+        var learner = _learner;
         _learner = null;
+        if (learner is not null) await learner.DisposeAsync();
     }
 
     /// <summary>Creates the learner for a spec, restoring the snapshot when there is one.</summary>
-    private void Build(ModelSpec spec, byte[]? snapshot)
+    private async Task BuildAsync(ModelSpec spec, byte[]? snapshot)
     {
-        _learner?.Dispose();
-        _learner = snapshot is null ? new OnlineLearner(LearnerSpecs.ForStudent(spec, Key)) : OnlineLearner.Restore(snapshot, "cpu");
+        await ReleaseLearnerAsync();
+        _learner = await CreateLearnerAsync(LearnerSpecs.ForStudent(spec, Key), snapshot);
         _classIndex = spec.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
         _distillation = new DistillationBuffer(spec.FeatureCount, _options.DistillationBufferRows, LearnerSpecs.StableSeed(Key));
+    }
+
+    /// <summary>A slot in the silo's model bank when banking is on and the bank takes the spec, else a learner of its own.</summary>
+    private async Task<IAsyncLearner> CreateLearnerAsync(LearnerSpec spec, byte[]? snapshot)
+    {
+        // The snapshot was made from this spec (a spec change starts a new model), so the spec decides.
+        if (_options.ModelBank && ModelBank.Supports(spec))
+            return snapshot is null ? await bank.AddAsync(spec) : await bank.RestoreAsync(snapshot, "cpu");
+        return new SoloLearner(snapshot is null ? new OnlineLearner(spec) : OnlineLearner.Restore(snapshot, "cpu"));
     }
 
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
@@ -99,7 +116,7 @@ public sealed partial class StudentGrain(
     /// <summary>One write holds the model and the offsets it contains; only then are those offsets durable.</summary>
     private async Task PersistAsync()
     {
-        state.State.Snapshot = _learner?.Snapshot();
+        state.State.Snapshot = _learner is null ? null : await _learner.SnapshotAsync();
         state.State.AppliedOffsets = new Dictionary<string, long>(_ledger.Applied);
         await state.WriteStateAsync();
         _ledger.MarkDurable();

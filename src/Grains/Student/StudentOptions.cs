@@ -14,6 +14,12 @@ public sealed class StudentOptions
     /// <summary>A student that received nothing for this long is deactivated (its model and offsets persisted first), so
     /// idle keys cost storage, not silo memory; the next event restores it. Orleans' own default is 2 h. Default 10 min.</summary>
     public TimeSpan IdleDeactivateAfter { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>Students of the same model shape on a silo learn in one batched step (the learning core's model bank:
+    /// stacked weights, one step for every student with events waiting) instead of one step each; results per student are
+    /// those of its own learner up to float rounding. The step's fixed cost is shared, so this is what makes many small
+    /// models fast. false = one learner per student. Specs the bank does not take (lagged labels, drift challenger) always
+    /// get their own learner. Default true.</summary>
+    public bool ModelBank { get; set; } = true;
     /// <summary>Largest test-then-train step, in events. Default 32: the learning core's quality numbers are for batches
     /// of 32; larger steps trade accuracy (fewer updates) for throughput.</summary>
     public int MaxBatchSize { get; set; } = 32;

@@ -6,7 +6,7 @@ namespace StreamLabel.Learning.Bank;
 /// <see cref="DisposeAsync"/> releases the slot (e.g. on deactivation, after a final snapshot). Read the state
 /// properties between awaited calls (while none of this learner's calls is in flight), as a grain naturally does.
 /// </summary>
-public sealed class BankedLearner : IAsyncDisposable
+public sealed class BankedLearner : IAsyncLearner
 {
     private readonly BankScheduler _scheduler;
     private int _released;
