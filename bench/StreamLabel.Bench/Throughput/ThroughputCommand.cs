@@ -48,6 +48,7 @@ public static class ThroughputCommand
             var (onlyRate, seconds, onlyCpu) = await only.MeasureUntilAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
             Console.WriteLine($"  measured window: {since:F0}..{(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds:F0} ms after process start");
             Console.WriteLine($"  end to end        {onlyRate,12:N0} ev/s ({seconds:F1} s), {onlyCpu:F1} us CPU/event, {stream.Count / (double)Math.Max(1, onlySteps.Steps):F0} rows/step");
+            Console.WriteLine($"  model bank        {only.Bank.Steps:N0} student steps in {only.Bank.BankSteps:N0} bank steps ({only.Bank.Steps / (double)Math.Max(1, only.Bank.BankSteps):F1} per bank step)");
             return 0;
         }
         // Rounds: each measure runs R times on its own copy of the events (topic events-r, a new silo each time), and the
