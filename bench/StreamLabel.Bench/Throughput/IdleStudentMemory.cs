@@ -27,7 +27,7 @@ public static partial class IdleStudentMemory
     private static partial MallInfo2 MallInfo();
 
     public static async Task<(double ManagedBytes, double NativeBytes, double AfterDeactivationBytes)> MeasureAsync(BenchSilo silo, EventProducer producer, string topic, int partitions,
-        SyntheticStream stream, int students)
+        SyntheticStream stream, int students, int holdSeconds = 0)
     {
         var (managed0, native0) = Sample();
         var keys = Enumerable.Range(0, students).Select(i => $"idle-{i:D6}").ToArray();
@@ -42,6 +42,11 @@ public static partial class IdleStudentMemory
         var (managed1, native1) = Sample();
         double managed = (managed1 - managed0) / (double)students;
         double native = (native1 - native0) / (double)students;
+        if (holdSeconds > 0)
+        {
+            Console.WriteLine($"  {students} idle students active: {managed:N0} B managed + {native:N0} B native each; holding {holdSeconds} s (process {Environment.ProcessId}, e.g. dotnet-gcdump collect -p)");
+            await Task.Delay(TimeSpan.FromSeconds(holdSeconds));
+        }
 
         // In storage: the memory provider here keeps it in this process (counted below); Redis/SQL would not.
         var management = silo.Grains.GetGrain<IManagementGrain>(0);
