@@ -36,7 +36,7 @@ public sealed partial class StudentGrain(
     private OffsetLedger _ledger = new();
     private DistillationBuffer? _distillation;
     private PrequentialMetrics _quality = new();
-    private Dictionary<string, int> _classIndex = [];
+    private IReadOnlyDictionary<string, int> _classIndex = ClassIndex.Of([]);
     private long _eventsSincePersist, _eventsSincePull, _labeledSinceSeries;
     private readonly RateMeter _rate = new();
     private bool _pullInFlight;
@@ -51,6 +51,7 @@ public sealed partial class StudentGrain(
         if (spec is not null)
         {
             Build(spec, state.State.Snapshot);
+            state.State.Snapshot = null; // the learner holds it now; PersistAsync takes a fresh one
             if (state.State.Spec is null)
             {
                 state.State.Spec = spec;
@@ -74,7 +75,7 @@ public sealed partial class StudentGrain(
     {
         _learner?.Dispose();
         _learner = snapshot is null ? new OnlineLearner(LearnerSpecs.ForStudent(spec, Key)) : OnlineLearner.Restore(snapshot, "cpu");
-        _classIndex = spec.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        _classIndex = ClassIndex.Of(spec.Classes);
         _distillation = new DistillationBuffer(spec.FeatureCount, _options.DistillationBufferRows, LearnerSpecs.StableSeed(Key));
     }
 
@@ -102,6 +103,8 @@ public sealed partial class StudentGrain(
         state.State.Snapshot = _learner?.Snapshot();
         state.State.AppliedOffsets = new Dictionary<string, long>(_ledger.Applied);
         await state.WriteStateAsync();
+        // The written copy is in storage; an idle student need not keep a second one (about 5 KB for the default model).
+        state.State.Snapshot = null;
         _ledger.MarkDurable();
         _eventsSincePersist = 0;
     }
