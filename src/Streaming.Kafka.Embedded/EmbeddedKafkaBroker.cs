@@ -19,6 +19,15 @@ public sealed class EmbeddedKafkaBroker : IDisposable
     public string BootstrapServers { get; }
     public EmbeddedBrokerOptions Options { get; }
 
+    /// <summary>
+    /// fetch.wait.max.ms for consumers of this broker (Kafka:FetchWaitMax). The mock cluster answers a fetch that found no
+    /// records only after the consumer's whole max wait, even when records arrive meanwhile (a real broker answers at
+    /// once), so librdkafka's default 500 ms puts up to 500 ms between producing to a caught-up partition and reading it.
+    /// 10 ms: produce→learned p50 ~270 → ~25 ms at 10k events/s in the throughput bench, at the price of about 100 empty
+    /// fetches per second per idle partition.
+    /// </summary>
+    public static TimeSpan ConsumerFetchWait { get; } = TimeSpan.FromMilliseconds(10);
+
     private EmbeddedKafkaBroker(IntPtr handle, IntPtr cluster, EmbeddedBrokerOptions options)
     {
         _handle = handle;

@@ -63,8 +63,11 @@ public static class ThroughputCommand
             if (o.LatencyOnlyRate > 0)
             {
                 double cpu0 = CpuSeconds();
+                var pause0 = GC.GetTotalPauseDuration();
+                int[] gc0 = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
                 var (r, n, p50only, p99only) = await MeasureLatencyAsync(part, producer, $"{Topic}-1", keyed, o, o.LatencyOnlyRate);
-                Console.WriteLine($"  latency at {r:N0} ev/s: p50 {p50only:F1} ms, p99 {p99only:F1} ms ({n} events, {(CpuSeconds() - cpu0) * 1e6 / n:F1} us CPU/event incl. producing)");
+                Console.WriteLine($"  latency at {r:N0} ev/s: p50 {p50only:F1} ms, p99 {p99only:F1} ms ({n} events, {(CpuSeconds() - cpu0) * 1e6 / n:F1} us CPU/event incl. producing; " +
+                    $"GC pauses {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:F0} ms in {GC.CollectionCount(0) - gc0[0]}/{GC.CollectionCount(1) - gc0[1]}/{GC.CollectionCount(2) - gc0[2]} gen0/1/2 collections; load average {LoadAverage()})");
             }
             if (o.MemoryOnly)
             {
@@ -196,6 +199,7 @@ public static class ThroughputCommand
         producer.Flush();
         await silo.WaitForEventsAsync(stream.KeyNames, before + total, TimeSpan.FromMinutes(3));
         double achieved = total / Math.Max(clock.Elapsed.TotalSeconds, o.LatencySeconds);
+        if (o.LatencyWindowMs > 0) foreach (var line in latencies.Windows(o.LatencyWindowMs)) Console.WriteLine("    " + line);
         return (rate, latencies.Count, latencies.Quantile(0.5), latencies.Quantile(0.99));
     }
 

@@ -54,6 +54,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         // One consumer per partition: keep librdkafka's prefetch per partition moderate unless configured.
         config.QueuedMaxMessagesKbytes ??= 16 * 1024;
         config.QueuedMinMessages ??= 20_000;
+        if (options.FetchWaitMax is { } wait) config.FetchWaitMaxMs ??= (int)wait.TotalMilliseconds;
         _consumer = new ConsumerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, e) => LogClientError(logger, _partitionKey, e.Code, e.Reason))
             .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) LogClientMessage(logger, _partitionKey, m.Message); })
