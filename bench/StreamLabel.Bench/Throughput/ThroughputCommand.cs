@@ -63,11 +63,15 @@ public static class ThroughputCommand
             if (o.LatencyOnlyRate > 0)
             {
                 double cpu0 = CpuSeconds();
+                long allocated0 = GC.GetTotalAllocatedBytes();
+                using var sampler = o.AllocationProfile ? new AllocationSampler() : null;
                 var pause0 = GC.GetTotalPauseDuration();
                 int[] gc0 = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
                 var (r, n, p50only, p99only) = await MeasureLatencyAsync(part, producer, $"{Topic}-1", keyed, o, o.LatencyOnlyRate);
                 Console.WriteLine($"  latency at {r:N0} ev/s: p50 {p50only:F1} ms, p99 {p99only:F1} ms ({n} events, {(CpuSeconds() - cpu0) * 1e6 / n:F1} us CPU/event incl. producing; " +
-                    $"GC pauses {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:F0} ms in {GC.CollectionCount(0) - gc0[0]}/{GC.CollectionCount(1) - gc0[1]}/{GC.CollectionCount(2) - gc0[2]} gen0/1/2 collections; load average {LoadAverage()})");
+                    $"GC pauses {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:F0} ms in {GC.CollectionCount(0) - gc0[0]}/{GC.CollectionCount(1) - gc0[1]}/{GC.CollectionCount(2) - gc0[2]} gen0/1/2 collections; " +
+                    $"{(GC.GetTotalAllocatedBytes() - allocated0) / (double)n:F0} B allocated/event; load average {LoadAverage()})");
+                if (sampler is not null) foreach (var line in sampler.Top(25)) Console.WriteLine("    " + line);
             }
             if (o.MemoryOnly)
             {
