@@ -22,8 +22,8 @@ public sealed class ThroughputOptions
           --idle-students M    students activated for the memory-per-student figure. Default 2000
           --no-pytorch         skip the PyTorch reference (/usr/bin/python3 with python3-torch)
           --set Section:Key=V  silo setting for the end-to-end runs (repeatable), e.g. --set Kafka:PollInterval=00:00:00.005
-          --hold-seconds S     keep the silo up S seconds after the memory run (with --memory-only: while the idle
-                               students are active), to attach dotnet-counters / dotnet-gcdump. Default 0
+          --hold-seconds S     keep the idle-student silo up S seconds while its students are active (attach
+                               dotnet-counters / dotnet-gcdump). Default 0
           --e2e-only           skip baselines, latency and memory (for profiling the end-to-end path)
           --latency-windows MS print produce→learned p50/p99/max per MS-millisecond window of the latency run (finds stalls)
           --alloc-profile      with --latency-only: sampled allocations by type during the latency run
