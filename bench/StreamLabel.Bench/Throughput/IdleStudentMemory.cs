@@ -29,7 +29,17 @@ public static partial class IdleStudentMemory
     public static async Task<(double ManagedBytes, double NativeBytes, double AfterDeactivationBytes)> MeasureAsync(BenchSilo silo, EventProducer producer, string topic, int partitions,
         SyntheticStream stream, int students, int holdSeconds = 0)
     {
+        // Baseline once memory is steady: an earlier silo of the same process may still be releasing its activations,
+        // consumers and tensors, which would be subtracted from the students' growth.
         var (managed0, native0) = Sample();
+        for (int i = 0; i < 15; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var (m, n) = Sample();
+            bool steady = Math.Abs(m + n - managed0 - native0) < 64 * 1024;
+            (managed0, native0) = (m, n);
+            if (steady) break;
+        }
         var keys = Enumerable.Range(0, students).Select(i => $"idle-{i:D6}").ToArray();
         var idle = new SyntheticStream(students, students, stream.FeatureCount, seed: 11);
         // Rename the keys: one event per idle student.
