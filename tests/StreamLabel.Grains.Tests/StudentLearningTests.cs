@@ -152,7 +152,8 @@ public sealed class StudentLearningTests(RedisServer redis) : IClassFixture<Redi
             }, Patience, () => Task.FromResult("the student was never deactivated"));
             var after = await student.PredictAsync(probe); // reactivates from storage
             Assert.Equal(before.ModelVersion, after.ModelVersion);
-            Assert.Equal(before.Probabilities, after.Probabilities);
+            // Same weights; the forward pass may round differently in the last bit (libtorch picks kernels by alignment).
+            for (int c = 0; c < before.Probabilities.Count; c++) Assert.Equal(before.Probabilities[c], after.Probabilities[c], 1e-5);
             Assert.Equal(seen, (await student.GetMetricsAsync()).EventsSeen);
         }
     }
