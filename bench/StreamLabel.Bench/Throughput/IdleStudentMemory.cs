@@ -32,13 +32,12 @@ public static partial class IdleStudentMemory
         // Baseline once memory is steady: an earlier silo of the same process may still be releasing its activations,
         // consumers and tensors, which would be subtracted from the students' growth.
         var (managed0, native0) = Sample();
-        for (int i = 0; i < 15; i++)
+        for (int i = 0, steady = 0; i < 20 && steady < 3; i++)
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
             var (m, n) = Sample();
-            bool steady = Math.Abs(m + n - managed0 - native0) < 64 * 1024;
+            steady = Math.Abs(m + n - managed0 - native0) < 64 * 1024 ? steady + 1 : 0; // three steady seconds in a row
             (managed0, native0) = (m, n);
-            if (steady) break;
         }
         var keys = Enumerable.Range(0, students).Select(i => $"idle-{i:D6}").ToArray();
         var idle = new SyntheticStream(students, students, stream.FeatureCount, seed: 11);
