@@ -6,10 +6,11 @@ namespace StreamLabel.Learning;
 /// </summary>
 public sealed class PrequentialMetrics(int windowSize = 500)
 {
-    private readonly bool[] _window = windowSize > 0 ? new bool[windowSize] : throw new ArgumentOutOfRangeException(nameof(windowSize), windowSize, "must be > 0");
+    // One bit per scored event (a bool[] took 8x the memory; every student keeps two windows).
+    private readonly ulong[] _window = windowSize > 0 ? new ulong[(windowSize + 63) / 64] : throw new ArgumentOutOfRangeException(nameof(windowSize), windowSize, "must be > 0");
     private int _next, _filled, _windowHits;
 
-    public int WindowSize => _window.Length;
+    public int WindowSize { get; } = windowSize;
     public long Count { get; private set; }
     public long Hits { get; private set; }
 
@@ -20,30 +21,38 @@ public sealed class PrequentialMetrics(int windowSize = 500)
     public double WindowAccuracy => _filled == 0 ? double.NaN : (double)_windowHits / _filled;
 
     /// <summary>True once the window holds <see cref="WindowSize"/> events.</summary>
-    public bool WindowFull => _filled == _window.Length;
+    public bool WindowFull => _filled == WindowSize;
 
     public void Add(bool correct)
     {
         Count++;
         if (correct) Hits++;
-        if (_filled == _window.Length) { if (_window[_next]) _windowHits--; }
+        if (_filled == WindowSize) { if (Hit(_next)) _windowHits--; }
         else _filled++;
-        _window[_next] = correct;
+        SetHit(_next, correct);
         if (correct) _windowHits++;
-        _next = (_next + 1) % _window.Length;
+        _next = (_next + 1) % WindowSize;
     }
 
     internal void Write(BinaryWriter w)
     {
-        w.Write(_window.Length); w.Write(Count); w.Write(Hits); w.Write(_next); w.Write(_filled); w.Write(_windowHits);
-        foreach (var b in _window) w.Write(b);
+        w.Write(WindowSize); w.Write(Count); w.Write(Hits); w.Write(_next); w.Write(_filled); w.Write(_windowHits);
+        for (int i = 0; i < WindowSize; i++) w.Write(Hit(i)); // one byte per event: the snapshot format predates the bits
     }
 
     internal void Read(BinaryReader r)
     {
         int size = r.ReadInt32();
-        if (size != _window.Length) throw new InvalidDataException($"snapshot metrics window is {size}, expected {_window.Length}");
+        if (size != WindowSize) throw new InvalidDataException($"snapshot metrics window is {size}, expected {WindowSize}");
         Count = r.ReadInt64(); Hits = r.ReadInt64(); _next = r.ReadInt32(); _filled = r.ReadInt32(); _windowHits = r.ReadInt32();
-        for (int i = 0; i < size; i++) _window[i] = r.ReadBoolean();
+        for (int i = 0; i < size; i++) SetHit(i, r.ReadBoolean());
+    }
+
+    private bool Hit(int i) => (_window[i >> 6] & (1UL << (i & 63))) != 0;
+
+    private void SetHit(int i, bool hit)
+    {
+        if (hit) _window[i >> 6] |= 1UL << (i & 63);
+        else _window[i >> 6] &= ~(1UL << (i & 63));
     }
 }

@@ -36,6 +36,7 @@ internal static class StudentCluster
             o.DeadLetterTopic = DeadLetters;
             o.DurabilityPollInterval = TimeSpan.FromMilliseconds(300);
             o.RedeliverAfter = TimeSpan.FromSeconds(10);
+            o.FetchWaitMax = EmbeddedKafkaBroker.ConsumerFetchWait; // as the silo sets it for the embedded broker
         }, silo =>
         {
             silo.AddRedisGrainStorage("models", o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis.ConnectionString));

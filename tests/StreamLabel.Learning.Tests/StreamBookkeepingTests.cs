@@ -14,6 +14,27 @@ public sealed class StreamBookkeepingTests
         Assert.True(m.WindowFull);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(70)]
+    [InlineData(500)]
+    public void Window_accuracy_matches_a_plain_count_of_the_last_events(int size)
+    {
+        // The window is a bit ring; check it against counting the last `size` outcomes directly, across wrap-arounds.
+        var m = new PrequentialMetrics(size);
+        var random = new Random(size);
+        var outcomes = new List<bool>();
+        for (int i = 0; i < 3 * size + 17; i++)
+        {
+            bool hit = random.NextDouble() < 0.7;
+            outcomes.Add(hit);
+            m.Add(hit);
+            var last = outcomes.Skip(Math.Max(0, outcomes.Count - size)).ToList();
+            Assert.Equal(last.Count(h => h) / (double)last.Count, m.WindowAccuracy, 12);
+        }
+    }
+
     [Fact]
     public void Replay_buffer_keeps_the_most_recent_labeled_rows()
     {

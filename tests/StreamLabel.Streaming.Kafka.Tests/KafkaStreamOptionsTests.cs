@@ -20,6 +20,7 @@ public sealed class KafkaStreamOptionsTests
             ["Kafka:Client:sasl.mechanism"] = "SCRAM-SHA-512",
             ["Kafka:MaxInFlightEventsPerQueue"] = "500",
             ["Kafka:DurabilityPollInterval"] = "00:00:02",
+            ["Kafka:FetchWaitMax"] = "00:00:00.010",
             ["Kafka:ExpectedFeatureCountByKeyPrefix:iris-"] = "4",
         }).Build();
         var services = new ServiceCollection();
@@ -32,6 +33,7 @@ public sealed class KafkaStreamOptionsTests
         Assert.Equal("SCRAM-SHA-512", o.Client["sasl.mechanism"]);
         Assert.Equal(500, o.MaxInFlightEventsPerQueue);
         Assert.Equal(TimeSpan.FromSeconds(2), o.DurabilityPollInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(10), o.FetchWaitMax);
         Assert.Equal(4, o.ExpectedFeaturesFor("iris-3"));
         Assert.Null(o.ExpectedFeaturesFor("other"));
         Assert.Empty(KafkaStreamOptionsValidator.Validate(o));
@@ -53,6 +55,7 @@ public sealed class KafkaStreamOptionsTests
     [InlineData("MaxBatchRecords")]
     [InlineData("ExpectedFeatureCount")]
     [InlineData("RedeliverAfter")]
+    [InlineData("FetchWaitMax")]
     public void The_validator_names_the_bad_option(string option)
     {
         var o = new KafkaStreamOptions { BootstrapServers = "localhost:9092" };
@@ -65,6 +68,7 @@ public sealed class KafkaStreamOptionsTests
             case "MaxBatchRecords": o.MaxBatchRecords = 0; break;
             case "ExpectedFeatureCount": o.ExpectedFeatureCount = 0; break;
             case "RedeliverAfter": o.RedeliverAfter = TimeSpan.FromMilliseconds(10); break;
+            case "FetchWaitMax": o.FetchWaitMax = TimeSpan.FromMilliseconds(-1); break;
         }
         var e = Assert.Throws<OrleansConfigurationException>(() => new KafkaStreamOptionsValidator(o, "kafka").ValidateConfiguration());
         Assert.Contains($"Kafka:{option} ", e.Message);

@@ -31,6 +31,8 @@ public sealed class BenchSilo(IHost host) : IAsyncDisposable
             ["Kafka:BootstrapServers"] = bootstrap,
             ["Kafka:Topics:0"] = topic,
             ["Kafka:ConsumerGroup"] = $"streamlabel-bench-{topic}",
+            // As src/Silo sets it for the embedded broker (see EmbeddedKafkaBroker.ConsumerFetchWait).
+            ["Kafka:FetchWaitMax"] = StreamLabel.Streaming.Kafka.Embedded.EmbeddedKafkaBroker.ConsumerFetchWait.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["Student:TorchThreads"] = o.TorchThreads.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Student:MaxBatchSize"] = o.Batch.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Student:MaxBacklogBatchSize"] = o.BacklogBatch.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -27,9 +27,18 @@ public static partial class IdleStudentMemory
     private static partial MallInfo2 MallInfo();
 
     public static async Task<(double ManagedBytes, double NativeBytes, double AfterDeactivationBytes)> MeasureAsync(BenchSilo silo, EventProducer producer, string topic, int partitions,
-        SyntheticStream stream, int students)
+        SyntheticStream stream, int students, int holdSeconds = 0)
     {
+        // Baseline once memory is steady: an earlier silo of the same process may still be releasing its activations,
+        // consumers and tensors, which would be subtracted from the students' growth.
         var (managed0, native0) = Sample();
+        for (int i = 0, steady = 0; i < 20 && steady < 3; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var (m, n) = Sample();
+            steady = Math.Abs(m + n - managed0 - native0) < 64 * 1024 ? steady + 1 : 0; // three steady seconds in a row
+            (managed0, native0) = (m, n);
+        }
         var keys = Enumerable.Range(0, students).Select(i => $"idle-{i:D6}").ToArray();
         var idle = new SyntheticStream(students, students, stream.FeatureCount, seed: 11);
         // Rename the keys: one event per idle student.
@@ -42,6 +51,11 @@ public static partial class IdleStudentMemory
         var (managed1, native1) = Sample();
         double managed = (managed1 - managed0) / (double)students;
         double native = (native1 - native0) / (double)students;
+        if (holdSeconds > 0)
+        {
+            Console.WriteLine($"  {students} idle students active: {managed:N0} B managed + {native:N0} B native each; holding {holdSeconds} s (process {Environment.ProcessId}, e.g. dotnet-gcdump collect -p)");
+            await Task.Delay(TimeSpan.FromSeconds(holdSeconds));
+        }
 
         // In storage: the memory provider here keeps it in this process (counted below); Redis/SQL would not.
         var management = silo.Grains.GetGrain<IManagementGrain>(0);

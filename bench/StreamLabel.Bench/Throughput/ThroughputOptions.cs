@@ -22,8 +22,13 @@ public sealed class ThroughputOptions
           --idle-students M    students activated for the memory-per-student figure. Default 2000
           --no-pytorch         skip the PyTorch reference (/usr/bin/python3 with python3-torch)
           --set Section:Key=V  silo setting for the end-to-end runs (repeatable), e.g. --set Kafka:PollInterval=00:00:00.005
-          --hold-seconds S     keep the silo up S seconds after the memory run (attach dotnet-counters / dotnet-gcdump). Default 0
+          --hold-seconds S     keep the idle-student silo up S seconds while its students are active (attach
+                               dotnet-counters / dotnet-gcdump). Default 0
           --e2e-only           skip baselines, latency and memory (for profiling the end-to-end path)
+          --latency-windows MS print produce→learned p50/p99/max per MS-millisecond window of the latency run (finds stalls)
+          --alloc-profile      with --latency-only: sampled allocations by type during the latency run
+          --memory-only        only the idle-student memory measure (a silo, no throughput rounds)
+          --latency-only R     only the latency measure, at R events/s (a silo after the warm-up pass, no throughput rounds)
           --json OUT           also write the results as JSON to OUT
         """;
 
@@ -41,6 +46,11 @@ public sealed class ThroughputOptions
     public bool PyTorch { get; private set; } = true;
     public string? Json { get; private set; }
     public bool EndToEndOnly { get; private set; }
+    public bool MemoryOnly { get; private set; }
+    public int LatencyWindowMs { get; private set; }
+    public bool AllocationProfile { get; private set; }
+    /// <summary>Events/s of a latency-only run; 0 = the full run (latency at half the measured end-to-end rate).</summary>
+    public int LatencyOnlyRate { get; private set; }
     public int HoldSeconds { get; private set; }
     public Dictionary<string, string?> Settings { get; } = [];
 
@@ -75,6 +85,10 @@ public sealed class ThroughputOptions
                 case "--no-pytorch": o.PyTorch = false; break;
                 case "--json": o.Json = Value(); break;
                 case "--e2e-only": o.EndToEndOnly = true; break;
+                case "--memory-only": o.MemoryOnly = true; break;
+                case "--latency-windows": o.LatencyWindowMs = Int(1); break;
+                case "--alloc-profile": o.AllocationProfile = true; break;
+                case "--latency-only": o.LatencyOnlyRate = Int(1); break;
                 case "--hold-seconds": o.HoldSeconds = Int(0); break;
                 case "--set":
                     string pair = Value();

@@ -21,8 +21,13 @@ public sealed class ModelSpecPattern
     public int FeatureCount { get; set; }
     /// <summary>Class labels, in order. Required (at least 2).</summary>
     public List<string> Classes { get; set; } = [];
-    /// <summary>Hidden layer widths; empty = logistic regression. Default [32].</summary>
-    public List<int> HiddenLayers { get; set; } = [32];
+    /// <summary>Hidden layer widths. Default (absent) [32]. Null rather than a pre-filled list: the configuration binder
+    /// appends configured items to an existing list ([32] + "HiddenLayers": [16] gave [32, 16]). An empty JSON array
+    /// binds as absent; a logistic-regression model (no hidden layer) is set with `streamlabel spec set`.</summary>
+    public List<int>? HiddenLayers { get; set; }
+
+    /// <summary>The hidden layers of a pattern that names none.</summary>
+    public static IReadOnlyList<int> DefaultHiddenLayers { get; } = [32];
     /// <summary>adam | sgd. Default adam.</summary>
     public string Optimizer { get; set; } = "adam";
     /// <summary>Default 0.005.</summary>
@@ -42,7 +47,7 @@ public sealed class ModelSpecPattern
     /// <summary>Teacher group; empty = no teacher. Default "default".</summary>
     public string? TeacherGroup { get; set; } = "default";
 
-    public ModelSpec ToSpec() => new(FeatureCount, Classes.ToArray(), HiddenLayers.ToArray(), Optimizer, LearningRate, Smoothing,
+    public ModelSpec ToSpec() => new(FeatureCount, Classes.ToArray(), (HiddenLayers ?? DefaultHiddenLayers).ToArray(), Optimizer, LearningRate, Smoothing,
         SmoothingConvention, SelfCorrection, DriftDetector, DistillationWeight, Temperature,
         string.IsNullOrWhiteSpace(TeacherGroup) ? null : TeacherGroup);
 }

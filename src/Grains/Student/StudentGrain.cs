@@ -38,7 +38,7 @@ public sealed partial class StudentGrain(
     private OffsetLedger _ledger = new();
     private DistillationBuffer? _distillation;
     private PrequentialMetrics _quality = new();
-    private Dictionary<string, int> _classIndex = [];
+    private IReadOnlyDictionary<string, int> _classIndex = ClassIndex.Of([]);
     private long _eventsSincePersist, _eventsSincePull, _labeledSinceSeries;
     private readonly RateMeter _rate = new();
     private bool _pullInFlight;
@@ -53,6 +53,7 @@ public sealed partial class StudentGrain(
         if (spec is not null)
         {
             await BuildAsync(spec, state.State.Snapshot);
+            state.State.Snapshot = null; // the learner holds it now; PersistAsync takes a fresh one
             if (state.State.Spec is null)
             {
                 state.State.Spec = spec;
@@ -82,7 +83,7 @@ public sealed partial class StudentGrain(
     {
         await ReleaseLearnerAsync();
         _learner = await CreateLearnerAsync(LearnerSpecs.ForStudent(spec, Key), snapshot);
-        _classIndex = spec.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        _classIndex = ClassIndex.Of(spec.Classes);
         _distillation = new DistillationBuffer(spec.FeatureCount, _options.DistillationBufferRows, LearnerSpecs.StableSeed(Key));
     }
 
@@ -119,6 +120,8 @@ public sealed partial class StudentGrain(
         state.State.Snapshot = _learner is null ? null : await _learner.SnapshotAsync();
         state.State.AppliedOffsets = new Dictionary<string, long>(_ledger.Applied);
         await state.WriteStateAsync();
+        // The written copy is in storage; an idle student need not keep a second one (about 5 KB for the default model).
+        state.State.Snapshot = null;
         _ledger.MarkDurable();
         _eventsSincePersist = 0;
     }

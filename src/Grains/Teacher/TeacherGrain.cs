@@ -102,7 +102,7 @@ public sealed partial class TeacherGrain(
 
     private LearnerSpec TeacherSpec(ModelSpec spec) => ReplayTeacher.DefaultSpecFor(LearnerSpecs.ForStudent(spec, Group)) with
     {
-        HiddenLayers = _options.HiddenLayers,
+        HiddenLayers = _options.EffectiveHiddenLayers,
         Device = _options.Device,
     };
 

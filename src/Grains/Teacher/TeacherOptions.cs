@@ -5,8 +5,13 @@ public sealed class TeacherOptions
 {
     public const string Section = "Teacher";
 
-    /// <summary>Hidden layers of a teacher: larger than its students'. Default [64, 64].</summary>
-    public int[] HiddenLayers { get; set; } = [64, 64];
+    /// <summary>Hidden layers of a teacher: larger than its students'. Default (absent) [64, 64]. Null rather than a
+    /// pre-filled array: the configuration binder appends configured items to an existing array ([64, 64] + [128] gave
+    /// [64, 64, 128]).</summary>
+    public int[]? HiddenLayers { get; set; }
+
+    /// <summary>The configured hidden layers, or the default [64, 64].</summary>
+    public int[] EffectiveHiddenLayers => HiddenLayers ?? [64, 64];
     /// <summary>Labeled samples kept for replay. Default 4000.</summary>
     public int ReplayBufferRows { get; set; } = 4000;
     /// <summary>Replayed batches after each new batch. Default 2.</summary>

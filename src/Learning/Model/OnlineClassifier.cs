@@ -114,6 +114,7 @@ public sealed class OnlineClassifier : IDisposable
         _optimizer.ZeroGrad();
         loss.backward();
         _optimizer.Step(rateScale);
+        _optimizer.ZeroGrad(); // released now, not at the next step: an idle model keeps no gradients
     }
 
     internal static float[] ToArray(Tensor t) => t.cpu().contiguous().data<float>().ToArray();

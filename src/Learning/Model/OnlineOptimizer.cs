@@ -34,10 +34,12 @@ internal sealed class OnlineOptimizer : IDisposable
     /// <summary>Optimizer steps taken.</summary>
     public long Steps { get; private set; }
 
+    /// <summary>Drops the gradients (PyTorch's set_to_none): the next backward creates them anew, with the same values
+    /// a zeroed gradient would accumulate, and a model between steps holds no gradient tensors (thousands of idle
+    /// students kept ~2.9 KB of native memory each in them).</summary>
     public void ZeroGrad()
     {
-        using var scope = NewDisposeScope();
-        foreach (var p in _parameters) p.grad?.zero_();
+        foreach (var p in _parameters) p.grad = null!;
     }
 
     /// <summary>One update; <paramref name="rateScale"/> multiplies the learning rate for this step only.</summary>

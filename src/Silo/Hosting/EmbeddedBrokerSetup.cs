@@ -25,6 +25,7 @@ internal static class EmbeddedBrokerSetup
         var broker = EmbeddedKafkaBroker.Start(options);
         builder.Services.AddSingleton(broker); // disposed with the host, after the silo has stopped reading
         builder.Configuration["Kafka:BootstrapServers"] = broker.BootstrapServers;
+        builder.Configuration["Kafka:FetchWaitMax"] ??= EmbeddedKafkaBroker.ConsumerFetchWait.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         Console.WriteLine($"embedded Kafka-protocol broker at {broker.BootstrapServers} (topics {string.Join(",", options.Topics)}, {options.Partitions} partitions)");
         return new KafkaEndpoint(broker.BootstrapServers, topics[0], true, client);
     }

@@ -41,19 +41,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
 
     public Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var config = new ConsumerConfig(new Dictionary<string, string>(options.Client))
-        {
-            BootstrapServers = options.BootstrapServers,
-            GroupId = options.ConsumerGroup,
-            EnableAutoCommit = false,
-            EnableAutoOffsetStore = false,
-            EnablePartitionEof = false,
-            ClientId = $"{providerName}-{_partitionKey}",
-        };
-        config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
-        // One consumer per partition: keep librdkafka's prefetch per partition moderate unless configured.
-        config.QueuedMaxMessagesKbytes ??= 16 * 1024;
-        config.QueuedMinMessages ??= 20_000;
+        var config = ConsumerConfigFor(options, $"{providerName}-{_partitionKey}");
         _consumer = new ConsumerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, e) => LogClientError(logger, _partitionKey, e.Code, e.Reason))
             .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) LogClientMessage(logger, _partitionKey, m.Message); })
@@ -64,6 +52,27 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         _poller = new DurabilityPoller(grains, options, (key, error) => LogDurabilityAskFailed(logger, _partitionKey, key, error));
         LogStarted(logger, _partitionKey, options.ConsumerGroup);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The consumer settings of one partition's reader: Kafka:Client, then the provider's own (which win where the
+    /// provider owns them), then defaults for what neither names.</summary>
+    internal static ConsumerConfig ConsumerConfigFor(KafkaStreamOptions options, string clientId)
+    {
+        var config = new ConsumerConfig(new Dictionary<string, string>(options.Client))
+        {
+            BootstrapServers = options.BootstrapServers,
+            GroupId = options.ConsumerGroup,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            EnablePartitionEof = false,
+            ClientId = clientId,
+        };
+        config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+        // One consumer per partition: keep librdkafka's prefetch per partition moderate unless configured.
+        config.QueuedMaxMessagesKbytes ??= 16 * 1024;
+        config.QueuedMinMessages ??= 20_000;
+        if (options.FetchWaitMax is { } wait) config.FetchWaitMaxMs ??= (int)wait.TotalMilliseconds;
+        return config;
     }
 
     public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
