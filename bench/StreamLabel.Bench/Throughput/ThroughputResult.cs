@@ -30,6 +30,8 @@ public sealed record ThroughputResult
     public double MeanRowsPerStep { get; init; }
     public double RatioToRawConsumer { get; init; }
     public double RatioToBareTorchSharp { get; init; }
+    /// <summary>End to end ÷ the bare model bank: the math the silo actually runs (students step through the bank).</summary>
+    public double RatioToBareBank { get; init; }
     public double? PyTorchEventsPerSecond { get; init; }
     public double? RatioToPyTorch { get; init; }
     public double LatencyRateEventsPerSecond { get; init; }
