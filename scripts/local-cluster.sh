@@ -23,6 +23,7 @@
 #   STREAMLABEL_WATCH_PID   when set, `down` runs by itself once that process is gone (tests set their own pid)
 #   STREAMLABEL_REDIS_PASSWORD  when set, redis-server requires it (requirepass, from a mode-600 config file, never on a
 #                           command line) and silos and dashboard get it in their Redis connection strings (environment)
+#   MALLOC_ARENA_MAX        glibc malloc arenas per process (default here 2, as in the silo images: see scripts/README.md)
 #   any other Section__Key variable (e.g. Models__Patterns__0__Pattern, Student__PersistInterval) reaches every silo.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,6 +34,10 @@ partitions=${STREAMLABEL_PARTITIONS:-4}
 silo_dll=$root/src/Silo/bin/$config/net10.0/streamlabel-silo.dll
 client_dll=$root/src/Client/bin/$config/net10.0/streamlabel.dll
 silos=(silo-cpu-1 silo-cpu-2 silo-gpu-1)
+# glibc gives each thread that mallocs under contention its own arena (up to 8 per core) and keeps freed memory in it:
+# libtorch and librdkafka allocate from many threads, and resident memory crept up by 5-10 MiB/min in the soak with
+# nothing in use growing. Two arenas stop the creep (measured in scripts/README.md); the silo images set the same.
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 
 die() { echo "local-cluster: $*" >&2; exit 1; }
 log() { echo "local-cluster: $*" >&2; }

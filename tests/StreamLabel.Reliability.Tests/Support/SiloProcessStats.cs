@@ -19,6 +19,10 @@ internal static class SiloProcessStats
         throw new InvalidOperationException($"no {field} in /proc/{pid}/status");
     }
 
+    /// <summary>A variable of a running process's environment (/proc/PID/environ), or null.</summary>
+    public static string? EnvironmentVariable(int pid, string name) =>
+        File.ReadAllText($"/proc/{pid}/environ").Split('\0').FirstOrDefault(e => e.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+
     /// <summary>The silo's /diagnostics; with <paramref name="collect"/> after a full GC and finalizers in the silo.</summary>
     public static async Task<SiloDiagnostics> DiagnosticsAsync(int healthPort, bool collect) =>
         await Http.GetFromJsonAsync<SiloDiagnostics>($"http://127.0.0.1:{healthPort}/diagnostics?collect={(collect ? "true" : "false")}")
