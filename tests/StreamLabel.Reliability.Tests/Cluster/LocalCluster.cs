@@ -71,6 +71,10 @@ public sealed class LocalCluster(string stateDir, IReadOnlyDictionary<string, st
     public void BrokerPause() => Run(TimeSpan.FromSeconds(10), "broker-pause");
     public void BrokerResume() => Run(TimeSpan.FromSeconds(10), "broker-resume");
 
+    /// <summary>The mock cluster's own broker down (connections closed, new ones refused) and up again.</summary>
+    public void BrokerDown() => Run(TimeSpan.FromSeconds(10), "broker-down");
+    public void BrokerUp() => Run(TimeSpan.FromSeconds(10), "broker-up");
+
     private void Refresh()
     {
         var text = Run(TimeSpan.FromSeconds(10), "env");
