@@ -19,8 +19,8 @@ public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output
     /// and the group's commits reach the partitions' ends.
     /// </summary>
     [Theory]
-    [InlineData("pause", 5, 30)]
-    [InlineData("down", 15, 40)]
+    [InlineData("pause", 15, 30)]
+    [InlineData("down", 20, 40)]
     public async Task A_broker_outage_mid_replay_loses_nothing(string mode, int seconds, int keyOffset)
     {
         fixture.EnsureAllSilosRunning();
@@ -37,10 +37,13 @@ public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output
             // A paced replay (about 7 s) is connected when the broker goes away; it queues its records until it is back.
             var producing = scenario.ProduceAsync(cluster.Bootstrap, ClusterFixture.Topic, Rows / 3, Rows, rate: 300, seed: 2);
             await Task.Delay(TimeSpan.FromSeconds(1));
+            int brokerPort = int.Parse(cluster.Bootstrap.Split(':')[1]);
+            int connectionsBefore = TcpConnections.EstablishedTo(brokerPort);
             if (mode == "pause") cluster.BrokerPause(); else cluster.BrokerDown();
             long atDown = await fixture.TotalSeenAsync(scenario.Keys);
             await Task.Delay(TimeSpan.FromSeconds(seconds));
             long atUp = await fixture.TotalSeenAsync(scenario.Keys);
+            int connectionsDuring = TcpConnections.EstablishedTo(brokerPort);
             if (mode == "pause") cluster.BrokerResume(); else cluster.BrokerUp();
             var sinceUp = Stopwatch.StartNew();
             await producing;
@@ -54,6 +57,8 @@ public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output
 
             var metrics = await fixture.MetricsAsync(scenario.Keys);
             results.Figure("outage length", seconds, "s");
+            results.Figure("connections to the broker before / during / after the outage",
+                $"{connectionsBefore} / {connectionsDuring} / {TcpConnections.EstablishedTo(brokerPort)}");
             results.Figure("events learned during the outage", atUp - atDown);
             results.Figure("events produced", Rows);
             results.Figure("events learned", metrics.Sum(m => m?.EventsSeen ?? 0));
