@@ -11,7 +11,7 @@
 #   scripts/local-cluster.sh stop NAME [SIGNAL] stop one component (default TERM; e.g. KILL for a crash)
 #   scripts/local-cluster.sh broker-pause|broker-resume  fault injection: the broker process hangs (SIGSTOP/SIGCONT)
 #   scripts/local-cluster.sh broker-down|broker-up       fault injection: the mock broker refuses/accepts connections
-#                                                        (see scripts/README.md: unreliable with many clients)
+#                                                        (every client reconnects; see scripts/README.md)
 #
 # Components: redis, broker, silo-cpu-1, silo-cpu-2, silo-gpu-1, dashboard.
 # Settings (environment):
