@@ -64,6 +64,7 @@ public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output
             results.Figure("events learned", metrics.Sum(m => m?.EventsSeen ?? 0));
             results.Figure("recovery (broker back -> all events learned)", recovery, "s");
             results.Figure("recovery (broker back -> offsets committed to the ends)", committed, "s");
+            if (mode == "down") Assert.Equal(0, connectionsDuring); // every client really lost its connections
             AssertLearnedExactly(scenario, metrics);
             Assert.Equal(pids, SiloPids()); // no silo crashed
         }
