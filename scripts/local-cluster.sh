@@ -11,7 +11,7 @@
 #   scripts/local-cluster.sh stop NAME [SIGNAL] stop one component (default TERM; e.g. KILL for a crash)
 #   scripts/local-cluster.sh broker-pause|broker-resume  fault injection: the broker process hangs (SIGSTOP/SIGCONT)
 #   scripts/local-cluster.sh broker-down|broker-up       fault injection: the mock broker refuses/accepts connections
-#                                                        (see scripts/README.md: unreliable with many clients)
+#                                                        (every client reconnects; see scripts/README.md)
 #
 # Components: redis, broker, silo-cpu-1, silo-cpu-2, silo-gpu-1, dashboard.
 # Settings (environment):
@@ -21,6 +21,9 @@
 #   STREAMLABEL_PARTITIONS  partitions per topic (default 4)
 #   STREAMLABEL_DASHBOARD   auto (start it when the client has `dashboard`) | off (default auto)
 #   STREAMLABEL_WATCH_PID   when set, `down` runs by itself once that process is gone (tests set their own pid)
+#   STREAMLABEL_REDIS_PASSWORD  when set, redis-server requires it (requirepass, from a mode-600 config file, never on a
+#                           command line) and silos and dashboard get it in their Redis connection strings (environment)
+#   MALLOC_ARENA_MAX        glibc malloc arenas per process (default here 2, as in the silo images: see scripts/README.md)
 #   any other Section__Key variable (e.g. Models__Patterns__0__Pattern, Student__PersistInterval) reaches every silo.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +34,10 @@ partitions=${STREAMLABEL_PARTITIONS:-4}
 silo_dll=$root/src/Silo/bin/$config/net10.0/streamlabel-silo.dll
 client_dll=$root/src/Client/bin/$config/net10.0/streamlabel.dll
 silos=(silo-cpu-1 silo-cpu-2 silo-gpu-1)
+# glibc gives each thread that mallocs under contention its own arena (up to 8 per core) and keeps freed memory in it:
+# libtorch and librdkafka allocate from many threads, and resident memory crept up by 5-10 MiB/min in the soak with
+# nothing in use growing. Two arenas stop the creep (measured in scripts/README.md); the silo images set the same.
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 
 die() { echo "local-cluster: $*" >&2; exit 1; }
 log() { echo "local-cluster: $*" >&2; }
@@ -67,15 +74,25 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
   done
 }
 
+# The Redis configuration string silos and the dashboard use (with the password when there is one).
+redis_connection() { echo "127.0.0.1:$REDIS_PORT${STREAMLABEL_REDIS_PASSWORD:+,password=$STREAMLABEL_REDIS_PASSWORD}"; }
+
 start_redis() {
   mkdir -p "$state/redis"
+  # The password goes in a config file only this user reads (argv is visible to everyone in ps).
+  (umask 077; if [ -n "${STREAMLABEL_REDIS_PASSWORD:-}" ]; then printf 'requirepass "%s"\n' "$STREAMLABEL_REDIS_PASSWORD"; fi >"$state/redis.conf")
   # Append-only file on: a restarted redis-server comes back with the membership table and every grain's state.
-  setsid redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$state/redis" --appendonly yes --appendfsync everysec \
+  setsid redis-server "$state/redis.conf" --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$state/redis" --appendonly yes --appendfsync everysec \
     --save "" --daemonize no --loglevel warning >>"$state/redis.log" 2>&1 </dev/null &
   echo $! >"$state/redis.pid"
   wait_for 20 redis redis_ping || die "redis-server did not answer on 127.0.0.1:$REDIS_PORT (see $state/redis.log)"
 }
-redis_ping() ( exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT" && printf 'PING\r\n' >&3 && read -r -t 2 reply <&3 && [[ $reply == +PONG* ]] )
+redis_ping() (
+  exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT" || exit 1
+  local pw=${STREAMLABEL_REDIS_PASSWORD:-}
+  if [ -n "$pw" ]; then printf '*2\r\n$4\r\nAUTH\r\n$%d\r\n%s\r\n' "${#pw}" "$pw" >&3; read -r -t 2 reply <&3 && [[ $reply == +OK* ]] || exit 1; fi
+  printf 'PING\r\n' >&3 && read -r -t 2 reply <&3 && [[ $reply == +PONG* ]]
+)
 
 start_broker() {
   local all="$topics,${Kafka__DeadLetterTopic:-streamlabel-dead-letters},${Student__PredictionsTopic:-streamlabel-predictions}"
@@ -90,7 +107,7 @@ start_silo() {
   local name=$1 n accelerator=cpu
   case $name in silo-cpu-1) n=1 ;; silo-cpu-2) n=2 ;; silo-gpu-1) n=3; accelerator=gpu ;; *) die "unknown silo $name" ;; esac
   local silo_port=SILO_PORT_$n gateway_port=GATEWAY_PORT_$n health_port=HEALTH_PORT_$n
-  local redis="127.0.0.1:$REDIS_PORT"
+  local redis; redis=$(redis_connection)
   local -a topic_env=() list=()
   local i=0 t
   IFS=, read -ra list <<<"$topics"
@@ -114,7 +131,9 @@ wait_silo() {
 
 start_dashboard() {
   has_dashboard || return 0
-  setsid dotnet "$client_dll" dashboard --membership redis --connection "127.0.0.1:$REDIS_PORT" --cluster-id "$CLUSTER_ID" \
+  # The connection string (it may hold the Redis password) goes through the environment, not the command line.
+  Cluster__Membership__Provider=Redis Cluster__Membership__ConnectionString="$(redis_connection)" \
+    setsid dotnet "$client_dll" dashboard --cluster-id "$CLUSTER_ID" \
     --service-id "$CLUSTER_ID" --urls "http://127.0.0.1:$DASHBOARD_PORT" >>"$state/dashboard.log" 2>&1 </dev/null &
   echo $! >"$state/dashboard.pid"
   wait_for 60 dashboard curl -s -o /dev/null "http://127.0.0.1:$DASHBOARD_PORT/" || log "dashboard not answering yet (see $state/dashboard.log)"

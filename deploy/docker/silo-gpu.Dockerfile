@@ -27,9 +27,11 @@ COPY --from=dotnet /usr/share/dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet
 WORKDIR /app
 COPY --from=build /app .
+# MALLOC_ARENA_MAX=2: see silo.Dockerfile.
 ENV DOTNET_RUNNING_IN_CONTAINER=true \
     Health__Urls=http://0.0.0.0:8080 \
     DOTNET_shutdownTimeoutSeconds=100 \
+    MALLOC_ARENA_MAX=2 \
     Orleans__Metadata__accelerator=gpu \
     NVIDIA_VISIBLE_DEVICES=all \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility

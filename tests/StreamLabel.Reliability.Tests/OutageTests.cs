@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using StackExchange.Redis;
 using StreamLabel.Reliability.Tests.Cluster;
 using StreamLabel.Reliability.Tests.Support;
 using StreamLabel.Testing;
@@ -11,23 +10,23 @@ namespace StreamLabel.Reliability.Tests;
 public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output)
 {
     private const int Rows = 3000;
-    private static readonly TimeSpan OutageLength = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// The broker process hangs for 5 s (SIGSTOP by `local-cluster.sh broker-pause`: every fetch, produce, commit and
-    /// metadata request goes unanswered) in the middle of a paced replay; then it resumes. No silo crashes, every event
-    /// is learned exactly once, and the group's commits reach the partitions' ends.
-    /// Limit (see scripts/README.md): after longer outages, or the mock cluster's own broker down/up, the embedded broker
-    /// stopped accepting the ~30 reconnecting clients of this cluster, so the outage is kept short enough that clients
-    /// keep their connections.
+    /// The broker becomes unreachable in the middle of a paced replay, then comes back: "pause" freezes the broker process
+    /// (SIGSTOP by `local-cluster.sh broker-pause`: connections stay open, every fetch, produce, commit and metadata
+    /// request goes unanswered); "down" is the mock cluster's own broker down (every connection closed, new ones
+    /// refused), so every client of the cluster has to reconnect. No silo crashes, every event is learned exactly once,
+    /// and the group's commits reach the partitions' ends.
     /// </summary>
-    [Fact]
-    public async Task A_hung_broker_mid_replay_loses_nothing()
+    [Theory]
+    [InlineData("pause", 15, 30)]
+    [InlineData("down", 20, 40)]
+    public async Task A_broker_outage_mid_replay_loses_nothing(string mode, int seconds, int keyOffset)
     {
         fixture.EnsureAllSilosRunning();
-        var results = new ReliabilityResults(output, "broker outage");
+        var results = new ReliabilityResults(output, $"broker outage ({mode} {seconds} s)");
         var cluster = fixture.Cluster;
-        var scenario = new Elec2Scenario(keyOffset: 30, Rows, skip: 8000);
+        var scenario = new Elec2Scenario(keyOffset, Rows, skip: 8000);
         var pids = SiloPids();
         try
         {
@@ -35,49 +34,61 @@ public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output
             await Eventually.HoldsAsync(async () => await fixture.TotalSeenAsync(scenario.Keys) >= Rows / 6, TimeSpan.FromSeconds(90),
                 async () => $"learned {await fixture.TotalSeenAsync(scenario.Keys)} before the outage");
 
-            // A paced replay (about 7 s) is connected when the broker hangs; it queues its records until the broker resumes.
+            // A paced replay (about 7 s) is connected when the broker goes away; it queues its records until it is back.
             var producing = scenario.ProduceAsync(cluster.Bootstrap, ClusterFixture.Topic, Rows / 3, Rows, rate: 300, seed: 2);
             await Task.Delay(TimeSpan.FromSeconds(1));
-            cluster.BrokerPause();
+            int brokerPort = int.Parse(cluster.Bootstrap.Split(':')[1]);
+            int connectionsBefore = TcpConnections.EstablishedTo(brokerPort);
+            if (mode == "pause") cluster.BrokerPause(); else cluster.BrokerDown();
             long atDown = await fixture.TotalSeenAsync(scenario.Keys);
-            await Task.Delay(OutageLength);
+            await Task.Delay(TimeSpan.FromSeconds(seconds));
             long atUp = await fixture.TotalSeenAsync(scenario.Keys);
-            cluster.BrokerResume();
+            int connectionsDuring = TcpConnections.EstablishedTo(brokerPort);
+            if (mode == "pause") cluster.BrokerResume(); else cluster.BrokerUp();
             var sinceUp = Stopwatch.StartNew();
             await producing;
             await Eventually.HoldsAsync(async () => await fixture.TotalSeenAsync(scenario.Keys) >= Rows, TimeSpan.FromSeconds(150),
                 async () => $"learned {await fixture.TotalSeenAsync(scenario.Keys)} of {Rows} after the broker came back");
             double recovery = sinceUp.Elapsed.TotalSeconds;
+            await Eventually.HoldsAsync(() => Task.FromResult(SiloCrashTests.CommitsAtEnd(cluster.Bootstrap)), TimeSpan.FromSeconds(60),
+                () => Task.FromResult("committed offsets did not reach the partitions' ends"));
+            double committed = sinceUp.Elapsed.TotalSeconds;
             await Task.Delay(TimeSpan.FromSeconds(2));
 
             var metrics = await fixture.MetricsAsync(scenario.Keys);
-            results.Figure("outage (broker process stopped) length", OutageLength.TotalSeconds, "s");
+            results.Figure("outage length", seconds, "s");
+            results.Figure("connections to the broker before / during / after the outage",
+                $"{connectionsBefore} / {connectionsDuring} / {TcpConnections.EstablishedTo(brokerPort)}");
             results.Figure("events learned during the outage", atUp - atDown);
             results.Figure("events produced", Rows);
             results.Figure("events learned", metrics.Sum(m => m?.EventsSeen ?? 0));
-            results.Figure("recovery (broker resumed -> all events learned)", recovery, "s");
+            results.Figure("recovery (broker back -> all events learned)", recovery, "s");
+            results.Figure("recovery (broker back -> offsets committed to the ends)", committed, "s");
+            if (mode == "down") Assert.Equal(0, connectionsDuring); // every client really lost its connections
             AssertLearnedExactly(scenario, metrics);
             Assert.Equal(pids, SiloPids()); // no silo crashed
-            await Eventually.HoldsAsync(() => Task.FromResult(SiloCrashTests.CommitsAtEnd(cluster.Bootstrap)), TimeSpan.FromSeconds(30),
-                () => Task.FromResult("committed offsets did not reach the partitions' ends"));
         }
         finally
         {
-            cluster.BrokerResume(); // idempotent; the next tests need the broker
+            if (mode == "pause") cluster.BrokerResume(); else cluster.BrokerUp(); // idempotent; the next tests need the broker
         }
     }
 
     /// <summary>
-    /// redis-server (membership table and every grain's state) is stopped mid-replay and started again 5 s later on the
-    /// same port from its append-only file. Its keys survive, no silo crashes, and every event is learned exactly once.
+    /// redis-server (membership table and every grain's state) is stopped mid-replay — gracefully (SIGTERM) or by a
+    /// crash (SIGKILL: no shutdown, only what its append-only file holds) — and started again 5 s later on the same port
+    /// from its append-only file. Its keys survive, no silo crashes, every event is learned exactly once, and the
+    /// connection errors the silos log while it is gone do not show the Redis password.
     /// </summary>
-    [Fact]
-    public async Task A_redis_restart_mid_replay_loses_nothing()
+    [Theory]
+    [InlineData("TERM", 70)]
+    [InlineData("KILL", 80)]
+    public async Task A_redis_restart_mid_replay_loses_nothing(string signal, int keyOffset)
     {
         fixture.EnsureAllSilosRunning();
-        var results = new ReliabilityResults(output, "redis restart");
+        var results = new ReliabilityResults(output, $"redis restart ({signal})");
         var cluster = fixture.Cluster;
-        var scenario = new Elec2Scenario(keyOffset: 70, Rows, skip: 12000);
+        var scenario = new Elec2Scenario(keyOffset, Rows, skip: 12000);
         var pids = SiloPids();
         try
         {
@@ -86,26 +97,35 @@ public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output
                 async () => $"learned {await fixture.TotalSeenAsync(scenario.Keys)} before the restart");
 
             var producing = scenario.ProduceAsync(cluster.Bootstrap, ClusterFixture.Topic, Rows / 2, Rows, seed: 2);
-            long keysBefore = await DatabaseSizeAsync(cluster);
-            cluster.Stop("redis", "TERM");
+            long keysBefore = await RedisProbe.DatabaseSizeAsync(cluster);
+            long atStop = await fixture.TotalSeenAsync(scenario.Keys);
+            cluster.Stop("redis", signal);
             await Task.Delay(TimeSpan.FromSeconds(5));
             cluster.Start("redis");
             var sinceRestart = Stopwatch.StartNew();
-            long keysAfter = await DatabaseSizeAsync(cluster);
+            long keysAfter = await RedisProbe.DatabaseSizeAsync(cluster);
             await producing;
             await Eventually.HoldsAsync(async () => await fixture.TotalSeenAsync(scenario.Keys) >= Rows, TimeSpan.FromSeconds(150),
                 async () => $"learned {await fixture.TotalSeenAsync(scenario.Keys)} of {Rows} after the Redis restart");
             double recovery = sinceRestart.Elapsed.TotalSeconds;
+            // Students learn from memory while Redis is away; the group's commits wait until their state is written to
+            // Redis again, so commits at the ends mark when the cluster is durable again.
+            await Eventually.HoldsAsync(() => Task.FromResult(SiloCrashTests.CommitsAtEnd(cluster.Bootstrap)), TimeSpan.FromSeconds(60),
+                () => Task.FromResult("committed offsets did not reach the partitions' ends after the Redis restart"));
+            double durable = sinceRestart.Elapsed.TotalSeconds;
             await Task.Delay(TimeSpan.FromSeconds(2));
 
             var metrics = await fixture.MetricsAsync(scenario.Keys);
             results.Figure("redis keys before stop / after restart", $"{keysBefore} / {keysAfter}");
             results.Figure("events produced", Rows);
+            results.Figure("events learned when redis stopped", atStop);
             results.Figure("events learned", metrics.Sum(m => m?.EventsSeen ?? 0));
             results.Figure("recovery (redis back -> all events learned)", recovery, "s");
+            results.Figure("recovery (redis back -> all state written, offsets committed to the ends)", durable, "s");
             Assert.True(keysAfter >= keysBefore, $"Redis came back with {keysAfter} keys, had {keysBefore}");
             AssertLearnedExactly(scenario, metrics);
             Assert.Equal(pids, SiloPids());
+            await SecretScan.AssertNotExposedAsync(cluster, [ClusterFixture.RedisPassword]);
         }
         finally
         {
@@ -124,10 +144,4 @@ public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output
     }
 
     private int?[] SiloPids() => LocalCluster.Silos.Select(fixture.Cluster.Pid).ToArray();
-
-    private static async Task<long> DatabaseSizeAsync(LocalCluster cluster)
-    {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.RedisConnection + ",allowAdmin=true");
-        return await redis.GetServer(cluster.RedisConnection).DatabaseSizeAsync();
-    }
 }

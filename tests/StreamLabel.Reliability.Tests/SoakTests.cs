@@ -12,14 +12,22 @@ public sealed class SoakTests(ClusterFixture fixture, ITestOutputHelper output)
     /// <summary>Soak length in seconds: STREAMLABEL_SOAK_SECONDS, default 60 (CI). Longer runs replay Elec2 in passes.</summary>
     private static int Seconds => int.TryParse(Environment.GetEnvironmentVariable("STREAMLABEL_SOAK_SECONDS"), out var s) && s > 0 ? s : 60;
     private const double Rate = 150; // events per second, all 7 keys
+    // Limits on growth after the warm-up, all silos summed. What is in use (live managed objects after a full GC, the C
+    // heap in use, live tensors) stays within noise when nothing leaks (measured: under 1 MiB, 3 MiB and 2 tensors in
+    // 4 minutes); a leak of 100 bytes per event at this rate adds 0.9 MiB a minute. Resident memory also holds what the
+    // allocators keep for reuse, so its limit is looser; with glibc's default arenas it crept 5-10 MiB/min (see README).
+    private const long MaxManagedGrowthBytes = 16L << 20;
+    private const long MaxNativeGrowthBytes = 32L << 20;
     private const long MaxRssGrowthBytes = 64L << 20;
     private const long MaxTensorGrowth = 64;
 
     /// <summary>
-    /// A steady replay for the soak length. After a warm-up (the first quarter), the silos' resident memory (VmRSS,
-    /// summed) and live TorchSharp tensors (from /diagnostics after a full GC in each silo, so tensors waiting for their
-    /// finalizer do not count) must stay flat: a leak of one tensor per step, or of the events' buffers, would grow them
-    /// with every one of the thousands of events that follow. The count before the GC is printed too.
+    /// A steady replay for the soak length. After a warm-up (the first quarter), what the silos hold must stay flat
+    /// (summed over the silos, from /diagnostics after a full GC in each, so objects and tensors waiting for their
+    /// finalizer do not count): live TorchSharp tensors, live managed bytes, the C heap in use (glibc mallinfo2: libtorch,
+    /// librdkafka), and resident memory (VmRSS) within a looser bound. A leak of one tensor per step, or of the events'
+    /// buffers, would grow them with every one of the thousands of events that follow. Every sample, and each part's
+    /// growth per minute, is printed.
     /// </summary>
     [Fact]
     public async Task A_steady_stream_keeps_silo_memory_and_live_tensors_flat()
@@ -30,8 +38,7 @@ public sealed class SoakTests(ClusterFixture fixture, ITestOutputHelper output)
         int rowsPerPass = 20_000;
         var scenario = new Elec2Scenario(keyOffset: 60, rowsPerPass, skip: 20000);
         long total = (long)(Seconds * Rate);
-        var samples = new List<(double At, long Rss, long Tensors)>();
-        var uncollected = new List<long>();
+        var samples = new List<MemorySample>();
         var clock = Stopwatch.StartNew();
 
         var producing = Task.Run(async () =>
@@ -47,50 +54,43 @@ public sealed class SoakTests(ClusterFixture fixture, ITestOutputHelper output)
         var warmUp = TimeSpan.FromSeconds(Seconds / 4.0);
         while (!producing.IsCompleted)
         {
-            var (sample, before) = await SampleAsync(cluster, clock.Elapsed.TotalSeconds);
-            samples.Add(sample);
-            uncollected.Add(before);
+            samples.Add(await MemorySample.TakeAsync(cluster, clock.Elapsed.TotalSeconds));
             await Task.WhenAny(producing, Task.Delay(TimeSpan.FromSeconds(3)));
         }
         long producedTotal = await producing;
         await Eventually.HoldsAsync(async () => await fixture.TotalSeenAsync(scenario.Keys) >= producedTotal, TimeSpan.FromSeconds(60),
             async () => $"learned {await fixture.TotalSeenAsync(scenario.Keys)} of {producedTotal}");
-        samples.Add((await SampleAsync(cluster, clock.Elapsed.TotalSeconds)).Sample);
+        samples.Add(await MemorySample.TakeAsync(cluster, clock.Elapsed.TotalSeconds));
 
         var afterWarmUp = samples.Where(s => s.At >= warmUp.TotalSeconds).ToList();
         Assert.True(afterWarmUp.Count >= 4, $"only {afterWarmUp.Count} samples after the warm-up");
-        // Medians of the first and last three samples after the warm-up: a step in flight holds a few temporary tensors.
-        var (first, last) = (Median(afterWarmUp.Take(3)), Median(afterWarmUp.TakeLast(3)));
+        // Medians of the first and last three samples after the warm-up.
+        var (first, last) = (MemorySample.Median(afterWarmUp.Take(3).ToList()), MemorySample.Median(afterWarmUp.TakeLast(3).ToList()));
+        double minutes = (last.At - first.At) / 60;
         results.Figure("events produced / learned", $"{producedTotal} / {await fixture.TotalSeenAsync(scenario.Keys)}");
-        results.Figure("samples (every 3 s, all silos summed)", string.Join(" ", samples.Select(s =>
-            $"{s.At:0}s:{s.Rss >> 20}MiB/{s.Tensors}t")));
-        results.Figure("live tensors before the GC (min..max)", $"{uncollected.Min()}..{uncollected.Max()}");
-        results.Figure("resident memory after warm-up -> end", $"{first.Rss >> 20} -> {last.Rss >> 20}", "MiB");
-        results.Figure("resident memory growth", (last.Rss - first.Rss) / (1024.0 * 1024.0), "MiB");
+        int silo = cluster.Pid(LocalCluster.CpuSilo1) ?? 0;
+        results.Figure("silos' GC mode / MALLOC_ARENA_MAX / DOTNET_GCConserveMemory", $"{(first.ServerGc ? "server" : "workstation")} / " +
+            $"{SiloProcessStats.EnvironmentVariable(silo, "MALLOC_ARENA_MAX") ?? "-"} / {SiloProcessStats.EnvironmentVariable(silo, "DOTNET_GCConserveMemory") ?? "-"}");
+        results.Figure("samples (every 3 s, all silos summed: RSS/managed after GC/native in use/tensors)", string.Join(" ", samples.Select(s =>
+            $"{s.At:0}s:{s.Rss >> 20}/{s.Managed >> 20}/{s.NativeInUse >> 20}MiB/{s.Tensors}t")));
+        results.Figure("live tensors before the GC (min..max)", $"{samples.Min(s => s.TensorsBeforeGc)}..{samples.Max(s => s.TensorsBeforeGc)}");
+        void Growth(string name, Func<MemorySample, long> f) => results.Figure($"{name} after warm-up -> end (growth per minute)",
+            $"{f(first) / 1048576.0:0.0} -> {f(last) / 1048576.0:0.0} MiB ({(f(last) - f(first)) / 1048576.0 / minutes:+0.0;-0.0} MiB/min)");
+        Growth("resident memory (VmRSS)", s => s.Rss);
+        Growth("  anonymous (RssAnon)", s => s.RssAnon);
+        Growth("  file-backed (RssFile)", s => s.RssFile);
+        Growth("managed heap after full GC", s => s.Managed);
+        Growth("GC committed", s => s.GcCommitted);
+        Growth("C heap in use (mallinfo2)", s => s.NativeInUse);
+        Growth("C heap free in malloc arenas", s => s.NativeFree);
         results.Figure("live tensors after warm-up -> end", $"{first.Tensors} -> {last.Tensors}");
+        Assert.True(last.Managed - first.Managed <= MaxManagedGrowthBytes,
+            $"live managed memory (after a full GC) grew {(last.Managed - first.Managed) >> 20} MiB after the warm-up (limit {MaxManagedGrowthBytes >> 20} MiB)");
+        Assert.True(last.NativeInUse - first.NativeInUse <= MaxNativeGrowthBytes,
+            $"C heap in use grew {(last.NativeInUse - first.NativeInUse) >> 20} MiB after the warm-up (limit {MaxNativeGrowthBytes >> 20} MiB)");
         Assert.True(last.Rss - first.Rss <= MaxRssGrowthBytes,
             $"silo resident memory grew {(last.Rss - first.Rss) >> 20} MiB after the warm-up (limit {MaxRssGrowthBytes >> 20} MiB)");
         Assert.True(last.Tensors - first.Tensors <= MaxTensorGrowth,
             $"live tensors grew from {first.Tensors} to {last.Tensors} after the warm-up (limit +{MaxTensorGrowth})");
-    }
-
-    /// <summary>All silos summed: resident bytes and live tensors after a GC; and live tensors before it.</summary>
-    private static async Task<((double At, long Rss, long Tensors) Sample, long TensorsBeforeGc)> SampleAsync(LocalCluster cluster, double at)
-    {
-        long rss = 0, tensors = 0, before = 0;
-        foreach (var silo in LocalCluster.Silos)
-        {
-            int pid = cluster.Pid(silo) ?? throw new InvalidOperationException($"{silo} is not running during the soak");
-            before += (await SiloProcessStats.DiagnosticsAsync(cluster.HealthPort(silo), collect: false)).LiveTensors;
-            tensors += (await SiloProcessStats.DiagnosticsAsync(cluster.HealthPort(silo), collect: true)).LiveTensors;
-            rss += SiloProcessStats.ResidentBytes(pid);
-        }
-        return ((at, rss, tensors), before);
-    }
-
-    private static (long Rss, long Tensors) Median(IEnumerable<(double At, long Rss, long Tensors)> samples)
-    {
-        var list = samples.ToList();
-        return (list.Select(s => s.Rss).Order().ElementAt(list.Count / 2), list.Select(s => s.Tensors).Order().ElementAt(list.Count / 2));
     }
 }

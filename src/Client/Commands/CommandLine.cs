@@ -17,6 +17,8 @@ public static class CommandLine
           spec show KEY | spec set KEY [--features N] [--classes a,b] [--hidden 32,16] [...]
           replay FILE.csv[.gz] --label-column C [--key K | --key-column C] [--noise R] [--noise-kind symmetric|pairflip]
                  [--drift-at F] [--rate EVENTS_PER_S] [--seed S] [--events N] [--topic T] [--bootstrap SERVERS]
+                 [--config FILE]   (Kafka:BootstrapServers, Kafka:Client:* librdkafka settings such as SASL/TLS; also env
+                                    Kafka__Client__sasl.password etc.)
           teacher load FILE [--group G] | teacher status [--group G]
           dashboard [--urls http://127.0.0.1:5080] [--token T]
         connection (every cluster command): --gateway HOST:PORT (default 127.0.0.1:30000) | --membership redis|adonet

@@ -14,7 +14,8 @@ namespace StreamLabel.Client.Commands;
 internal static class ReplayCommand
 {
     private static readonly string[] Options =
-        ["--label-column", "--key", "--key-column", "--noise", "--noise-kind", "--drift-at", "--rate", "--seed", "--events", "--topic", "--bootstrap"];
+        ["--label-column", "--key", "--key-column", "--noise", "--noise-kind", "--drift-at", "--rate", "--seed", "--events", "--topic", "--bootstrap",
+         "--config"];
 
     public static async Task<int> RunAsync(string[] args, CommandIO io)
     {
@@ -23,7 +24,8 @@ internal static class ReplayCommand
         a.NoMorePositionals(1);
         if (a.Has("--key") && a.Has("--key-column")) throw new UsageException("replay: give --key or --key-column, not both");
         string label = a.Value("--label-column") ?? throw new UsageException("replay: --label-column is required (a column name, or an index; -1 = last)");
-        string bootstrap = a.Value("--bootstrap") ?? Environment.GetEnvironmentVariable("Kafka__BootstrapServers") ?? "127.0.0.1:9092";
+        var kafka = KafkaSettings.From(a);
+        string bootstrap = a.Value("--bootstrap") ?? kafka.BootstrapServers ?? "127.0.0.1:9092";
         if (string.IsNullOrWhiteSpace(bootstrap)) throw new UsageException("replay: --bootstrap must not be empty");
         var options = new ReplayOptions
         {
@@ -51,11 +53,11 @@ internal static class ReplayCommand
         long produced;
         try
         {
-            produced = await new DatasetReplayer(bootstrap).ReplayAsync(data, options, bar, io.Cancellation);
+            produced = await new DatasetReplayer(bootstrap, kafka.Client).ReplayAsync(data, options, bar, io.Cancellation);
         }
         catch (InvalidOperationException e)
         {
-            throw new CommandFailedException($"replay into '{options.Topic}' at {bootstrap} failed: {e.InnerException?.Message ?? e.Message}", e);
+            throw new CommandFailedException($"{e.Message} (Kafka at {bootstrap})", e);
         }
         bar?.Finish();
         double seconds = clock.Elapsed.TotalSeconds;

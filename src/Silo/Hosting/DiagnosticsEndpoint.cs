@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 
 namespace StreamLabel.Silo.Hosting;
 
@@ -7,10 +8,13 @@ namespace StreamLabel.Silo.Hosting;
 /// TorchSharp's live tensor count is process-wide (created minus disposed) and only visible inside the process.
 /// `?collect=true` first runs a full garbage collection and the finalizers, so tensors that were dropped without
 /// Dispose stop counting: what remains is what the process really holds (costly; for diagnosis, not for probes).
+/// `?trim=true` then hands malloc's free arena memory back to the system (glibc malloc_trim), to tell retained free
+/// memory from memory in use. Resident memory splits into the GC heap (managed, committed), the C heap (libtorch,
+/// librdkafka: in use, free in arenas) and the rest (code, stacks, mapped files).
 /// </summary>
 internal static class DiagnosticsEndpoint
 {
-    public static void MapDiagnostics(this WebApplication app) => app.MapGet("/diagnostics", (bool? collect) =>
+    public static void MapDiagnostics(this WebApplication app) => app.MapGet("/diagnostics", (bool? collect, bool? trim) =>
     {
         if (collect == true)
         {
@@ -18,15 +22,23 @@ internal static class DiagnosticsEndpoint
             GC.WaitForPendingFinalizers();
             GC.Collect();
         }
+        if (trim == true) NativeHeap.Trim();
         using var process = Process.GetCurrentProcess();
+        var native = NativeHeap.Read();
         return Results.Json(new SiloDiagnostics(
             TorchSharp.torch.Tensor.TotalCount,
             TorchSharp.torch.Tensor.PeakCount,
             process.WorkingSet64,
             GC.GetTotalMemory(forceFullCollection: false),
+            GC.GetGCMemoryInfo(GCKind.Any).TotalCommittedBytes,
+            native?.InUseBytes,
+            native?.FreeBytes,
+            GCSettings.IsServerGC,
             Environment.ProcessId));
     });
 }
 
-/// <summary>Live tensors (created − disposed), their peak, resident set bytes, managed heap bytes, and the pid.</summary>
-internal sealed record SiloDiagnostics(long LiveTensors, long PeakTensors, long WorkingSetBytes, long ManagedHeapBytes, int ProcessId);
+/// <summary>Live tensors (created − disposed), their peak, resident set bytes, managed heap bytes (live objects after a
+/// collect), GC committed bytes, C heap bytes in use and free in malloc's arenas (null off glibc), server GC or not, and the pid.</summary>
+internal sealed record SiloDiagnostics(long LiveTensors, long PeakTensors, long WorkingSetBytes, long ManagedHeapBytes,
+    long GcCommittedBytes, long? NativeInUseBytes, long? NativeFreeBytes, bool ServerGc, int ProcessId);

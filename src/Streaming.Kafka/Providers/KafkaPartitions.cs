@@ -9,7 +9,13 @@ internal static class KafkaPartitions
     public static List<string> Discover(KafkaStreamOptions options)
     {
         var config = new AdminClientConfig(new Dictionary<string, string>(options.Client)) { BootstrapServers = options.BootstrapServers };
-        using var admin = new AdminClientBuilder(config).Build();
+        // librdkafka's own reason (a SASL or TLS failure, say) explains more than the metadata call's "transport failure",
+        // so it goes into the error below rather than raw to stderr. librdkafka never puts secrets in its messages.
+        string? clientError = null;
+        using var admin = new AdminClientBuilder(config)
+            .SetErrorHandler((_, e) => clientError = e.Reason)
+            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) clientError = m.Message; })
+            .Build();
         var deadline = DateTime.UtcNow + options.MetadataTimeout;
         string problem = "";
         while (true)
@@ -31,7 +37,8 @@ internal static class KafkaPartitions
             {
                 problem = $"cannot read metadata from Kafka:BootstrapServers '{options.BootstrapServers}': {e.Error.Reason}";
             }
-            if (DateTime.UtcNow >= deadline) throw new InvalidOperationException(problem);
+            if (DateTime.UtcNow >= deadline)
+                throw new InvalidOperationException(clientError is null ? problem : $"{problem} (last Kafka client error: {clientError})");
             Thread.Sleep(500);
         }
     }

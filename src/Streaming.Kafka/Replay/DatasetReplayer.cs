@@ -30,7 +30,13 @@ public sealed class DatasetReplayer(string bootstrapServers, IDictionary<string,
             EnableIdempotence = false,
             Acks = Acks.All,
         };
-        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        // librdkafka's own reason for a failure (a refused SASL handshake, a bad certificate) goes into the error below:
+        // the delivery reports only say "message timed out". librdkafka never puts credentials in its messages.
+        string? clientError = null;
+        using var producer = new ProducerBuilder<byte[], byte[]>(config)
+            .SetErrorHandler((_, e) => clientError = e.Reason)
+            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) clientError = m.Message; })
+            .Build();
         var clock = Stopwatch.StartNew();
         long produced = 0;
         Exception? failure = null;
@@ -78,7 +84,9 @@ public sealed class DatasetReplayer(string bootstrapServers, IDictionary<string,
             }
         }
         producer.Flush(cancellationToken);
-        if (failure is not null) throw new InvalidOperationException($"replay into '{options.Topic}' failed after {produced} events", failure);
+        if (failure is not null)
+            throw new InvalidOperationException($"replay into '{options.Topic}' failed after {produced} events: {failure.Message}" +
+                (clientError is null ? "" : $" (last Kafka client error: {clientError})"), failure);
         if (produced % 1000 != 0) progress?.Report((produced, total));
         return produced;
     }

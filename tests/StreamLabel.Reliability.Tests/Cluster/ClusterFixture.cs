@@ -21,11 +21,15 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const int MaxRecordBytes = 64 * 1024;
     public const string SoloKeyPrefix = "solo-";
 
+    /// <summary>redis-server requires this password; unique per run, so searching the logs for it finds any leak.</summary>
+    public static readonly string RedisPassword = "redis-secret-" + Guid.NewGuid().ToString("N");
+
     /// <summary>Silo settings, as the environment variables the launcher passes on to every silo.</summary>
     private static readonly Dictionary<string, string> SiloSettings = new()
     {
         ["STREAMLABEL_TOPICS"] = Topic,
         ["STREAMLABEL_PARTITIONS"] = Partitions.ToString(),
+        ["STREAMLABEL_REDIS_PASSWORD"] = RedisPassword,
         ["Cluster__ClusterId"] = "reliability",
         ["Logging__LogLevel__Default"] = "Warning",
         ["Logging__LogLevel__Orleans"] = "Warning",

@@ -17,7 +17,12 @@ public sealed class LocalCluster(string stateDir, IReadOnlyDictionary<string, st
     public string StateDir => stateDir;
     private Dictionary<string, string> _env = [];
 
-    public string RedisConnection => $"127.0.0.1:{_env["REDIS_PORT"]}";
+    /// <summary>Redis host:port, without credentials.</summary>
+    public string RedisEndpoint => $"127.0.0.1:{_env["REDIS_PORT"]}";
+    /// <summary>The password redis-server requires (STREAMLABEL_REDIS_PASSWORD of the launcher), or null.</summary>
+    public string? RedisPassword => settings.TryGetValue("STREAMLABEL_REDIS_PASSWORD", out var p) && p.Length > 0 ? p : null;
+    /// <summary>The Redis configuration string silos use: endpoint and password.</summary>
+    public string RedisConnection => RedisEndpoint + (RedisPassword is { } p ? ",password=" + p : "");
     public int RedisPort => int.Parse(_env["REDIS_PORT"]);
     public string Bootstrap => _env["BOOTSTRAP"];
     public string ClusterId => _env["CLUSTER_ID"];
@@ -44,6 +49,17 @@ public sealed class LocalCluster(string stateDir, IReadOnlyDictionary<string, st
         Refresh();
     }
 
+    /// <summary>Every log file the launcher's processes wrote so far (name, text).</summary>
+    public IEnumerable<(string Name, string Text)> Logs() =>
+        Directory.EnumerateFiles(stateDir, "*.log").Concat(Directory.EnumerateFiles(stateDir, "*.out"))
+            .Select(f => (Path.GetFileName(f), ReadShared(f)));
+
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
     public void Down() => Run(TimeSpan.FromSeconds(120), "down");
 
     /// <summary>Stops a component with a signal: KILL for a crash, TERM for a graceful stop.</summary>
@@ -54,6 +70,10 @@ public sealed class LocalCluster(string stateDir, IReadOnlyDictionary<string, st
     /// <summary>Freezes the broker process (SIGSTOP): connections stay open, nothing answers.</summary>
     public void BrokerPause() => Run(TimeSpan.FromSeconds(10), "broker-pause");
     public void BrokerResume() => Run(TimeSpan.FromSeconds(10), "broker-resume");
+
+    /// <summary>The mock cluster's own broker down (connections closed, new ones refused) and up again.</summary>
+    public void BrokerDown() => Run(TimeSpan.FromSeconds(10), "broker-down");
+    public void BrokerUp() => Run(TimeSpan.FromSeconds(10), "broker-up");
 
     private void Refresh()
     {
@@ -85,7 +105,7 @@ public sealed class LocalCluster(string stateDir, IReadOnlyDictionary<string, st
         return stdout.Result;
     }
 
-    private static string BuildConfiguration =>
+    internal static string BuildConfiguration =>
 #if DEBUG
         "Debug";
 #else
