@@ -7,8 +7,8 @@ import matplotlib.pyplot as plt
 
 out, runs = sys.argv[1], [(os.path.splitext(os.path.basename(p))[0], json.load(open(p))) for p in sys.argv[2:]]
 bars = [("raw Kafka\nconsumer", "rawConsumerEventsPerSecond"), ("bare\nTorchSharp", "bareTorchSharpEventsPerSecond"),
-        ("PyTorch\nreference", "pyTorchEventsPerSecond"), ("end to end\n(StreamLabel)", "endToEndEventsPerSecond")]
-fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [3, 2]})
+        ("bare model\nbank", "bareBankEventsPerSecond"), ("PyTorch\nreference", "pyTorchEventsPerSecond"), ("end to end\n(StreamLabel)", "endToEndEventsPerSecond")]
+fig, (ax, bx) = plt.subplots(1, 2, figsize=(13, 4.8), gridspec_kw={"width_ratios": [3, 2]})
 width = 0.8 / len(runs)
 for i, (name, r) in enumerate(runs):
     xs = [j + i * width for j in range(len(bars))]
@@ -23,7 +23,8 @@ r0 = runs[-1][1]
 ax.set_title(f"{r0['keys']} keys, {r0['partitions']} partitions, MLP hidden {r0.get('hidden')}; medians of {r0.get('rounds', 1)} rounds", fontsize=10)
 ax.legend(fontsize=8)
 # Right: CPU microseconds per event, the figure that survives a busy shared machine.
-cpu = [("raw consumer", "rawConsumerCpuMicrosPerEvent"), ("bare TorchSharp", "bareTorchSharpCpuMicrosPerEvent"), ("end to end", "endToEndCpuMicrosPerEvent")]
+cpu = [("raw consumer", "rawConsumerCpuMicrosPerEvent"), ("bare TorchSharp", "bareTorchSharpCpuMicrosPerEvent"),
+       ("bare bank", "bareBankCpuMicrosPerEvent"), ("end to end", "endToEndCpuMicrosPerEvent")]
 for i, (name, r) in enumerate(runs):
     xs = [j + i * width for j in range(len(cpu))]
     ys = [r.get(key) or 0 for _, key in cpu]
