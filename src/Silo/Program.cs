@@ -52,5 +52,15 @@ var app = builder.Build();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }); // alive: the process answers
 app.MapHealthChecks("/ready");                                                     // ready: the silo is up
 app.MapDiagnostics();                                                              // live tensors, memory (soak runs)
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Exception e)
+{
+    // The host has logged the details; a start-up failure (bad option, unreachable Kafka or Redis) ends with its reason
+    // and exit code 1, not an unhandled-exception abort.
+    Console.Error.WriteLine($"streamlabel-silo: failed: {e.GetBaseException().Message}");
+    return 1;
+}
 return Environment.ExitCode;

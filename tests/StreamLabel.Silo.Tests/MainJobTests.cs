@@ -38,6 +38,16 @@ public sealed class MainJobTests(ITestOutputHelper output)
         Assert.Contains("noise kind 'sideways'", stdout);
     }
 
+    [Fact]
+    public async Task A_start_up_failure_exits_1_with_its_reason_not_an_abort()
+    {
+        // Student options are validated when the silo starts: the failure surfaces from the host, not from argument parsing.
+        var (exitCode, stdout) = await RunAsync(["--Student:MaxBatchSize=0", "--events", "100"], TimeSpan.FromSeconds(120));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("streamlabel-silo: failed: Student:MaxBatchSize must be at least 1", stdout);
+        Assert.DoesNotContain("Unhandled exception", stdout);
+    }
+
     private async Task<(int ExitCode, string Output)> RunAsync(string[] args, TimeSpan timeout, Func<string, bool>? interruptWhen = null)
     {
         var dir = typeof(MainJobTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SiloOutputDir").Value!;
