@@ -6,8 +6,12 @@ public sealed class EmbeddedBrokerOptions
     /// <summary>Number of mock brokers. Default 1.</summary>
     public int Brokers { get; set; } = 1;
 
-    /// <summary>Topics created up front, with <see cref="Partitions"/> partitions each. Default: "events".</summary>
-    public List<string> Topics { get; set; } = ["events"];
+    /// <summary>Topics created up front, with <see cref="Partitions"/> partitions each. Default (when empty): "events".
+    /// Empty rather than pre-filled: the configuration binder appends configured items to an existing list.</summary>
+    public List<string> Topics { get; set; } = [];
+
+    /// <summary>The configured topics, or "events" when none are.</summary>
+    public IReadOnlyList<string> EffectiveTopics => Topics.Count > 0 ? Topics : ["events"];
 
     /// <summary>Partitions per topic created up front. Default 8.</summary>
     public int Partitions { get; set; } = 8;
@@ -21,7 +25,7 @@ public sealed class EmbeddedBrokerOptions
         if (Partitions < 1) throw new ArgumentOutOfRangeException(nameof(Partitions), Partitions, "EmbeddedBroker:Partitions must be at least 1");
         if (ReplicationFactor < 1 || ReplicationFactor > Brokers)
             throw new ArgumentOutOfRangeException(nameof(ReplicationFactor), ReplicationFactor, "EmbeddedBroker:ReplicationFactor must be between 1 and Brokers");
-        foreach (var topic in Topics)
+        foreach (var topic in EffectiveTopics)
             if (string.IsNullOrWhiteSpace(topic) || topic.Length > 249)
                 throw new ArgumentException($"EmbeddedBroker:Topics holds an invalid topic name '{topic}'", nameof(Topics));
     }

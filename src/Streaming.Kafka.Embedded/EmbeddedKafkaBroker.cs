@@ -56,7 +56,7 @@ public sealed class EmbeddedKafkaBroker : IDisposable
             throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
         }
         var broker = new EmbeddedKafkaBroker(handle, cluster, options);
-        foreach (var topic in options.Topics) broker.CreateTopic(topic, options.Partitions, options.ReplicationFactor);
+        foreach (var topic in options.EffectiveTopics) broker.CreateTopic(topic, options.Partitions, options.ReplicationFactor);
         return broker;
     }
 

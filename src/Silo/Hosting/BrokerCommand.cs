@@ -27,7 +27,7 @@ internal static class BrokerCommand
         using var broker = EmbeddedKafkaBroker.Start(options);
         // The first line is the address alone, so scripts can read it: BOOT=$(streamlabel-silo broker | head -1).
         Console.WriteLine(broker.BootstrapServers);
-        Console.Error.WriteLine($"embedded Kafka-protocol broker: {options.Brokers} broker(s), topics {string.Join(",", options.Topics)} x {options.Partitions} partitions. Ctrl-C stops it.");
+        Console.Error.WriteLine($"embedded Kafka-protocol broker: {options.Brokers} broker(s), topics {string.Join(",", options.EffectiveTopics)} x {options.Partitions} partitions. Ctrl-C stops it.");
         using var down = PosixSignalRegistration.Create(SigUsr1, c => { c.Cancel = true; SetAll(broker, options.Brokers, up: false); });
         using var up = PosixSignalRegistration.Create(SigUsr2, c => { c.Cancel = true; SetAll(broker, options.Brokers, up: true); });
         var stopped = new TaskCompletionSource();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Text;
 using Confluent.Kafka;
 using StreamLabel.Streaming.Kafka.Embedded;
@@ -18,6 +19,19 @@ public sealed class EmbeddedKafkaBrokerTests
         Assert.Equal(3, metadata.Brokers.Count);
         foreach (var topic in new[] { "a", "b" })
             Assert.Equal(4, metadata.Topics.Single(t => t.Topic == topic).Partitions.Count);
+    }
+
+    [Fact]
+    public void Configured_topics_replace_the_default_instead_of_joining_it()
+    {
+        var bound = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["EmbeddedBroker:Topics:0"] = "orders" }).Build()
+            .GetSection("EmbeddedBroker").Get<EmbeddedBrokerOptions>()!;
+        Assert.Equal(["orders"], bound.EffectiveTopics);
+        Assert.Equal(["events"], new EmbeddedBrokerOptions().EffectiveTopics);
+        using var broker = EmbeddedKafkaBroker.Start(bound);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        Assert.DoesNotContain(admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics, t => t.Topic == "events");
     }
 
     [Fact]
