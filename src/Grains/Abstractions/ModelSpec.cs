@@ -8,8 +8,8 @@ namespace StreamLabel.Grains;
 [GenerateSerializer, Immutable, Alias("streamlabel.model-spec.v1")]
 public sealed record ModelSpec(
     [property: Id(0)] int FeatureCount,
-    [property: Id(1)] IReadOnlyList<string> Classes,
-    [property: Id(2)] IReadOnlyList<int> HiddenLayers,
+    IReadOnlyList<string> Classes,
+    IReadOnlyList<int> HiddenLayers,
     [property: Id(3)] string Optimizer = "adam",
     [property: Id(4)] double LearningRate = 0.005,
     [property: Id(5)] double Smoothing = 0.05,
@@ -19,4 +19,17 @@ public sealed record ModelSpec(
     [property: Id(9)] double DistillationWeight = 0.3,
     [property: Id(10)] double Temperature = 2.0,
     [property: Id(11)] string? TeacherGroup = "default",
-    [property: Id(12)] int Version = 1);
+    [property: Id(12)] int Version = 1)
+{
+    // Kept as arrays: the spec is [Immutable], so an in-silo call passes the caller's list as it is, and grain storage
+    // (JSON) records a list's runtime type. A compiler-made list (from `[32]`) was written but could not be read back.
+
+    /// <summary>Class labels, in the order of the model's outputs.</summary>
+    [Id(1)] public IReadOnlyList<string> Classes { get; init => field = AsArray(value); } = AsArray(Classes);
+
+    /// <summary>Hidden layer widths (empty = logistic regression).</summary>
+    [Id(2)] public IReadOnlyList<int> HiddenLayers { get; init => field = AsArray(value); } = AsArray(HiddenLayers);
+
+    // An array is kept as it is (so `spec with { Classes = other.Classes }` keeps reference equality of the lists).
+    private static T[] AsArray<T>(IReadOnlyList<T> list) => list as T[] ?? [.. list];
+}

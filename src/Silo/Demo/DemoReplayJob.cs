@@ -79,7 +79,12 @@ internal sealed class DemoReplayJob(
             lifetime.StopApplication();
             return;
         }
-        if (s.ExitWhenDone) lifetime.StopApplication();
+        if (!s.ExitWhenDone) return;
+        // Deactivate the grains while the silo still runs, so they persist (the teacher on deactivation) into storage
+        // that is still there; during shutdown the in-process memory storage may already be gone.
+        try { await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero); }
+        catch (Exception e) when (e is OrleansException or TimeoutException) { logger.LogWarning("Deactivating grains before exit failed: {Message}", e.Message); }
+        lifetime.StopApplication();
     }
 
     private const long MaxAhead = 10_000;
