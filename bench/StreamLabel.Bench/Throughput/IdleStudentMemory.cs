@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orleans.Runtime;
 using StreamLabel.Grains;
+using StreamLabel.Grains.Telemetry;
 
 namespace StreamLabel.Bench.Throughput;
 
@@ -10,21 +11,8 @@ namespace StreamLabel.Bench.Throughput;
 /// tensors, librdkafka's buffers) by M. Then deactivate them (what Student:IdleDeactivateAfter does after its idle
 /// period; forced here) and measure again: what an idle key still costs the silo once its state is in storage.
 /// </summary>
-public static partial class IdleStudentMemory
+public static class IdleStudentMemory
 {
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "malloc_trim")]
-    private static partial int MallocTrim(nuint pad);
-
-    // glibc's struct mallinfo2 (all arenas): in-use bytes = uordblks + hblkhd. The GC does not allocate through malloc,
-    // libtorch's CPU allocator and librdkafka do: this is the native heap, independent of the GC mode.
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
-    private struct MallInfo2
-    {
-        public nuint Arena, OrdBlks, SmBlks, HBlks, HBlkHd, UsmBlks, FsmBlks, UordBlks, FordBlks, KeepCost;
-    }
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "mallinfo2")]
-    private static partial MallInfo2 MallInfo();
 
     public static async Task<(double ManagedBytes, double NativeBytes, double AfterDeactivationBytes)> MeasureAsync(BenchSilo silo, EventProducer producer, string topic, int partitions,
         SyntheticStream stream, int students, int holdSeconds = 0)
@@ -79,18 +67,12 @@ public static partial class IdleStudentMemory
     {
         for (int i = 0; i < 3; i++) { GC.Collect(); GC.WaitForPendingFinalizers(); }
         long managed = GC.GetTotalMemory(true);
-        try
-        {
-            var info = MallInfo();
-            return (managed, (long)(info.UordBlks + info.HBlkHd));
-        }
-        catch (EntryPointNotFoundException)
-        {
-            MallocTrim(0);
-            long committed = GC.GetGCMemoryInfo(GCKind.Any).TotalCommittedBytes;
-            using var p = Process.GetCurrentProcess();
-            p.Refresh();
-            return (managed, p.WorkingSet64 - committed);
-        }
+        // The GC does not allocate through malloc, libtorch's CPU allocator and librdkafka do: the native heap, whatever the GC mode.
+        if (NativeHeap.Read() is { } heap) return (managed, heap.InUseBytes);
+        NativeHeap.Trim();
+        long committed = GC.GetGCMemoryInfo(GCKind.Any).TotalCommittedBytes;
+        using var p = Process.GetCurrentProcess();
+        p.Refresh();
+        return (managed, p.WorkingSet64 - committed);
     }
 }

@@ -1,3 +1,4 @@
+using StreamLabel.Grains.Telemetry;
 using System.Diagnostics;
 using System.Runtime;
 

@@ -1,13 +1,14 @@
 using System.Runtime.InteropServices;
 
-namespace StreamLabel.Silo.Hosting;
+namespace StreamLabel.Grains.Telemetry;
 
 /// <summary>
 /// The C heap (glibc malloc) as glibc sees it: what libtorch's CPU allocator and librdkafka hold, apart from the GC heap.
 /// Growth of <see cref="Sample.InUseBytes"/> is a native leak; growth of <see cref="Sample.FreeBytes"/> alone is memory
 /// malloc keeps in its arenas after frees (fragmentation, one arena per thread that allocated), not a leak.
+/// Read by the silo's /diagnostics and by the bench's memory-per-student measure.
 /// </summary>
-internal static partial class NativeHeap
+public static partial class NativeHeap
 {
     /// <summary>In use (uordblks + hblkhd), free but kept in the arenas (fordblks), and taken from the system (arena + hblkhd), bytes.</summary>
     public sealed record Sample(long InUseBytes, long FreeBytes, long SystemBytes);
