@@ -79,7 +79,8 @@ public sealed class KafkaStreamOptions
     /// <summary>How long startup waits for topic metadata (partition counts). Default 30 s.</summary>
     public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    internal IReadOnlyList<string> EffectiveTopics => Topics.Count > 0 ? Topics : ["events"];
+    /// <summary>The configured topics, or "events" when none are.</summary>
+    public IReadOnlyList<string> EffectiveTopics => Topics.Count > 0 ? Topics : ["events"];
 
     /// <summary>Expected feature count for a key, or null when unchecked.</summary>
     internal int? ExpectedFeaturesFor(string key)

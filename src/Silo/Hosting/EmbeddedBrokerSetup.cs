@@ -12,7 +12,7 @@ internal static class EmbeddedBrokerSetup
     public static KafkaEndpoint ResolveKafka(this WebApplicationBuilder builder)
     {
         var kafka = builder.Configuration.GetSection(KafkaStreamOptions.Section).Get<KafkaStreamOptions>() ?? new KafkaStreamOptions();
-        string[] topics = kafka.Topics is { Count: > 0 } t ? [.. t] : ["events"];
+        var topics = kafka.EffectiveTopics;
         var client = kafka.Client;
         var configured = kafka.BootstrapServers;
         if (!string.IsNullOrWhiteSpace(configured))
