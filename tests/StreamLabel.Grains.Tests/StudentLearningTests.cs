@@ -44,7 +44,7 @@ public sealed class StudentLearningTests(RedisServer redis) : IClassFixture<Redi
         Assert.NotEmpty(metrics.Series);
         Assert.True(metrics.LastOffsets.Values.Sum() > 0);
         // Every step went through the silos' model banks, or none did.
-        long bankSteps = cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<BankScheduler>().Steps);
+        long bankSteps = cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<BankSchedulerSet>().Steps);
         if (modelBank) Assert.True(bankSteps >= data.Count / 32, $"{bankSteps} bank steps for {data.Count} events");
         else Assert.Equal(0, bankSteps);
     }

@@ -22,7 +22,7 @@ public sealed class BenchSilo(IHost host) : IAsyncDisposable
     public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>The silo's model bank worker (students' steps and the bank steps they were coalesced into).</summary>
-    public StreamLabel.Learning.Bank.BankScheduler Bank => host.Services.GetRequiredService<StreamLabel.Learning.Bank.BankScheduler>();
+    public StreamLabel.Learning.Bank.BankSchedulerSet Bank => host.Services.GetRequiredService<StreamLabel.Learning.Bank.BankSchedulerSet>();
 
     public static async Task<BenchSilo> StartAsync(string bootstrap, string topic, ThroughputOptions o, IDictionary<string, string?> overrides)
     {

@@ -45,10 +45,13 @@ public static class ThroughputCommand
             using var onlySteps = new LatencyRecorder();
             await using var only = await BenchSilo.StartAsync(broker.BootstrapServers, Topic, o, o.Settings);
             double since = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+            var busyBefore = only.Bank.Schedulers.Select(w => w.BusyTime).ToArray();
             var (onlyRate, seconds, onlyCpu) = await only.MeasureUntilAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
+            var busy = only.Bank.Schedulers.Select((w, i) => (w.BusyTime - busyBefore[i]).TotalSeconds / seconds).ToArray();
             Console.WriteLine($"  measured window: {since:F0}..{(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds:F0} ms after process start");
             Console.WriteLine($"  end to end        {onlyRate,12:N0} ev/s ({seconds:F1} s), {onlyCpu:F1} us CPU/event, {stream.Count / (double)Math.Max(1, onlySteps.Steps):F0} rows/step");
-            Console.WriteLine($"  model bank        {only.Bank.Steps:N0} student steps in {only.Bank.BankSteps:N0} bank steps ({only.Bank.Steps / (double)Math.Max(1, only.Bank.BankSteps):F1} per bank step)");
+            Console.WriteLine($"  model bank        {only.Bank.Steps:N0} student steps in {only.Bank.BankSteps:N0} bank steps ({only.Bank.Steps / (double)Math.Max(1, only.Bank.BankSteps):F1} per bank step); " +
+                $"{busy.Length} worker(s) busy {string.Join(", ", busy.Select(b => b.ToString("P0")))} of the measured time");
             return 0;
         }
         if (o.LatencyOnlyRate > 0)

@@ -31,8 +31,12 @@ public static class StreamLabelGrainsExtensions
         services.AddOptions<ModelSpecOptions>().Bind(configuration.GetSection(ModelSpecOptions.Section));
         services.AddSingleton<ModelSpecResolver>();
         services.AddSingleton<StreamLabelMetrics>();
-        // One model bank worker per silo (disposed with the silo): students of one shape step together.
-        services.AddSingleton(_ => new BankScheduler());
+        // The silo's model bank workers (disposed with the silo): students of one shape on a worker step together.
+        services.AddSingleton(sp =>
+        {
+            int workers = sp.GetRequiredService<IOptions<StudentOptions>>().Value.BankWorkers;
+            return new BankSchedulerSet(workers > 0 ? workers : BankSchedulerSet.DefaultWorkers(Environment.ProcessorCount));
+        });
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TorchThreadsSetup>();
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<StudentOptions>>((collection, student) =>
             collection.ClassSpecificCollectionAge[typeof(StudentGrain).FullName!] = student.Value.IdleDeactivateAfter);

@@ -25,7 +25,7 @@ public sealed partial class StudentGrain(
     StreamLabelMetrics meters,
     IDeadLetterWriter deadLetters,
     KafkaOutputProducer output,
-    BankScheduler bank,
+    BankSchedulerSet bank,
     ILocalSiloDetails silo,
     ILogger<StudentGrain> logger)
     : Grain, IStudentGrain, IDurableOffsetSource, IStreamSubscriptionObserver, IAsyncBatchObserver<StreamEvent>

@@ -20,6 +20,11 @@ public sealed class StudentOptions
     /// models fast. false = one learner per student. Specs the bank does not take (lagged labels, drift challenger) always
     /// get their own learner. Default true.</summary>
     public bool ModelBank { get; set; } = true;
+    /// <summary>Model bank worker threads on this silo; each has its own banks and a student stays on the one it was
+    /// given (the least loaded). A bank step costs about the same for 2 or 16 students, so one worker caps the silo's
+    /// learning rate; more workers lift that cap where cores are free. 0 = one per four cores, at least one (1 on a
+    /// 2-core machine). Default 0.</summary>
+    public int BankWorkers { get; set; }
     /// <summary>Largest test-then-train step, in events. Default 32: the learning core's quality numbers are for batches
     /// of 32; larger steps trade accuracy (fewer updates) for throughput.</summary>
     public int MaxBatchSize { get; set; } = 32;
@@ -64,6 +69,7 @@ public sealed class StudentOptions
         Require(TorchThreads >= 0, nameof(TorchThreads), "must be >= 0 (0 = libtorch's default)");
         Require(IdleDeactivateAfter >= TimeSpan.FromMinutes(1), nameof(IdleDeactivateAfter), "must be at least 1 minute (Orleans' collection quantum)");
         Require(MaxBatchSize >= 1, nameof(MaxBatchSize), "must be at least 1");
+        Require(BankWorkers >= 0, nameof(BankWorkers), "must be >= 0 (0 = one per four cores)");
         Require(MaxBacklogBatchSize == 0 || MaxBacklogBatchSize >= MaxBatchSize, nameof(MaxBacklogBatchSize), "must be 0 (off) or at least Student:MaxBatchSize");
         Require(BacklogSteps >= 1, nameof(BacklogSteps), "must be at least 1");
         Require(PersistEveryEvents >= 1, nameof(PersistEveryEvents), "must be at least 1");

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace StreamLabel.Learning.Bank;
 
 /// <summary>
@@ -18,7 +20,8 @@ public sealed class BankScheduler : IDisposable, IAsyncDisposable
     private readonly Thread _worker;
     private readonly int _initialCapacity;
     private bool _disposed;
-    private long _rounds, _bankSteps, _steps;
+    private long _rounds, _bankSteps, _steps, _busyTicks;
+    private int _students;
 
     /// <param name="initialCapacity">Slots a new bank allocates up front (it doubles when full).</param>
     public BankScheduler(int initialCapacity = 64)
@@ -38,6 +41,13 @@ public sealed class BankScheduler : IDisposable, IAsyncDisposable
     /// <summary>Student steps completed through bank steps.</summary>
     public long Steps => Interlocked.Read(ref _steps);
 
+    /// <summary>Time the worker spent in rounds (steps and ops), as opposed to waiting for work: near the elapsed time,
+    /// the worker is what limits the silo's learning rate.</summary>
+    public TimeSpan BusyTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _busyTicks));
+
+    /// <summary>Students added or restored here and not yet released.</summary>
+    public int Students => Volatile.Read(ref _students);
+
     /// <summary>Banks (one per tensor-math shape and device).</summary>
     public int BankCount { get { lock (_gate) return _banks.Count; } }
 
@@ -48,7 +58,7 @@ public sealed class BankScheduler : IDisposable, IAsyncDisposable
     public Task<BankedLearner> AddAsync(LearnerSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return RunAsync(null, () =>
+        return Admit(() =>
         {
             var bank = BankFor(spec.Validate());
             return new BankedLearner(this, bank, bank.Slot(bank.Add(spec)));
@@ -59,11 +69,22 @@ public sealed class BankScheduler : IDisposable, IAsyncDisposable
     public Task<BankedLearner> RestoreAsync(byte[] snapshot, string device = "auto")
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return RunAsync(null, () =>
+        return Admit(() =>
         {
             var bank = BankFor(ModelBank.SpecOf(snapshot, device).Validate());
             return new BankedLearner(this, bank, bank.Slot(bank.Restore(snapshot, device)));
         });
+    }
+
+    // Counted when asked for, not when the worker gets to it: a burst of activations spreads over a BankSchedulerSet.
+    private Task<BankedLearner> Admit(Func<BankedLearner> add)
+    {
+        Interlocked.Increment(ref _students);
+        return RunAsync(null, () =>
+        {
+            try { return add(); }
+            catch { Released(); throw; }
+        }, onFail: Released);
     }
 
     internal Task<PrequentialResult> StepAsync(BankedLearner learner, ReadOnlyMemory<float> features, int rows, ReadOnlyMemory<int> labels, DistillationBatch? distill)
@@ -74,9 +95,9 @@ public sealed class BankScheduler : IDisposable, IAsyncDisposable
         return Enqueue(work, work.Completion.Task, allowReleased: false);
     }
 
-    internal Task<T> RunAsync<T>(BankedLearner? learner, Func<T> run, bool allowReleased = false)
+    internal Task<T> RunAsync<T>(BankedLearner? learner, Func<T> run, bool allowReleased = false, Action? onFail = null)
     {
-        var work = new OpWork<T>(learner, run);
+        var work = new OpWork<T>(learner, run, onFail);
         return Enqueue(work, work.Completion.Task, allowReleased);
     }
 
@@ -95,6 +116,9 @@ public sealed class BankScheduler : IDisposable, IAsyncDisposable
             }
         return task;
     }
+
+    // A released slot (BankedLearner.DisposeAsync) no longer counts towards this scheduler's students.
+    internal void Released() => Interlocked.Decrement(ref _students);
 
     private ModelBank BankFor(LearnerSpec spec)
     {
@@ -120,7 +144,9 @@ public sealed class BankScheduler : IDisposable, IAsyncDisposable
                 batch = _queue;
                 _queue = [];
             }
+            long start = Stopwatch.GetTimestamp();
             var deferred = Round(batch);
+            Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - start);
             lock (_gate) _queue.InsertRange(0, deferred);
         }
     }
@@ -205,7 +231,8 @@ public sealed class BankScheduler : IDisposable, IAsyncDisposable
         public override void Fail(Exception e) => Completion.TrySetException(e);
     }
 
-    private sealed class OpWork<T>(BankedLearner? learner, Func<T> run) : Work(learner)
+    // onFail: called when the work fails without running (disposal), so what was counted for it is given back.
+    private sealed class OpWork<T>(BankedLearner? learner, Func<T> run, Action? onFail) : Work(learner)
     {
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -215,6 +242,9 @@ public sealed class BankScheduler : IDisposable, IAsyncDisposable
             catch (Exception e) { Completion.SetException(e); }
         }
 
-        public override void Fail(Exception e) => Completion.TrySetException(e);
+        public override void Fail(Exception e)
+        {
+            if (Completion.TrySetException(e)) onFail?.Invoke();
+        }
     }
 }

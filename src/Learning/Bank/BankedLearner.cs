@@ -65,7 +65,16 @@ public sealed class BankedLearner : IAsyncLearner
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _released, 1) == 1 || !Slot.Live) return;
-        try { await _scheduler.RunAsync(this, () => { if (Slot.Live) Bank.Remove(Slot.Index); return true; }, allowReleased: true).ConfigureAwait(false); }
+        try
+        {
+            await _scheduler.RunAsync(this, () =>
+            {
+                if (!Slot.Live) return false;
+                Bank.Remove(Slot.Index);
+                _scheduler.Released();
+                return true;
+            }, allowReleased: true).ConfigureAwait(false);
+        }
         catch (ObjectDisposedException) { } // the scheduler (and its banks) went away first
     }
 }
