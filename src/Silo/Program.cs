@@ -10,6 +10,8 @@ using StreamLabel.Silo.Hosting;
 
 if (args.Length > 0 && args[0] == "broker")
     return await BrokerCommand.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "postgres-schema")
+    return await PostgresSchemaCommand.RunAsync(args[1..]);
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 // Short flags for the main job; every setting is also reachable as --Section:Key=value or Section__Key env vars.
@@ -54,6 +56,8 @@ app.MapHealthChecks("/ready");                                                  
 app.MapDiagnostics();                                                              // live tensors, memory (soak runs)
 try
 {
+    // AdoNet providers read their queries from the database when the silo starts: the schema must be there first.
+    await PostgresSchema.ApplyAsync(PostgresSchema.Targets(cluster), app.Lifetime.ApplicationStopping);
     await app.RunAsync();
 }
 catch (Exception e)
