@@ -35,15 +35,24 @@ builder.Services.AddSingleton(kafka);
 builder.Services.Configure<ReplaySettings>(builder.Configuration.GetSection(ReplaySettings.Section));
 builder.WebHost.UseUrls(health.Urls);
 
-builder.UseOrleans(silo =>
+try
 {
-    silo.UseConfiguredClustering(cluster)
-        .UseConfiguredStorage(cluster)
-        .UseSiloMetadata(builder.Configuration)
-        .AddKafkaStreams(StreamLabelGrainsExtensions.KafkaProviderName, builder.Configuration.GetSection(KafkaStreamOptions.Section))
-        .AddStreamLabelGrains(builder.Configuration)
-        .AddDashboard(); // data for the Orleans runtime view that `streamlabel dashboard` serves under /orleans/
-});
+    builder.UseOrleans(silo =>
+    {
+        silo.UseConfiguredClustering(cluster)
+            .UseConfiguredStorage(cluster)
+            .UseSiloMetadata(builder.Configuration)
+            .AddKafkaStreams(StreamLabelGrainsExtensions.KafkaProviderName, builder.Configuration.GetSection(KafkaStreamOptions.Section))
+            .AddStreamLabelGrains(builder.Configuration)
+            .AddDashboard(); // data for the Orleans runtime view that `streamlabel dashboard` serves under /orleans/
+    });
+}
+catch (InvalidOperationException e)
+{
+    // A missing connection string or an unknown provider name: the reason and exit 1, not an unhandled-exception abort.
+    Console.Error.WriteLine($"streamlabel-silo: failed: {e.Message}");
+    return 1;
+}
 
 var replay = builder.Configuration.GetSection(ReplaySettings.Section).Get<ReplaySettings>() ?? new ReplaySettings();
 if (replay.Enabled ?? kafka.IsEmbedded)

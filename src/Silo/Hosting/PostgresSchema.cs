@@ -59,8 +59,9 @@ internal static class PostgresSchema
             }
             catch (Exception e) when (e is NpgsqlException or ArgumentException or InvalidOperationException)
             {
-                // ArgumentException: a malformed connection string. The message never repeats the string (it may hold a password).
-                throw new InvalidOperationException($"{option}: cannot set up the PostgreSQL schema for Orleans: {e.Message}", e);
+                // ArgumentException: a malformed connection string. The message never repeats the string (it may hold a
+                // password). No inner exception: the silo prints the innermost message, and this one names the option.
+                throw new InvalidOperationException($"{option}: cannot set up the PostgreSQL schema for Orleans: {e.GetType().Name}: {e.Message}");
             }
         }
     }
