@@ -36,6 +36,20 @@ public sealed class AdoNetErrorTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task A_silo_told_not_to_apply_the_schema_refuses_an_empty_database_naming_the_option()
+    {
+        var connection = await postgres.CreateDatabaseAsync("no_schema");
+        var (code, text) = await SiloProcess.RunAsync(new Dictionary<string, string>
+        {
+            ["Cluster__Storage__Provider"] = "AdoNet",
+            ["Cluster__Storage__ConnectionString"] = connection,
+            ["Cluster__Storage__ApplySchema"] = "false",
+        }, Patience, "--events", "100");
+        Assert.Equal(1, code);
+        Assert.Contains("streamlabel-silo: failed: Cluster:Storage:ApplySchema is false, but the database of Cluster:Storage:ConnectionString has no Orleans queries", text);
+    }
+
+    [Fact]
     public async Task The_cli_with_a_wrong_password_fails_naming_the_connection_option()
     {
         var connection = await postgres.CreateDatabaseAsync("cli_wrong_password");

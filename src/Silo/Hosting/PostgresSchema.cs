@@ -14,6 +14,14 @@ internal static class PostgresSchema
     public const string Invariant = "Npgsql";
     private const string ResourceName = "StreamLabel.Silo.streamlabel-orleans.sql";
 
+    /// <summary>The query keys Orleans 10.4.2's ADO.NET clustering and grain storage load at start-up.</summary>
+    public static readonly string[] QueryKeys =
+    [
+        "GatewaysQueryKey", "MembershipReadRowKey", "MembershipReadAllKey", "InsertMembershipVersionKey", "UpdateIAmAlivetimeKey",
+        "InsertMembershipKey", "UpdateMembershipKey", "DeleteMembershipTableEntriesKey", "CleanupDefunctSiloEntriesKey",
+        "WriteToStorageKey", "ReadFromStorageKey", "ClearStorageKey",
+    ];
+
     /// <summary>The schema script's text.</summary>
     public static string Script()
     {
@@ -23,46 +31,79 @@ internal static class PostgresSchema
         return reader.ReadToEnd();
     }
 
-    /// <summary>The (option name, connection string) pairs that need the schema: AdoNet providers on Npgsql with ApplySchema on.</summary>
-    public static IReadOnlyList<(string Option, string ConnectionString)> Targets(ClusterSettings settings, bool includeOptedOut = false)
+    /// <summary>A database an AdoNet provider on Npgsql uses; <see cref="Apply"/> false: only check that the schema is there.</summary>
+    public sealed record Target(string Section, string ConnectionString, bool Apply)
     {
-        var targets = new List<(string, string)>();
+        public string Option => $"Cluster:{Section}:ConnectionString";
+    }
+
+    /// <summary>The databases of the AdoNet providers on Npgsql (once each); <paramref name="applyAll"/> ignores ApplySchema=false.</summary>
+    public static IReadOnlyList<Target> Targets(ClusterSettings settings, bool applyAll = false)
+    {
+        var targets = new List<Target>();
         void Add(ProviderSettings p, string section)
         {
             if (!p.Provider.Equals("AdoNet", StringComparison.OrdinalIgnoreCase)) return;
             if (!p.Invariant.Equals(Invariant, StringComparison.OrdinalIgnoreCase)) return;
-            if (!p.ApplySchema && !includeOptedOut) return;
-            var option = $"Cluster:{section}:ConnectionString";
-            var connection = ClusteringSetup.Require(p.ConnectionString, option);
-            if (!targets.Any(t => t.Item2 == connection)) targets.Add((option, connection));
+            var connection = ClusteringSetup.Require(p.ConnectionString, $"Cluster:{section}:ConnectionString");
+            bool apply = p.ApplySchema || applyAll;
+            int same = targets.FindIndex(t => t.ConnectionString == connection);
+            if (same < 0) targets.Add(new Target(section, connection, apply));
+            else if (apply && !targets[same].Apply) targets[same] = targets[same] with { Apply = true };
         }
         Add(settings.Membership, "Membership");
         Add(settings.Storage, "Storage");
         return targets;
     }
 
-    /// <summary>Applies the schema to every target; a failure names the option whose database could not be set up.</summary>
-    public static async Task ApplyAsync(IReadOnlyList<(string Option, string ConnectionString)> targets, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the schema to every target that asks for it and checks the others have Orleans' queries; a failure names
+    /// the option whose database could not be set up.
+    /// </summary>
+    public static async Task ApplyAsync(IReadOnlyList<Target> targets, CancellationToken cancellationToken)
     {
-        if (targets.Count == 0) return;
-        string script = Script();
-        foreach (var (option, connectionString) in targets)
+        foreach (var target in targets)
         {
+            string option = target.Option;
             try
             {
-                await using var connection = new NpgsqlConnection(connectionString);
+                await using var connection = new NpgsqlConnection(target.ConnectionString);
                 await connection.OpenAsync(cancellationToken);
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await using (var command = new NpgsqlCommand(script, connection, transaction))
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                if (target.Apply)
+                {
+                    await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                    await using (var command = new NpgsqlCommand(Script(), connection, transaction))
+                        await command.ExecuteNonQueryAsync(cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                }
+                else
+                {
+                    var missing = await MissingQueryKeysAsync(connection, cancellationToken);
+                    if (missing.Count > 0)
+                    {
+                        string what = missing.Count == QueryKeys.Length ? "has no Orleans queries (table OrleansQuery)" : $"lacks Orleans' queries {string.Join(", ", missing)}";
+                        throw new InvalidOperationException($"Cluster:{target.Section}:ApplySchema is false, but the database of {option} {what}: " +
+                            "apply deploy/postgres/streamlabel-orleans.sql (or run `streamlabel-silo postgres-schema`) first");
+                    }
+                }
             }
-            catch (Exception e) when (e is NpgsqlException or ArgumentException or InvalidOperationException)
+            catch (Exception e) when (e is NpgsqlException or ArgumentException)
             {
                 // ArgumentException: a malformed connection string. The message never repeats the string (it may hold a
                 // password). No inner exception: the silo prints the innermost message, and this one names the option.
                 throw new InvalidOperationException($"{option}: cannot set up the PostgreSQL schema for Orleans: {e.GetType().Name}: {e.Message}");
             }
         }
+    }
+
+    private static async Task<List<string>> MissingQueryKeysAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT to_regclass('orleansquery') IS NOT NULL", connection);
+        if (!(bool)(await command.ExecuteScalarAsync(cancellationToken))!) return [.. QueryKeys];
+        command.CommandText = "SELECT QueryKey FROM OrleansQuery";
+        var present = new HashSet<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) present.Add(reader.GetString(0));
+        return QueryKeys.Where(k => !present.Contains(k)).ToList();
     }
 }

@@ -24,14 +24,14 @@ internal static class PostgresSchemaCommand
         var settings = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
         try
         {
-            var targets = PostgresSchema.Targets(settings, includeOptedOut: true);
+            var targets = PostgresSchema.Targets(settings, applyAll: true);
             if (targets.Count == 0)
             {
                 Console.Error.WriteLine("streamlabel-silo postgres-schema: neither Cluster:Membership nor Cluster:Storage uses Provider AdoNet with Invariant Npgsql: nothing to apply");
                 return 2;
             }
             await PostgresSchema.ApplyAsync(targets, CancellationToken.None);
-            foreach (var (option, _) in targets) Console.WriteLine($"schema applied to the database of {option}");
+            foreach (var target in targets) Console.WriteLine($"schema applied to the database of {target.Option}");
             return 0;
         }
         catch (InvalidOperationException e)
