@@ -63,6 +63,19 @@ public sealed class SchemaContractTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task Of_concurrent_writers_with_the_same_etag_exactly_one_wins()
+    {
+        var db = await SchemaAsync("storage_race");
+        // Eight activations racing on their first write (no ETag), then eight on the same ETag: row locks and the unique
+        // key decide, so one write lands and the others are told they conflict.
+        var first = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => db.Scalar<int?>("WriteToStorageKey", GrainKey(null, [(byte)i])))));
+        Assert.Equal(1, Assert.Single(first, v => v is not null));
+        var second = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => db.Scalar<int?>("WriteToStorageKey", GrainKey(1, [(byte)(100 + i)])))));
+        Assert.Equal(2, Assert.Single(second, v => v is not null));
+        Assert.Equal(2, db.Read()!.Value.Version);
+    }
+
+    [Fact]
     public async Task Membership_changes_succeed_only_at_the_current_table_version()
     {
         var db = await SchemaAsync("membership_contract");
