@@ -30,8 +30,11 @@ public sealed class PostgresServer : IAsyncLifetime, IDisposable
     {
         var bin = FindBin() ?? throw new InvalidOperationException(
             "PostgreSQL's initdb not found under /usr/lib/postgresql/*/bin or on PATH: install the Debian package postgresql (scripts/test.sh does)");
-        _dir = Directory.CreateTempSubdirectory("streamlabel-pg-").FullName;
         bool asRoot = Environment.UserName == "root";
+        // As root the server runs as 'postgres', which must reach the directory: /tmp, not a TMPDIR under /root.
+        _dir = asRoot
+            ? Directory.CreateDirectory(Path.Combine("/tmp", "streamlabel-pg-" + Guid.NewGuid().ToString("N")[..8])).FullName
+            : Directory.CreateTempSubdirectory("streamlabel-pg-").FullName;
         var passwordFile = Path.Combine(_dir, "password");
         await File.WriteAllTextAsync(passwordFile, Password);
         if (asRoot) Run("chown", ["-R", ServiceUser, _dir]);
