@@ -13,7 +13,7 @@
 #   scripts/local-cluster.sh broker-down|broker-up       fault injection: the mock broker refuses/accepts connections
 #                                                        (every client reconnects; see scripts/README.md)
 #
-# Components: redis, broker, silo-cpu-1, silo-cpu-2, silo-gpu-1, dashboard.
+# Components: redis (or postgres), broker, silo-cpu-1, silo-cpu-2, silo-gpu-1, dashboard.
 # Settings (environment):
 #   STREAMLABEL_STATE_DIR   pids, ports, logs, Redis data (default artifacts/local-cluster)
 #   STREAMLABEL_CONFIGURATION  build configuration to run (default Release)
@@ -21,6 +21,8 @@
 #   STREAMLABEL_PARTITIONS  partitions per topic (default 4)
 #   STREAMLABEL_DASHBOARD   auto (start it when the client has `dashboard`) | off (default auto)
 #   STREAMLABEL_WATCH_PID   when set, `down` runs by itself once that process is gone (tests set their own pid)
+#   STREAMLABEL_STORE       redis (default) | postgres: membership + grain state in a PostgreSQL started here (Debian's
+#                           postgresql package; Orleans' AdoNet providers; the silos apply deploy/postgres/ themselves)
 #   STREAMLABEL_REDIS_PASSWORD  when set, redis-server requires it (requirepass, from a mode-600 config file, never on a
 #                           command line) and silos and dashboard get it in their Redis connection strings (environment)
 #   MALLOC_ARENA_MAX        glibc malloc arenas per process (default here 2, as in the silo images: see scripts/README.md)
@@ -34,6 +36,7 @@ partitions=${STREAMLABEL_PARTITIONS:-4}
 silo_dll=$root/src/Silo/bin/$config/net10.0/streamlabel-silo.dll
 client_dll=$root/src/Client/bin/$config/net10.0/streamlabel.dll
 silos=(silo-cpu-1 silo-cpu-2 silo-gpu-1)
+store=${STREAMLABEL_STORE:-redis}
 # glibc gives each thread that mallocs under contention its own arena (up to 8 per core) and keeps freed memory in it:
 # libtorch and librdkafka allocate from many threads, and resident memory crept up by 5-10 MiB/min in the soak with
 # nothing in use growing. Two arenas stop the creep (measured in scripts/README.md); the silo images set the same.
@@ -62,7 +65,7 @@ build() {
 }
 
 # state/ports.env holds every port and address, written once by `up` and reused by `start NAME`.
-load_ports() { [ -f "$state/ports.env" ] || die "no cluster in $state (run: $0 up)"; . "$state/ports.env"; }
+load_ports() { [ -f "$state/ports.env" ] || die "no cluster in $state (run: $0 up)"; . "$state/ports.env"; STORE=${STORE:-redis}; }
 pid_of() { [ -f "$state/$1.pid" ] && cat "$state/$1.pid" || true; }
 running() { local pid; pid=$(pid_of "$1"); [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
 
@@ -94,6 +97,46 @@ redis_ping() (
   printf 'PING\r\n' >&3 && read -r -t 2 reply <&3 && [[ $reply == +PONG* ]]
 )
 
+# PostgreSQL instead of Redis (STREAMLABEL_STORE=postgres): a server of Debian's postgresql package in the state dir,
+# trust authentication on loopback (as the local Redis has no password by default). Root runs it as user postgres.
+pg_bin() { local d; for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do [ -x "$d/postgres" ] && { echo "$d"; return; }; done
+           die "PostgreSQL not found under /usr/lib/postgresql/*/bin (install the Debian package postgresql)"; }
+as_pg() { if [ "$(id -u)" -eq 0 ]; then setpriv --reuid postgres --regid postgres --init-groups -- "$@"; else "$@"; fi; }
+postgres_connection() { echo "Host=127.0.0.1;Port=$PG_PORT;Database=streamlabel;Username=streamlabel"; }
+
+start_postgres() {
+  local bin; bin=$(pg_bin)
+  mkdir -p "$state/postgres"
+  [ "$(id -u)" -ne 0 ] || chown postgres "$state/postgres"
+  if [ ! -f "$state/postgres/data/PG_VERSION" ]; then
+    as_pg "$bin/initdb" -D "$state/postgres/data" -U streamlabel --auth=trust -E UTF8 --no-locale >>"$state/postgres.log" 2>&1 \
+      || die "initdb failed (see $state/postgres.log)"
+  fi
+  local -a as_user=()
+  [ "$(id -u)" -ne 0 ] || as_user=(setpriv --reuid postgres --regid postgres --init-groups --)
+  setsid "${as_user[@]}" "$bin/postgres" -D "$state/postgres/data" -h 127.0.0.1 -p "$PG_PORT" -k "$state/postgres" \
+    >>"$state/postgres.log" 2>&1 </dev/null &
+  echo $! >"$state/postgres.pid"
+  wait_for 30 postgres "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" || die "postgres did not start on 127.0.0.1:$PG_PORT (see $state/postgres.log)"
+  "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U streamlabel -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'streamlabel'" | grep -q 1 \
+    || "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U streamlabel -d postgres -qc "CREATE DATABASE streamlabel" >>"$state/postgres.log" 2>&1 \
+    || die "could not create database streamlabel (see $state/postgres.log)"
+}
+
+# Membership + storage settings for silos and the dashboard (connection strings through the environment only).
+store_env() {
+  if [ "$STORE" = postgres ]; then
+    local pg; pg=$(postgres_connection)
+    echo "Cluster__Membership__Provider=AdoNet"; echo "Cluster__Membership__ConnectionString=$pg"
+    echo "Cluster__Storage__Provider=AdoNet"; echo "Cluster__Storage__ConnectionString=$pg"
+  else
+    local redis; redis=$(redis_connection)
+    echo "Cluster__Membership__Provider=Redis"; echo "Cluster__Membership__ConnectionString=$redis"
+    echo "Cluster__Storage__Provider=Redis"; echo "Cluster__Storage__ConnectionString=$redis"
+  fi
+}
+store_name() { [ "$STORE" = postgres ] && echo postgres || echo redis; }
+
 start_broker() {
   local all="$topics,${Kafka__DeadLetterTopic:-streamlabel-dead-letters},${Student__PredictionsTopic:-streamlabel-predictions}"
   : >"$state/broker.out"
@@ -107,15 +150,14 @@ start_silo() {
   local name=$1 n accelerator=cpu
   case $name in silo-cpu-1) n=1 ;; silo-cpu-2) n=2 ;; silo-gpu-1) n=3; accelerator=gpu ;; *) die "unknown silo $name" ;; esac
   local silo_port=SILO_PORT_$n gateway_port=GATEWAY_PORT_$n health_port=HEALTH_PORT_$n
-  local redis; redis=$(redis_connection)
-  local -a topic_env=() list=()
+  local -a store_vars=() topic_env=() list=()
+  mapfile -t store_vars < <(store_env)
   local i=0 t
   IFS=, read -ra list <<<"$topics"
   for t in "${list[@]}"; do topic_env+=("Kafka__Topics__$i=$t"); i=$((i + 1)); done
   env Cluster__ClusterId="$CLUSTER_ID" Cluster__ServiceId="$CLUSTER_ID" Cluster__SiloName="$name" Cluster__AdvertisedIP=127.0.0.1 \
     Cluster__SiloPort="${!silo_port}" Cluster__GatewayPort="${!gateway_port}" \
-    Cluster__Membership__Provider=Redis Cluster__Membership__ConnectionString="$redis" \
-    Cluster__Storage__Provider=Redis Cluster__Storage__ConnectionString="$redis" \
+    "${store_vars[@]}" \
     Orleans__Metadata__accelerator=$accelerator Health__Urls="http://127.0.0.1:${!health_port}" \
     Replay__Enabled=false Kafka__BootstrapServers="$BOOTSTRAP" "${topic_env[@]}" \
     setsid dotnet "$silo_dll" >>"$state/$name.log" 2>&1 </dev/null &
@@ -132,7 +174,9 @@ wait_silo() {
 start_dashboard() {
   has_dashboard || return 0
   # The connection string (it may hold the Redis password) goes through the environment, not the command line.
-  Cluster__Membership__Provider=Redis Cluster__Membership__ConnectionString="$(redis_connection)" \
+  local -a store_vars=()
+  mapfile -t store_vars < <(store_env | grep '^Cluster__Membership__')
+  env "${store_vars[@]}" \
     setsid dotnet "$client_dll" dashboard --cluster-id "$CLUSTER_ID" \
     --service-id "$CLUSTER_ID" --urls "http://127.0.0.1:$DASHBOARD_PORT" >>"$state/dashboard.log" 2>&1 </dev/null &
   echo $! >"$state/dashboard.pid"
@@ -157,11 +201,12 @@ stop_component() { # stop_component NAME [SIGNAL]
 start_component() {
   load_ports
   case $1 in
-    redis) start_redis ;;
+    redis) [ "$STORE" = redis ] || die "this cluster keeps its state in $STORE"; start_redis ;;
+    postgres) [ "$STORE" = postgres ] || die "this cluster keeps its state in $STORE"; start_postgres ;;
     broker) die "the broker keeps topics in memory: restarting it alone loses them; use broker-down/broker-up, or down + up" ;;
     silo-*) start_silo "$1"; wait_silo "$1" ;;
     dashboard) start_dashboard ;;
-    *) die "unknown component '$1' (redis, broker, ${silos[*]}, dashboard)" ;;
+    *) die "unknown component '$1' ($(store_name), broker, ${silos[*]}, dashboard)" ;;
   esac
 }
 
@@ -170,15 +215,18 @@ up() {
   build
   mkdir -p "$state"
   rm -f "$state"/*.pid "$state"/*.log
-  rm -rf "$state/redis"
+  rm -rf "$state/redis" "$state/postgres"
+  case $store in redis|postgres) ;; *) die "STREAMLABEL_STORE must be redis or postgres, not '$store'" ;; esac
   {
     echo "CLUSTER_ID=${Cluster__ClusterId:-streamlabel}"
+    echo "STORE=$store"
     echo "REDIS_PORT=$(free_port)"
+    echo "PG_PORT=$(free_port)"
     for n in 1 2 3; do echo "SILO_PORT_$n=$(free_port)"; echo "GATEWAY_PORT_$n=$(free_port)"; echo "HEALTH_PORT_$n=$(free_port)"; done
     echo "DASHBOARD_PORT=$(free_port)"
   } >"$state/ports.env"
   . "$state/ports.env"
-  start_redis
+  if [ "$STORE" = postgres ]; then start_postgres; else start_redis; fi
   BOOTSTRAP=$(start_broker)
   echo "BOOTSTRAP=$BOOTSTRAP" >>"$state/ports.env"
   if [ -n "${STREAMLABEL_WATCH_PID:-}" ]; then
@@ -207,6 +255,7 @@ down() {
   for name in "${pids[@]}"; do stop_component "$name"; done
   stop_component broker
   stop_component redis
+  stop_component postgres INT # fast shutdown (TERM would wait for every client to disconnect)
   local watchdog; watchdog=$(pid_of watchdog)
   rm -f "$state/watchdog.pid"
   [ -n "$watchdog" ] && [ "$watchdog" != "$$" ] && [ "$watchdog" != "$PPID" ] && kill "$watchdog" 2>/dev/null || true
@@ -215,11 +264,12 @@ down() {
 status() {
   load_ports
   local name
-  for name in redis broker "${silos[@]}" dashboard; do
+  for name in "$(store_name)" broker "${silos[@]}" dashboard; do
     local pid; pid=$(pid_of "$name")
     local where=""
     case $name in
       redis) where="127.0.0.1:$REDIS_PORT" ;;
+      postgres) where="127.0.0.1:$PG_PORT database streamlabel" ;;
       broker) where="$BOOTSTRAP" ;;
       silo-cpu-1) where="silo 127.0.0.1:$SILO_PORT_1 gateway :$GATEWAY_PORT_1 health http://127.0.0.1:$HEALTH_PORT_1" ;;
       silo-cpu-2) where="silo 127.0.0.1:$SILO_PORT_2 gateway :$GATEWAY_PORT_2 health http://127.0.0.1:$HEALTH_PORT_2" ;;
@@ -229,14 +279,18 @@ status() {
     if running "$name"; then printf '%-11s running  pid %-7s %s\n' "$name" "$pid" "$where"
     else printf '%-11s stopped  %-11s %s\n' "$name" "" "$where"; fi
   done
-  echo "state: $state   client: --membership redis --connection 127.0.0.1:$REDIS_PORT   kafka: $BOOTSTRAP"
+  if [ "$STORE" = postgres ]; then
+    echo "state: $state   client: --membership adonet --connection '$(postgres_connection)'   kafka: $BOOTSTRAP"
+  else
+    echo "state: $state   client: --membership redis --connection 127.0.0.1:$REDIS_PORT   kafka: $BOOTSTRAP"
+  fi
 }
 
 case ${1:-} in
   up) up ;;
   down) down ;;
   status) status ;;
-  env) load_ports; cat "$state/ports.env"; for name in redis broker "${silos[@]}" dashboard; do
+  env) load_ports; cat "$state/ports.env"; for name in "$(store_name)" broker "${silos[@]}" dashboard; do
          running "$name" && echo "PID_${name//-/_}=$(pid_of "$name")" || true; done ;;
   start) [ -n "${2:-}" ] || die "start needs a component name"; running "$2" && die "$2 is already running"; start_component "$2" ;;
   stop) [ -n "${2:-}" ] || die "stop needs a component name"; stop_component "$2" "${3:-TERM}" ;;

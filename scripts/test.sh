@@ -9,8 +9,9 @@ root=$(pwd)
 # kubectl (deploy tests: `kubectl kustomize`, kustomize v4+ = kubectl 1.21+) is not in Debian 12's own archive: the
 # project machines carry it from the Kubernetes/Google Cloud apt repositories. Debian's kubernetes-client (kubectl 1.20,
 # kustomize v2.0.3) is too old to render the overlays, so it is no substitute.
+# postgresql: tests/StreamLabel.Postgres.Tests start their own server (initdb + postgres from /usr/lib/postgresql/N/bin).
 # chromium: the client's dashboard tests drive Debian's /usr/bin/chromium headless (Microsoft.Playwright, no browser download).
-apt_packages=(redis-server curl kcat kubectl chromium)
+apt_packages=(redis-server postgresql curl kcat kubectl chromium)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -10,6 +10,8 @@ using StreamLabel.Silo.Hosting;
 
 if (args.Length > 0 && args[0] == "broker")
     return await BrokerCommand.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "postgres-schema")
+    return await PostgresSchemaCommand.RunAsync(args[1..]);
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 // Short flags for the main job; every setting is also reachable as --Section:Key=value or Section__Key env vars.
@@ -33,15 +35,24 @@ builder.Services.AddSingleton(kafka);
 builder.Services.Configure<ReplaySettings>(builder.Configuration.GetSection(ReplaySettings.Section));
 builder.WebHost.UseUrls(health.Urls);
 
-builder.UseOrleans(silo =>
+try
 {
-    silo.UseConfiguredClustering(cluster)
-        .UseConfiguredStorage(cluster)
-        .UseSiloMetadata(builder.Configuration)
-        .AddKafkaStreams(StreamLabelGrainsExtensions.KafkaProviderName, builder.Configuration.GetSection(KafkaStreamOptions.Section))
-        .AddStreamLabelGrains(builder.Configuration)
-        .AddDashboard(); // data for the Orleans runtime view that `streamlabel dashboard` serves under /orleans/
-});
+    builder.UseOrleans(silo =>
+    {
+        silo.UseConfiguredClustering(cluster)
+            .UseConfiguredStorage(cluster)
+            .UseSiloMetadata(builder.Configuration)
+            .AddKafkaStreams(StreamLabelGrainsExtensions.KafkaProviderName, builder.Configuration.GetSection(KafkaStreamOptions.Section))
+            .AddStreamLabelGrains(builder.Configuration)
+            .AddDashboard(); // data for the Orleans runtime view that `streamlabel dashboard` serves under /orleans/
+    });
+}
+catch (InvalidOperationException e)
+{
+    // A missing connection string or an unknown provider name: the reason and exit 1, not an unhandled-exception abort.
+    Console.Error.WriteLine($"streamlabel-silo: failed: {e.Message}");
+    return 1;
+}
 
 var replay = builder.Configuration.GetSection(ReplaySettings.Section).Get<ReplaySettings>() ?? new ReplaySettings();
 if (replay.Enabled ?? kafka.IsEmbedded)
@@ -54,6 +65,8 @@ app.MapHealthChecks("/ready");                                                  
 app.MapDiagnostics();                                                              // live tensors, memory (soak runs)
 try
 {
+    // AdoNet providers read their queries from the database when the silo starts: the schema must be there first.
+    await PostgresSchema.ApplyAsync(PostgresSchema.Targets(cluster), app.Lifetime.ApplicationStopping);
     await app.RunAsync();
 }
 catch (Exception e)

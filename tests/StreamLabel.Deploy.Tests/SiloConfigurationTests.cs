@@ -81,7 +81,8 @@ public sealed class SiloConfigurationTests(PublishedImages images)
             Assert.Equal("metadata.name", c.Environment.Single(e => e.Name == "POD_NAME").ValueFrom?.FieldRef?.FieldPath);
             Assert.Equal("status.podIP", c.Environment.Single(e => e.Name == "POD_IP").ValueFrom?.FieldRef?.FieldPath);
             // Several silos need shared membership: the single-silo Localhost provider would make each pod its own cluster.
-            Assert.Equal("Redis", c.Value("Cluster__Membership__Provider"), StringComparer.OrdinalIgnoreCase);
+            // Redis, or PostgreSQL through the AdoNet providers (components/postgres).
+            Assert.Contains(c.Value("Cluster__Membership__Provider"), new[] { "Redis", "AdoNet" }, StringComparer.OrdinalIgnoreCase);
             Assert.NotEqual("Memory", c.Value("Cluster__Storage__Provider") ?? "Memory", StringComparer.OrdinalIgnoreCase);
             Assert.Contains(c.Environment, e => e.Name == "Cluster__Membership__ConnectionString");
             Assert.False(string.IsNullOrWhiteSpace(c.Value("Kafka__BootstrapServers")), $"{c.Where}: no Kafka__BootstrapServers, the silo would start its embedded broker");

@@ -29,7 +29,7 @@ public sealed record ConnectionSettings
 
     public string Describe() => Membership.Equals("Localhost", StringComparison.OrdinalIgnoreCase)
         ? $"gateway {GatewayHost}:{GatewayPort}, cluster '{ClusterId}'"
-        : $"{Membership} membership, cluster '{ClusterId}'";
+        : $"{Membership} membership at --connection / Cluster:Membership:ConnectionString, cluster '{ClusterId}'";
 
     /// <summary>Configuration (appsettings.json beside the client, --config FILE, environment), then flags.</summary>
     public static ConnectionSettings From(ParsedArgs args)

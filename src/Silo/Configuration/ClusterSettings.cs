@@ -40,4 +40,10 @@ public sealed class ProviderSettings
     public string? ConnectionString { get; set; }
     /// <summary>ADO.NET invariant name. Default "Npgsql" (PostgreSQL).</summary>
     public string Invariant { get; set; } = "Npgsql";
+    /// <summary>
+    /// AdoNet on Npgsql only: apply deploy/postgres/streamlabel-orleans.sql (idempotent) at silo start-up. Default true.
+    /// Set false when the database user may not create tables and the file is applied by hand or by
+    /// `streamlabel-silo postgres-schema`.
+    /// </summary>
+    public bool ApplySchema { get; set; } = true;
 }
