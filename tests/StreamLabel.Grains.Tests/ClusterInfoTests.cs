@@ -35,4 +35,18 @@ public sealed class ClusterInfoTests(RedisServer redis) : IClassFixture<RedisSer
         Assert.Equal(3, final.Partitions.Count);
         Assert.Equal(data.Count + 2, final.Partitions.Sum(p => p.HighWatermark));
     }
+
+    [Fact]
+    public async Task With_the_brokers_gone_cluster_info_fails_with_Kafkas_reason_that_a_client_can_read()
+    {
+        var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = 1, Topics = [StudentCluster.Topic, StudentCluster.DeadLetters] });
+        await using var cluster = await StudentCluster.StartAsync(1, broker, redis, gpuSilo: false);
+        var info = cluster.Client.GetGrain<IClusterInfoGrain>(0);
+        Assert.Single((await info.GetClusterInfoAsync()).Partitions);
+        broker.Dispose();
+
+        // Confluent's KafkaException has no Orleans codec: the client got a CodecNotFoundException instead of this.
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => info.GetClusterInfoAsync());
+        Assert.Contains("Kafka at 127.0.0.1:", e.Message);
+    }
 }

@@ -26,9 +26,18 @@ public sealed class ClusterInfoGrain(
             .Select(m => new SiloInfo(m.SiloAddress.ToParsableString(), m.Name, metadata.GetSiloMetadata(m.SiloAddress).Metadata))
             .ToList();
         var kafka = kafkaOptions.Get(StreamLabelGrainsExtensions.KafkaProviderName);
-        // librdkafka's offset queries block: keep them off the grain's scheduler.
-        var (partitions, deadLetters) = await Task.Run(() => ReadIntake(kafka));
-        return new ClusterInfo(silos, partitions, deadLetters, DateTimeOffset.UtcNow);
+        try
+        {
+            // librdkafka's offset queries block: keep them off the grain's scheduler.
+            var (partitions, deadLetters) = await Task.Run(() => ReadIntake(kafka));
+            return new ClusterInfo(silos, partitions, deadLetters, DateTimeOffset.UtcNow);
+        }
+        catch (KafkaException e)
+        {
+            // Orleans has no codec for Confluent's exception types: a caller in another process would get a
+            // CodecNotFoundException instead of the reason. Pass the reason on in an exception it can carry.
+            throw new InvalidOperationException($"Kafka at {kafka.BootstrapServers}: {e.Error.Reason} ({e.Error.Code})");
+        }
     }
 
     private (List<PartitionLag> Partitions, long DeadLetters) ReadIntake(KafkaStreamOptions kafka)
@@ -39,7 +48,7 @@ public sealed class ClusterInfoGrain(
             GroupId = kafka.ConsumerGroup,
             EnableAutoCommit = false,
         }).Build();
-        var topics = kafka.Topics.Count > 0 ? kafka.Topics : ["events"];
+        var topics = kafka.EffectiveTopics;
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
         var metadata = admin.GetMetadata(BrokerTimeout);
         var partitions = metadata.Topics.Where(t => topics.Contains(t.Topic))
