@@ -45,7 +45,12 @@ public static class ThroughputCommand
             using var onlySteps = new LatencyRecorder();
             await using var only = await BenchSilo.StartAsync(broker.BootstrapServers, Topic, o, o.Settings);
             double since = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+            // The events were produced before the silo started: what is allocated from here on is the silo's path.
+            long allocated0 = GC.GetTotalAllocatedBytes();
+            using var sampler = o.AllocationProfile ? new AllocationSampler() : null;
             var (onlyRate, seconds, onlyCpu) = await only.MeasureUntilAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
+            Console.WriteLine($"  allocated         {(GC.GetTotalAllocatedBytes() - allocated0) / (double)stream.Count:F0} B/event (silo start-up included); load average {LoadAverage()}");
+            if (sampler is not null) foreach (var line in sampler.Top(25)) Console.WriteLine("    " + line);
             Console.WriteLine($"  measured window: {since:F0}..{(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds:F0} ms after process start");
             Console.WriteLine($"  end to end        {onlyRate,12:N0} ev/s ({seconds:F1} s), {onlyCpu:F1} us CPU/event, {stream.Count / (double)Math.Max(1, onlySteps.Steps):F0} rows/step");
             Console.WriteLine($"  model bank        {only.Bank.Steps:N0} student steps in {only.Bank.BankSteps:N0} bank steps ({only.Bank.Steps / (double)Math.Max(1, only.Bank.BankSteps):F1} per bank step)");
