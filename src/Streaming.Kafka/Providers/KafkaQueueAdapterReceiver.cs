@@ -72,6 +72,9 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         config.QueuedMaxMessagesKbytes ??= 16 * 1024;
         config.QueuedMinMessages ??= 20_000;
         if (options.FetchWaitMax is { } wait) config.FetchWaitMaxMs ??= (int)wait.TotalMilliseconds;
+        // Only headers are read (the clean-label header): the client would otherwise decode the topic name into a new
+        // string for every record, although each reader knows its partition's topic.
+        if (config.Get("dotnet.consumer.consume.result.fields") is null) config.ConsumeResultFields = "headers";
         return config;
     }
 
