@@ -34,9 +34,10 @@ public sealed partial class ModelBank
         for (int p = 0; p < P; p++)
         {
             var s = steps[p] ?? throw new ArgumentNullException($"steps[{p}]");
-            slots[p] = Live(s.Slot, $"steps[{p}].Slot");
+            // The field names are only built when one is bad (they were two strings per entry per step).
+            slots[p] = s.Slot >= 0 && s.Slot < _slots.Count && !_disposed && _slots[s.Slot] is { } live ? live : Live(s.Slot, $"steps[{p}].Slot");
             if (!seen.Add(s.Slot)) throw new ArgumentException($"steps[{p}].Slot {s.Slot} appears twice: at most one entry per slot per step", $"steps[{p}].Slot");
-            labeled[p] = Check(Template, s.Features.Span, s.Rows, s.Labels.Span, s.Distill, $"steps[{p}].");
+            labeled[p] = Check(Template, s.Features.Span, s.Rows, s.Labels.Span, s.Distill, EntryPrefix(p));
             R = Math.Max(R, s.Rows + (s.Distill?.Rows ?? 0));
         }
 
@@ -100,6 +101,11 @@ public sealed partial class ModelBank
         }
         return results!;
     }
+
+    private static readonly string[] EntryPrefixes = Enumerable.Range(0, 256).Select(p => $"steps[{p}].").ToArray();
+
+    // "steps[p]." for error messages, without building it per entry per step.
+    private static string EntryPrefix(int p) => p < EntryPrefixes.Length ? EntryPrefixes[p] : $"steps[{p}].";
 
     // The entries that learn: a label or a distillation batch.
     private static int[] Learners(IReadOnlyList<BankStep> steps, List<int>[] labeled)
