@@ -209,7 +209,7 @@ public sealed partial class ModelBank
             kd = Sum(zeroF, slotIndex, DistillationLoss.PerSampleFromProbabilities(sR, t, Template.Temperature)).div(n);
             agreement = Sum(zeroD, slotIndex, sR.detach().argmax(1).eq(t.argmax(1)).to(ScalarType.Float64)).div(n.to(ScalarType.Float64));
         }
-        var total = hard.mul(HostTensors.Of(hardWeight, dev)).add(kd.mul(HostTensors.Of(kdWeight, dev)));
+        var total = hard.mul(HostTensors.Of(hardWeight, dev)).add(kd.mul(HostTensors.Of(kdWeight, dev)), Scalars.One);
 
         // One read-back for all step statistics.
         var stats = OnlineClassifier.ToDoubles(cat([total.detach().to(ScalarType.Float64), meanCe.to(ScalarType.Float64), corrected, down, agreement]));
