@@ -112,7 +112,13 @@ public sealed partial class StudentGrain
                 events[start + r].Features.CopyTo(features, r * f);
                 labels[r] = LabelIndex(events[start + r].Label);
             }
-            await StepAsync(learner, events, start, rows, features, labels, publishes);
+            var now = DateTimeOffset.UtcNow;
+            var distill = _distillation!.IsStale(now, _options.TeacherStaleAfter) ? null : _distillation.Sample(_options.DistillationRowsPerStep);
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = await learner.TestThenTrainAsync(features.AsMemory(0, rows * f), rows, labels.AsMemory(0, rows), distill);
+            meters.StepMilliseconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (meters.LearnLatencyMilliseconds.Enabled) RecordLatency(events, start, rows);
+            Score(learner, events, start, rows, features, labels, result, now, publishes);
         }
         finally
         {
@@ -121,21 +127,16 @@ public sealed partial class StudentGrain
         }
     }
 
-    private async Task StepAsync(IAsyncLearner learner, List<StreamEvent> events, int start, int rows, float[] features, int[] labels, List<Task> publishes)
+    /// <summary>After a step: buffer labeled rows for distillation, publish predictions of unlabeled ones, score.</summary>
+    private void Score(IAsyncLearner learner, List<StreamEvent> events, int start, int rows, float[] features, int[] labels,
+        PrequentialResult result, DateTimeOffset now, List<Task> publishes)
     {
         int f = learner.Spec.FeatureCount;
-        var now = DateTimeOffset.UtcNow;
-        var distill = _distillation!.IsStale(now, _options.TeacherStaleAfter) ? null : _distillation.Sample(_options.DistillationRowsPerStep);
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = await learner.TestThenTrainAsync(features.AsMemory(0, rows * f), rows, labels.AsMemory(0, rows), distill);
-        meters.StepMilliseconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        if (meters.LearnLatencyMilliseconds.Enabled) RecordLatency(events, start, rows);
-
         int correctAgainstReference = 0;
         for (int r = 0; r < rows; r++)
         {
             var e = events[start + r];
-            if (labels[r] >= 0) _distillation.Add(features.AsSpan(r * f, f), labels[r]);
+            if (labels[r] >= 0) _distillation!.Add(features.AsSpan(r * f, f), labels[r]);
             else publishes.Add(PublishPrediction(e, result, r, learner));
             int reference = e.CleanLabel is not null && _classIndex.TryGetValue(e.CleanLabel, out var clean) ? clean : labels[r];
             if (reference < 0) continue;
