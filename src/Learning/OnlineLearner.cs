@@ -206,7 +206,7 @@ public sealed partial class OnlineLearner : IDisposable
         double a = _state.DistillationWeight;
         using var aScalar = Scalars.Of(a);
         using var restScalar = Scalars.Of(1 - a);
-        var total = hard is null ? kd! : kd is null ? hard : hard.mul(restScalar).add(kd.mul(aScalar));
+        var total = hard is null ? kd! : kd is null ? hard : hard.mul(restScalar).add(kd.mul(aScalar), Scalars.One);
 
         // One read-back for all step statistics.
         var stats = OnlineClassifier.ToDoubles(torch.stack([

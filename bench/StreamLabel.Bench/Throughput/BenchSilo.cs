@@ -75,21 +75,22 @@ public sealed class BenchSilo(IHost host) : IAsyncDisposable
     /// first poll that saw learning to the last (silo start-up and partition assignment excluded), with the events
     /// learned before that first poll left out.
     /// </summary>
-    public async Task<(double EventsPerSecond, double Seconds, double CpuMicrosPerEvent)> MeasureUntilAsync(IReadOnlyList<string> keys, long target, TimeSpan timeout)
+    public async Task<(double EventsPerSecond, double Seconds, double CpuMicrosPerEvent, double AllocatedBytesPerEvent)> MeasureUntilAsync(IReadOnlyList<string> keys, long target, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        long seen, first = -1;
+        long seen, first = -1, allocated0 = 0;
         double cpu0 = 0;
         var clock = new System.Diagnostics.Stopwatch();
         while ((seen = await EventsSeenAsync(keys)) < target)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"students learned {seen} of {target} events within {timeout}");
-            if (first < 0 && seen > 0) { first = seen; clock.Start(); cpu0 = ThroughputCommand.CpuSeconds(); }
+            if (first < 0 && seen > 0) { first = seen; clock.Start(); cpu0 = ThroughputCommand.CpuSeconds(); allocated0 = GC.GetTotalAllocatedBytes(); }
             await Task.Delay(25); // the poll itself costs the silo 16 grain calls
         }
         if (first < 0) first = 0;
         double cpu = ThroughputCommand.CpuSeconds() - cpu0;
-        return ((target - first) / clock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds, cpu * 1e6 / (target - first));
+        long allocated = GC.GetTotalAllocatedBytes() - allocated0;
+        return ((target - first) / clock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds, cpu * 1e6 / (target - first), allocated / (double)(target - first));
     }
 
     /// <summary>Polls the students until they have seen <paramref name="target"/> events in all.</summary>

@@ -46,8 +46,13 @@ public static class ThroughputCommand
             await using var only = await BenchSilo.StartAsync(broker.BootstrapServers, Topic, o, o.Settings);
             double since = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
             var busyBefore = only.Bank.Schedulers.Select(w => w.BusyTime).ToArray();
-            var (onlyRate, seconds, onlyCpu) = await only.MeasureUntilAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
+            // The events were produced before the silo started: what is allocated from here on is the silo's path.
+            long allocated0 = GC.GetTotalAllocatedBytes();
+            using var sampler = o.AllocationProfile ? new AllocationSampler() : null;
+            var (onlyRate, seconds, onlyCpu, onlyAllocated) = await only.MeasureUntilAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
             var busy = only.Bank.Schedulers.Select((w, i) => (w.BusyTime - busyBefore[i]).TotalSeconds / seconds).ToArray();
+            Console.WriteLine($"  allocated         {onlyAllocated:F0} B/event in the measured window ({(GC.GetTotalAllocatedBytes() - allocated0) / (double)stream.Count:F0} with silo start-up); load average {LoadAverage()}");
+            if (sampler is not null) foreach (var line in sampler.Top(25)) Console.WriteLine("    " + line);
             Console.WriteLine($"  measured window: {since:F0}..{(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds:F0} ms after process start");
             Console.WriteLine($"  end to end        {onlyRate,12:N0} ev/s ({seconds:F1} s), {onlyCpu:F1} us CPU/event, {stream.Count / (double)Math.Max(1, onlySteps.Steps):F0} rows/step");
             Console.WriteLine($"  model bank        {only.Bank.Steps:N0} student steps in {only.Bank.BankSteps:N0} bank steps ({only.Bank.Steps / (double)Math.Max(1, only.Bank.BankSteps):F1} per bank step); " +
@@ -114,7 +119,7 @@ public static class ThroughputCommand
             if (silo is not null) await silo.DisposeAsync();
             var steps = new LatencyRecorder();
             silo = await BenchSilo.StartAsync(broker.BootstrapServers, topics[round], o, o.Settings);
-            var (e2eRate, _, e2eCpu) = await silo.MeasureUntilAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
+            var (e2eRate, _, e2eCpu, _) = await silo.MeasureUntilAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
             e2es.Add((e2eRate, e2eCpu));
             threads = Process.GetCurrentProcess().Threads.Count;
             rowsPerStep = stream.Count / (double)Math.Max(1, steps.Steps);

@@ -26,7 +26,7 @@ public sealed class ThroughputOptions
                                dotnet-counters / dotnet-gcdump). Default 0
           --e2e-only           skip baselines, latency and memory (for profiling the end-to-end path)
           --latency-windows MS print produce→learned p50/p99/max per MS-millisecond window of the latency run (finds stalls)
-          --alloc-profile      with --latency-only: sampled allocations by type during the latency run
+          --alloc-profile      with --latency-only or --e2e-only: sampled allocations by type during the measure
           --memory-only        only the idle-student memory measure (a silo, no throughput rounds)
           --latency-only R     only the latency measure, at R events/s (a silo after the warm-up pass, no throughput rounds)
           --json OUT           also write the results as JSON to OUT

@@ -16,6 +16,9 @@ internal sealed class DistillationBuffer(int featureCount, int capacity, int see
     private int _next, _count, _unforwarded;
     private float[]? _targetFeatures, _targetProbabilities;
     private int _targetRows, _classCount;
+    // The last sample, refilled by the next one of the same size: a step's learner reads it only during the step,
+    // which the student awaits before sampling again (one batch per step was ~40 B of garbage per event).
+    private DistillationBatch? _sample;
 
     public DateTimeOffset? TargetsAt { get; private set; }
     public int? TeacherVersion { get; private set; }
@@ -73,14 +76,15 @@ internal sealed class DistillationBuffer(int featureCount, int capacity, int see
     {
         if (_targetFeatures is null || _targetRows == 0 || rows == 0) return null;
         rows = Math.Min(rows, _targetRows);
-        var features = new float[rows * featureCount];
-        var probabilities = new float[rows * _classCount];
+        if (_sample is null || _sample.Rows != rows || _sample.TeacherProbabilities.Length != rows * _classCount)
+            _sample = new DistillationBatch(new float[rows * featureCount], rows, new float[rows * _classCount]);
+        var (features, probabilities) = (_sample.Features, _sample.TeacherProbabilities);
         for (int i = 0; i < rows; i++)
         {
             int r = _random.Next(_targetRows);
             _targetFeatures.AsSpan(r * featureCount, featureCount).CopyTo(features.AsSpan(i * featureCount));
             _targetProbabilities.AsSpan(r * _classCount, _classCount).CopyTo(probabilities.AsSpan(i * _classCount));
         }
-        return new DistillationBatch(features, rows, probabilities);
+        return _sample;
     }
 }

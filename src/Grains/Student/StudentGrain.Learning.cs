@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using StreamLabel.Learning;
@@ -16,8 +17,7 @@ public sealed partial class StudentGrain
     public async Task OnNextAsync(IList<SequentialItem<StreamEvent>> items)
     {
         var valid = new List<StreamEvent>(items.Count);
-        var rejections = new List<Task>();
-        var publishes = new List<Task>();
+        var pending = new List<Task>(); // dead letters and predictions
         int accepted = 0;
         try
         {
@@ -29,7 +29,7 @@ public sealed partial class StudentGrain
                 if (reason is null) valid.Add(e);
                 else
                 {
-                    rejections.Add(deadLetters.WriteAsync(e, reason, detail));
+                    pending.Add(deadLetters.WriteAsync(e, reason, detail));
                     state.State.History.DeadLettered++;
                 }
                 // Marked in delivery order so the ledger can judge the next event; the effect follows below, in this turn.
@@ -38,9 +38,9 @@ public sealed partial class StudentGrain
             }
             int stepSize = StepSize(valid.Count);
             for (int start = 0; start < valid.Count; start += stepSize)
-                await StepAsync(valid.GetRange(start, Math.Min(stepSize, valid.Count - start)), publishes);
+                await StepAsync(valid, start, Math.Min(stepSize, valid.Count - start), pending);
             // Dead letters and predictions must be acknowledged before these offsets can become durable.
-            await Task.WhenAll(rejections.Concat(publishes));
+            await Task.WhenAll(pending);
         }
         catch (Exception ex)
         {
@@ -89,37 +89,54 @@ public sealed partial class StudentGrain
     private int LabelIndex(string? label) => label is null ? -1 : _classIndex.TryGetValue(label, out var i) ? i : -2;
 
     /// <summary>Produce→learned latency of the events that carry a "ts" (only while someone listens to the histogram).</summary>
-    private void RecordLatency(List<StreamEvent> batch)
+    private void RecordLatency(List<StreamEvent> events, int start, int rows)
     {
         long learnedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        foreach (var e in batch)
-            if (e.TimestampMs is long ts) meters.LearnLatencyMilliseconds.Record(learnedMs - ts);
+        for (int r = start; r < start + rows; r++)
+            if (events[r].TimestampMs is long ts) meters.LearnLatencyMilliseconds.Record(learnedMs - ts);
     }
 
-    /// <summary>One test-then-train step: predict, score, learn, and publish predictions of unlabeled events.</summary>
-    private async Task StepAsync(List<StreamEvent> batch, List<Task> publishes)
+    /// <summary>One test-then-train step over events[start..start+rows): predict, score, learn, and publish predictions
+    /// of unlabeled events.</summary>
+    private async Task StepAsync(List<StreamEvent> events, int start, int rows, List<Task> publishes)
     {
         var learner = _learner!;
-        int f = learner.Spec.FeatureCount, rows = batch.Count;
-        var features = new float[rows * f];
-        var labels = new int[rows];
-        for (int r = 0; r < rows; r++)
+        int f = learner.Spec.FeatureCount;
+        // Pooled: the learner reads them only during the step, which is awaited here before they go back.
+        var features = ArrayPool<float>.Shared.Rent(rows * f);
+        var labels = ArrayPool<int>.Shared.Rent(rows);
+        try
         {
-            batch[r].Features.CopyTo(features, r * f);
-            labels[r] = LabelIndex(batch[r].Label);
+            for (int r = 0; r < rows; r++)
+            {
+                events[start + r].Features.CopyTo(features, r * f);
+                labels[r] = LabelIndex(events[start + r].Label);
+            }
+            var now = DateTimeOffset.UtcNow;
+            var distill = _distillation!.IsStale(now, _options.TeacherStaleAfter) ? null : _distillation.Sample(_options.DistillationRowsPerStep);
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = await learner.TestThenTrainAsync(features.AsMemory(0, rows * f), rows, labels.AsMemory(0, rows), distill);
+            meters.StepMilliseconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (meters.LearnLatencyMilliseconds.Enabled) RecordLatency(events, start, rows);
+            Score(learner, events, start, rows, features, labels, result, now, publishes);
         }
-        var now = DateTimeOffset.UtcNow;
-        var distill = _distillation!.IsStale(now, _options.TeacherStaleAfter) ? null : _distillation.Sample(_options.DistillationRowsPerStep);
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = await learner.TestThenTrainAsync(features, rows, labels, distill);
-        meters.StepMilliseconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        if (meters.LearnLatencyMilliseconds.Enabled) RecordLatency(batch);
+        finally
+        {
+            ArrayPool<float>.Shared.Return(features);
+            ArrayPool<int>.Shared.Return(labels);
+        }
+    }
 
+    /// <summary>After a step: buffer labeled rows for distillation, publish predictions of unlabeled ones, score.</summary>
+    private void Score(IAsyncLearner learner, List<StreamEvent> events, int start, int rows, float[] features, int[] labels,
+        PrequentialResult result, DateTimeOffset now, List<Task> publishes)
+    {
+        int f = learner.Spec.FeatureCount;
         int correctAgainstReference = 0;
         for (int r = 0; r < rows; r++)
         {
-            var e = batch[r];
-            if (labels[r] >= 0) _distillation.Add(features.AsSpan(r * f, f), labels[r]);
+            var e = events[start + r];
+            if (labels[r] >= 0) _distillation!.Add(features.AsSpan(r * f, f), labels[r]);
             else publishes.Add(PublishPrediction(e, result, r, learner));
             int reference = e.CleanLabel is not null && _classIndex.TryGetValue(e.CleanLabel, out var clean) ? clean : labels[r];
             if (reference < 0) continue;

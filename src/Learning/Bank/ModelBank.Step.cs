@@ -7,6 +7,12 @@ namespace StreamLabel.Learning.Bank;
 
 public sealed partial class ModelBank
 {
+    // Reused per-step arrays (see StepScratch), one index per use; those of one step must not share an index.
+    private const int Input = 0, Probabilities = 1, TrustL = 2, Teacher = 3;
+    private const int SlotRows = 0, RowsL = 1, SlotL = 2, LabelsL = 3, RowsD = 4, SlotD = 5, UpdateRows = 6, Positions = 7;
+    private readonly StepScratch<float> _floats = new(4);
+    private readonly StepScratch<long> _longs = new(8);
+
     /// <summary>
     /// One test-then-train step of many slots at once, each exactly as <see cref="OnlineLearner.TestThenTrain"/> would
     /// take it (predict first, metrics, detector, drift reset and boost, smoothing, self-correction with the slot's
@@ -28,34 +34,40 @@ public sealed partial class ModelBank
         for (int p = 0; p < P; p++)
         {
             var s = steps[p] ?? throw new ArgumentNullException($"steps[{p}]");
-            slots[p] = Live(s.Slot, $"steps[{p}].Slot");
+            // The field names are only built when one is bad (they were two strings per entry per step).
+            slots[p] = s.Slot >= 0 && s.Slot < _slots.Count && !_disposed && _slots[s.Slot] is { } live ? live : Live(s.Slot, $"steps[{p}].Slot");
             if (!seen.Add(s.Slot)) throw new ArgumentException($"steps[{p}].Slot {s.Slot} appears twice: at most one entry per slot per step", $"steps[{p}].Slot");
-            labeled[p] = Check(Template, s.Features.Span, s.Rows, s.Labels.Span, s.Distill, $"steps[{p}].");
+            labeled[p] = Check(Template, s.Features.Span, s.Rows, s.Labels.Span, s.Distill, EntryPrefix(p));
             R = Math.Max(R, s.Rows + (s.Distill?.Rows ?? 0));
         }
 
         // Standardize per slot: the batch's features join the statistics before predicting (no label is used).
-        var x = new float[P * R * F];
+        // Padding rows must be zero (garbage there would reach the weight gradients as NaN·0), so the reused array is cleared.
+        var x = _floats.Get(Input, P * R * F);
+        x.Clear();
         for (int p = 0; p < P; p++)
         {
             var s = steps[p];
             var st = slots[p].Standardizer;
             st.Update(s.Features.Span, s.Rows);
-            st.Transform(s.Features.Span, s.Rows, x.AsSpan(p * R * F, s.Rows * F));
-            if (s.Distill is { } d) st.Transform(d.Features, d.Rows, x.AsSpan((p * R + s.Rows) * F, d.Rows * F));
+            st.Transform(s.Features.Span, s.Rows, x.Slice(p * R * F, s.Rows * F));
+            if (s.Distill is { } d) st.Transform(d.Features, d.Rows, x.Slice((p * R + s.Rows) * F, d.Rows * F));
         }
-        var learns = Enumerable.Range(0, P).Where(p => labeled[p].Count > 0 || steps[p].Distill is not null).ToArray();
+        var learns = Learners(steps, labeled);
 
         using var scope = NewDisposeScope();
-        var index = tensor(slots.Select(s => (long)s.Index).ToArray()).to(DeviceType);
+        var slotRows = _longs.Get(SlotRows, P);
+        for (int p = 0; p < P; p++) slotRows[p] = slots[p].Index;
+        var index = HostTensors.Of(slotRows, DeviceType);
         var gathered = new Tensor[_params.Length];
         using (no_grad())
             for (int i = 0; i < _params.Length; i++) gathered[i] = _params[i].index_select(0, index);
         if (learns.Length > 0) foreach (var t in gathered) t.requires_grad_(true);
         Tensor logits;
-        using (var _ = learns.Length > 0 ? null : no_grad()) logits = Forward(tensor(x, [P, R, F]).to(DeviceType), gathered).reshape(P * R, K);
+        using (var _ = learns.Length > 0 ? null : no_grad()) logits = Forward(HostTensors.Of(x, [P, R, F], DeviceType), gathered).reshape(P * R, K);
         var logp = nn.functional.log_softmax(logits.detach(), 1);
-        var probsAll = OnlineClassifier.ToArray(logp.exp());
+        var probsAll = _floats.Get(Probabilities, P * R * K);
+        HostTensors.CopyTo(logp.exp(), probsAll);
 
         // Predictions, metrics, detector and drift per slot, in plain C# as OnlineLearner does.
         var results = new PrequentialResult?[P];
@@ -66,7 +78,7 @@ public sealed partial class ModelBank
         for (int p = 0; p < P; p++)
         {
             var s = steps[p];
-            probs[p] = probsAll.AsSpan(p * R * K, s.Rows * K).ToArray();
+            probs[p] = probsAll.Slice(p * R * K, s.Rows * K).ToArray();
             predicted[p] = LearnerState.ArgMax(probs[p], s.Rows, K);
             (correct[p], drift[p]) = slots[p].State.Score(predicted[p], s.Labels.Span, labeled[p], prequential: true);
             if (labeled[p].Count == 0 && s.Distill is null)
@@ -88,6 +100,22 @@ public sealed partial class ModelBank
                 drift[p] ? slot.State.Detector!.Name : null, q > 0 ? stats[4 * P + p] : null, slot.Version);
         }
         return results!;
+    }
+
+    private static readonly string[] EntryPrefixes = Enumerable.Range(0, 256).Select(p => $"steps[{p}].").ToArray();
+
+    // "steps[p]." for error messages, without building it per entry per step.
+    private static string EntryPrefix(int p) => p < EntryPrefixes.Length ? EntryPrefixes[p] : $"steps[{p}].";
+
+    // The entries that learn: a label or a distillation batch.
+    private static int[] Learners(IReadOnlyList<BankStep> steps, List<int>[] labeled)
+    {
+        int n = 0;
+        for (int p = 0; p < steps.Count; p++) if (labeled[p].Count > 0 || steps[p].Distill is not null) n++;
+        var learns = new int[n];
+        n = 0;
+        for (int p = 0; p < steps.Count; p++) if (labeled[p].Count > 0 || steps[p].Distill is not null) learns[n++] = p;
+        return learns;
     }
 
     /// <summary>
@@ -112,22 +140,27 @@ public sealed partial class ModelBank
         var sc = Template.SelfCorrection;
         var dev = DeviceType;
         // Per-slot numbers after the drift decisions: g, loss reference, a', rate scale.
-        var g = slots.Select(s => s.State.GlobalTrust).ToArray();
         var count = new float[P];
         var countD = new float[P];
         var hardWeight = new float[P];
         var kdWeight = new float[P];
         var reference = new float[P];
-        var rowsL = new List<long>(); var slotL = new List<long>(); var y = new List<long>(); var gL = new List<float>();
-        var rowsD = new List<long>(); var slotD = new List<long>(); var teacher = new List<float>();
+        // Labeled rows (L) and replayed rows (D) of all slots, in the bank's reused arrays: sized first, then filled.
+        int nL = 0, nD = 0;
+        for (int p = 0; p < P; p++) { nL += labeled[p].Count; nD += steps[p].Distill?.Rows ?? 0; }
+        var rowsL = _longs.Get(RowsL, nL); var slotL = _longs.Get(SlotL, nL); var y = _longs.Get(LabelsL, nL); var gL = _floats.Get(TrustL, nL);
+        var rowsD = _longs.Get(RowsD, nD); var slotD = _longs.Get(SlotD, nD); var teacher = _floats.Get(Teacher, nD * K);
+        int l = 0, d = 0;
         for (int p = 0; p < P; p++)
         {
             var s = steps[p];
             var labels = s.Labels.Span;
-            foreach (int i in labeled[p]) { rowsL.Add(p * R + i); slotL.Add(p); y.Add(labels[i]); gL.Add((float)g[p]); }
+            float g = (float)slots[p].State.GlobalTrust;
+            foreach (int i in labeled[p]) { rowsL[l] = p * R + i; slotL[l] = p; y[l] = labels[i]; gL[l] = g; l++; }
             int q = s.Distill?.Rows ?? 0;
-            for (int i = 0; i < q; i++) { rowsD.Add(p * R + s.Rows + i); slotD.Add(p); }
-            if (q > 0) teacher.AddRange(s.Distill!.TeacherProbabilities);
+            for (int i = 0; i < q; i++) { rowsD[d + i] = p * R + s.Rows + i; slotD[d + i] = p; }
+            if (q > 0) s.Distill!.TeacherProbabilities.AsSpan().CopyTo(teacher.Slice(d * K, q * K));
+            d += q;
             count[p] = Math.Max(1, labeled[p].Count);
             countD[p] = Math.Max(1, q);
             double a = slots[p].State.DistillationWeight;
@@ -140,15 +173,15 @@ public sealed partial class ModelBank
         var zeroF = zeros(P, device: dev);
         var zeroD = zeros(P, dtype: ScalarType.Float64, device: dev);
         Tensor hard = zeroF, meanCe = zeroF, corrected = zeroD, down = zeroD, kd = zeroF, agreement = zeroD;
-        if (rowsL.Count > 0)
+        if (nL > 0)
         {
-            var rowIndex = tensor(rowsL.ToArray()).to(dev);
-            var slotIndex = tensor(slotL.ToArray()).to(dev);
-            var n = tensor(count).to(dev);
-            var yT = tensor(y.ToArray()).to(dev);
+            var rowIndex = HostTensors.Of(rowsL, dev);
+            var slotIndex = HostTensors.Of(slotL, dev);
+            var n = HostTensors.Of(count, dev);
+            var yT = HostTensors.Of(y, dev);
             var sL = logits.index_select(0, rowIndex);
             var logpL = logp.index_select(0, rowIndex);
-            var gT = tensor(gL.ToArray()).to(dev);
+            var gT = HostTensors.Of(gL, dev);
             var targets = LabelSmoothing.Targets(yT, K, Template.Smoothing, Template.SmoothingConvention);
             if (sc.Enabled) targets = SelfCorrection.Correct(targets, logpL.exp(), SelfCorrection.ExampleTrust(logpL, gT));
             var ce = SoftTargetLoss.PerSample(sL, targets);
@@ -156,7 +189,7 @@ public sealed partial class ModelBank
             if (sc.Enabled)
             {
                 // A slot's first step compares against its own batch mean (as OnlineLearner does).
-                var refSlot = tensor(reference).to(dev);
+                var refSlot = HostTensors.Of(reference, dev);
                 refSlot = where(refSlot.isnan(), meanCe, refSlot);
                 var w = SelfCorrection.Weights(ce.detach(), refSlot.index_select(0, slotIndex), gT, sc.MinWeight, sc.LossScale);
                 hard = Sum(zeroF, slotIndex, ce.mul(w)).div(n);
@@ -166,17 +199,17 @@ public sealed partial class ModelBank
             }
             else hard = Sum(zeroF, slotIndex, ce).div(n);
         }
-        if (rowsD.Count > 0)
+        if (nD > 0)
         {
-            var rowIndex = tensor(rowsD.ToArray()).to(dev);
-            var slotIndex = tensor(slotD.ToArray()).to(dev);
-            var n = tensor(countD).to(dev);
+            var rowIndex = HostTensors.Of(rowsD, dev);
+            var slotIndex = HostTensors.Of(slotD, dev);
+            var n = HostTensors.Of(countD, dev);
             var sR = logits.index_select(0, rowIndex);
-            var t = tensor(teacher.ToArray(), [rowsD.Count, K]).to(dev);
+            var t = HostTensors.Of(teacher, [nD, K], dev);
             kd = Sum(zeroF, slotIndex, DistillationLoss.PerSampleFromProbabilities(sR, t, Template.Temperature)).div(n);
             agreement = Sum(zeroD, slotIndex, sR.detach().argmax(1).eq(t.argmax(1)).to(ScalarType.Float64)).div(n.to(ScalarType.Float64));
         }
-        var total = hard.mul(tensor(hardWeight).to(dev)).add(kd.mul(tensor(kdWeight).to(dev)));
+        var total = hard.mul(HostTensors.Of(hardWeight, dev)).add(kd.mul(HostTensors.Of(kdWeight, dev)), Scalars.One);
 
         // One read-back for all step statistics.
         var stats = OnlineClassifier.ToDoubles(cat([total.detach().to(ScalarType.Float64), meanCe.to(ScalarType.Float64), corrected, down, agreement]));
@@ -200,11 +233,19 @@ public sealed partial class ModelBank
             var (r, b) = OptimizerUpdate.Rates(Template.Optimizer, Template.LearningRate, s.Steps + 1, s.State.RateScale);
             (rate[j], sqrtBc2[j]) = ((float)r, (float)b);
         }
-        var rateT = tensor(rate).to(dev);
-        var sqrtBc2T = tensor(sqrtBc2).to(dev);
-        var rows = tensor(learns.Select(p => (long)slots[p].Index).ToArray()).to(dev);
+        var rateT = HostTensors.Of(rate, dev);
+        var sqrtBc2T = HostTensors.Of(sqrtBc2, dev);
+        var rowsOf = _longs.Get(UpdateRows, n);
+        for (int j = 0; j < n; j++) rowsOf[j] = slots[learns[j]].Index;
+        var rows = HostTensors.Of(rowsOf, dev);
         bool all = n == slots.Length;
-        var positions = all ? null : tensor(learns.Select(p => (long)p).ToArray()).to(dev);
+        Tensor? positions = null;
+        if (!all)
+        {
+            var at = _longs.Get(Positions, n);
+            for (int j = 0; j < n; j++) at[j] = learns[j];
+            positions = HostTensors.Of(at, dev);
+        }
         for (int i = 0; i < _params.Length; i++)
         {
             var shape = new long[_shapes[i].Length + 1];

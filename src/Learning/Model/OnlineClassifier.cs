@@ -69,9 +69,9 @@ public sealed class OnlineClassifier : IDisposable
         Standardizer.Update(features, rows);
         using var scope = NewDisposeScope();
         var logits = Forward(Input(features, rows));
-        var t = tensor(targets.ToArray(), [rows, ClassCount]).to(Device);
+        var t = Bank.HostTensors.Of(targets, [rows, ClassCount], Device);
         var perSample = Regularization.SoftTargetLoss.PerSample(logits, t);
-        var loss = weights.IsEmpty ? perSample.mean() : perSample.mul(tensor(weights.ToArray()).to(Device)).mean();
+        var loss = weights.IsEmpty ? perSample.mean() : perSample.mul(Bank.HostTensors.Of(weights, Device)).mean();
         double value = loss.ToDouble();
         Step(loss);
         return value;
@@ -83,10 +83,17 @@ public sealed class OnlineClassifier : IDisposable
         if (rows <= 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, "must be > 0");
         if (features.Length != rows * FeatureCount)
             throw new ArgumentException($"features has {features.Length} values, expected rows×features = {rows}×{FeatureCount}", nameof(features));
-        var x = new float[features.Length];
-        Standardizer.Transform(features, rows, x);
-        var t = tensor(x, [rows, FeatureCount]);
-        return DeviceName == "cpu" ? t : t.to(Device);
+        // Standardized into a pooled array and copied into the tensor (torch.tensor(array) would clone it once more).
+        var x = System.Buffers.ArrayPool<float>.Shared.Rent(features.Length);
+        try
+        {
+            Standardizer.Transform(features, rows, x.AsSpan(0, features.Length));
+            return Bank.HostTensors.Of(x.AsSpan(0, features.Length), [rows, FeatureCount], Device);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(x);
+        }
     }
 
     /// <summary>Logits for standardized input.</summary>

@@ -32,7 +32,7 @@ internal static class OptimizerUpdate
         using var _ = no_grad();
         using var decay = Scalars.Of(weightDecay);
         if (weightDecay != 0) g = g.add(p, decay);
-        if (kind == "sgd") { p.add_(g.mul(rate)); return; }
+        if (kind == "sgd") { p.add_(g.mul(rate), Scalars.One); return; }
         using var beta1 = Scalars.Of(Beta1);
         using var oneMinusBeta1 = Scalars.Of(1 - Beta1);
         using var beta2 = Scalars.Of(Beta2);
@@ -40,7 +40,7 @@ internal static class OptimizerUpdate
         using var epsilon = Scalars.Of(Epsilon);
         m!.mul_(beta1).add_(g, oneMinusBeta1);
         v!.mul_(beta2).addcmul_(g, g, oneMinusBeta2);
-        var denom = v.sqrt().div_(sqrtBc2).add_(epsilon);
-        p.add_(m.mul(rate).div_(denom)); // = addcdiv_(m, denom, rate): (rate·m)/denom, as PyTorch's kernel orders it
+        var denom = v.sqrt().div_(sqrtBc2).add_(epsilon, Scalars.One);
+        p.add_(m.mul(rate).div_(denom), Scalars.One); // = addcdiv_(m, denom, rate): (rate·m)/denom, as PyTorch's kernel orders it
     }
 }

@@ -48,7 +48,7 @@ public static class DistillationLoss
     {
         using var a = Scalars.Of(alpha);
         using var rest = Scalars.Of(1 - alpha);
-        return FromLogits(studentLogits, teacherLogits, temperature).mul(a).add(SoftTargetLoss.Mean(studentLogits, hardTargets).mul(rest));
+        return FromLogits(studentLogits, teacherLogits, temperature).mul(a).add(SoftTargetLoss.Mean(studentLogits, hardTargets).mul(rest), Scalars.One);
     }
 
     // T²·KL per row [n]; callers take the batch mean ("batchmean").

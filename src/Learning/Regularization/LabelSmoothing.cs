@@ -23,7 +23,7 @@ public static class LabelSmoothing
         bool uniform = convention == Uniform;
         using var scale = Scalars.Of(uniform ? 1 - epsilon : 1 - epsilon - epsilon / (classCount - 1));
         using var floor = Scalars.Of(uniform ? epsilon / classCount : epsilon / (classCount - 1));
-        return onehot.mul(scale).add_(floor);
+        return onehot.mul(scale).add_(floor, Scalars.One);
     }
 
     /// <summary>The "uniform" epsilon that gives the same targets as <paramref name="epsilonOthers"/> under "others".</summary>

@@ -10,4 +10,11 @@ namespace StreamLabel.Learning.Regularization;
 internal static class Scalars
 {
     public static Scalar Of(double value) => value;
+
+    /// <summary>
+    /// The alpha of one-operand add/add_. TorchSharp's <c>add_(x)</c> is <c>add_(x, 1)</c> with an implicit temporary
+    /// alpha that the finalizer may free mid-call (the same crash, seen in <c>add_</c> under a test run's GC); this one is
+    /// rooted for the process, so it never is. Int 1, as TorchSharp's own default.
+    /// </summary>
+    public static readonly Scalar One = 1;
 }

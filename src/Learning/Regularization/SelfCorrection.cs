@@ -29,7 +29,7 @@ public static class SelfCorrection
         using var negLogK = Scalars.Of(-Math.Log(logProbabilities.shape[1]));
         using var one = Scalars.Of(1);
         var entropy = logProbabilities.exp().mul(logProbabilities).sum(1).neg();
-        return entropy.div(negLogK).add_(one).mul_(globalTrust);
+        return entropy.div(negLogK).add_(one, Scalars.One).mul_(globalTrust);
     }
 
     /// <summary>(1-ε_i)·targets_i + ε_i·p_i: still a distribution when both inputs are.</summary>
@@ -37,7 +37,7 @@ public static class SelfCorrection
     {
         using var one = Scalars.Of(1);
         var eps = exampleTrust.unsqueeze(1);
-        return targets.mul(eps.neg().add(one)).add_(probabilities.mul(eps));
+        return targets.mul(eps.neg().add(one, Scalars.One)).add_(probabilities.mul(eps), Scalars.One);
     }
 
     /// <summary>
@@ -61,7 +61,7 @@ public static class SelfCorrection
         using var negScale = Scalars.Of(-lossScale);
         using var floor = Scalars.Of(minWeight);
         var raw = perSampleLoss.sub(referenceLoss).clamp_min(zero).div_(negScale).exp_().clamp_(floor, one);
-        return raw.neg().add_(one).mul_(globalTrust.neg()).add_(one);
+        return raw.neg().add_(one, Scalars.One).mul_(globalTrust.neg()).add_(one, Scalars.One);
     }
 
     // A 0-dim tensor of the value in the other tensor's dtype and device: scalar and per-sample calls share one formula.

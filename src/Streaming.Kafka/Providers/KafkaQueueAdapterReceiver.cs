@@ -24,12 +24,11 @@ internal sealed partial class KafkaQueueAdapterReceiver(
 {
     private readonly string _partitionKey = TopicPartitionKey.Of(partition.Topic, partition.Partition.Value);
     private readonly EventParser _parser = new(options);
-    private readonly RecordKey _keys = new();
     private readonly StringPool _cleanLabels = new();
     private readonly PartitionWatermark _watermark = new();
     private DeadLetterOutbox? _outbox;
     private DurabilityPoller? _poller;
-    private IConsumer<byte[], byte[]>? _consumer;
+    private IConsumer<object?, byte[]>? _consumer;
     private long _sequence;
     private bool _paused;
     private Task<List<(string Key, DurableOffsets? Answer)>>? _durabilityPoll;
@@ -42,7 +41,8 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     public Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var config = ConsumerConfigFor(options, $"{providerName}-{_partitionKey}");
-        _consumer = new ConsumerBuilder<byte[], byte[]>(config)
+        _consumer = new ConsumerBuilder<object?, byte[]>(config)
+            .SetKeyDeserializer(new RecordKeyDeserializer())
             .SetErrorHandler((_, e) => LogClientError(logger, _partitionKey, e.Code, e.Reason))
             .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) LogClientMessage(logger, _partitionKey, m.Message); })
             .Build();
@@ -72,6 +72,9 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         config.QueuedMaxMessagesKbytes ??= 16 * 1024;
         config.QueuedMinMessages ??= 20_000;
         if (options.FetchWaitMax is { } wait) config.FetchWaitMaxMs ??= (int)wait.TotalMilliseconds;
+        // Only headers are read (the clean-label header): the client would otherwise decode the topic name into a new
+        // string for every record, although each reader knows its partition's topic.
+        if (config.Get("dotnet.consumer.consume.result.fields") is null) config.ConsumeResultFields = "headers";
         return config;
     }
 
@@ -102,14 +105,14 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         return Task.FromResult<IList<IBatchContainer>>(batch);
     }
 
-    private void ReadRecords(IConsumer<byte[], byte[]> consumer, int budget, int maxContainers, List<IBatchContainer> batch)
+    private void ReadRecords(IConsumer<object?, byte[]> consumer, int budget, int maxContainers, List<IBatchContainer> batch)
     {
         var byKey = new Dictionary<string, List<StreamEvent>>(StringComparer.Ordinal);
         var order = new List<string>();
         int read = 0;
         while (read < budget)
         {
-            ConsumeResult<byte[], byte[]>? result;
+            ConsumeResult<object?, byte[]>? result;
             try
             {
                 result = consumer.Consume(TimeSpan.Zero);
@@ -141,15 +144,16 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     }
 
     /// <summary>The record as an event, or null after sending it to the dead-letter topic.</summary>
-    private StreamEvent? ToEvent(ConsumeResult<byte[], byte[]> result)
+    private StreamEvent? ToEvent(ConsumeResult<object?, byte[]> result)
     {
         var message = result.Message;
-        var problem = _keys.TryDecode(message.Key, out var key);
+        string key = message.Key as string ?? "";
+        (string Reason, string Detail)? problem = message.Key is RejectedKey rejected ? (rejected.Reason, rejected.Detail) : null;
         ParsedEvent parsed = default;
         problem ??= _parser.TryParse(message.Value, key, out parsed);
         if (problem is { } p)
         {
-            DeadLetter(new DeadLetter(partition.Topic, partition.Partition.Value, result.Offset.Value, message.Key, message.Value, p.Reason, p.Detail));
+            DeadLetter(new DeadLetter(partition.Topic, partition.Partition.Value, result.Offset.Value, KeyBytes(message.Key), message.Value, p.Reason, p.Detail));
             return null;
         }
         string? clean = message.Headers is { } headers && headers.TryGetLastBytes(EventHeaders.CleanLabel, out var cleanBytes)
@@ -157,6 +161,14 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         return new StreamEvent(partition.Topic, partition.Partition.Value, result.Offset.Value, _watermark.LastUndurableOffset(key),
             key, parsed.Id, parsed.Features, parsed.Label, clean, parsed.TimestampMs, message.Value);
     }
+
+    // The record's key bytes for a dead letter: a valid key is UTF-8, so encoding its string gives the bytes back exactly.
+    private static byte[]? KeyBytes(object? key) => key switch
+    {
+        RejectedKey rejected => rejected.Bytes,
+        string valid => System.Text.Encoding.UTF8.GetBytes(valid),
+        _ => null,
+    };
 
     private void DeadLetter(DeadLetter letter)
     {
@@ -190,14 +202,14 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         batch.Add(new KafkaBatchContainer(StreamId.Create(options.StreamNamespace, key), events, new EventSequenceTokenV2(_sequence++)));
     }
 
-    private void CommitIfAdvanced(IConsumer<byte[], byte[]> consumer)
+    private void CommitIfAdvanced(IConsumer<object?, byte[]> consumer)
     {
         if (!_commit.IsCompleted || _watermark.Watermark is not long target || target <= Volatile.Read(ref _committed)) return;
         // Commit blocks on the broker round trip: keep it off the agent's turn.
         _commit = Task.Run(() => Commit(consumer, target));
     }
 
-    private void Commit(IConsumer<byte[], byte[]> consumer, long target)
+    private void Commit(IConsumer<object?, byte[]> consumer, long target)
     {
         try
         {
@@ -212,7 +224,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         }
     }
 
-    private void SetPaused(IConsumer<byte[], byte[]> consumer, bool pause)
+    private void SetPaused(IConsumer<object?, byte[]> consumer, bool pause)
     {
         if (pause == _paused) return;
         _paused = pause;

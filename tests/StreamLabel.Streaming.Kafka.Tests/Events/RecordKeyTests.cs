@@ -25,4 +25,21 @@ public sealed class RecordKeyTests
         Assert.Equal(DeadLetterReasons.OversizedKey, keys.TryDecode(Encoding.UTF8.GetBytes(new string('k', 257)), out _)?.Reason);
         Assert.Equal(DeadLetterReasons.InvalidKey, keys.TryDecode([0x61, 0xE2, 0x82], out _)?.Reason);
     }
+
+    [Fact]
+    public void The_consumer_s_key_deserializer_gives_pooled_strings_or_the_rejected_bytes_with_the_reason()
+    {
+        var keys = new RecordKeyDeserializer();
+        var context = new Confluent.Kafka.SerializationContext(Confluent.Kafka.MessageComponentType.Key, "t");
+        var first = keys.Deserialize("model-7"u8, false, context);
+        Assert.Equal("model-7", first);
+        Assert.Same(first, keys.Deserialize("model-7"u8, false, context));
+        var invalid = Assert.IsType<RejectedKey>(keys.Deserialize([0x61, 0xE2, 0x82], false, context));
+        Assert.Equal([0x61, 0xE2, 0x82], invalid.Bytes);
+        Assert.Equal(DeadLetterReasons.InvalidKey, invalid.Reason);
+        var missing = Assert.IsType<RejectedKey>(keys.Deserialize([], true, context));
+        Assert.Null(missing.Bytes);
+        Assert.Equal(DeadLetterReasons.EmptyKey, missing.Reason);
+        Assert.Equal([], Assert.IsType<RejectedKey>(keys.Deserialize([], false, context)).Bytes);
+    }
 }

@@ -44,4 +44,27 @@ public sealed class PartitionWatermarkTests
         Assert.Empty(w.TakeForRedelivery("a", now.AddSeconds(1), TimeSpan.FromSeconds(5)));
         Assert.Equal(2, w.InFlight);
     }
+
+    [Fact]
+    public void A_key_that_reuses_an_emptied_backlog_starts_fresh()
+    {
+        var w = new PartitionWatermark();
+        w.Delivered(E("a", 0));
+        w.Delivered(E("a", 1));
+        Assert.Equal(2, w.TakeForRedelivery("a", DateTime.UtcNow, TimeSpan.Zero).Count);
+        w.MarkDurable("a", 1); // "a"'s backlog empties and is kept for reuse
+        Thread.Sleep(60);
+        w.Delivered(E("b", 2)); // gets that backlog
+        var now = DateTime.UtcNow;
+        Assert.Equal(["b"], w.PendingKeys);
+        Assert.Equal(1, w.InFlight);
+        Assert.Equal(2, w.LastUndurableOffset("b"));
+        Assert.Equal(-1, w.LastUndurableOffset("a"));
+        // Its progress clock starts now (not at "a"'s last progress 60 ms ago), and it was never redelivered.
+        Assert.False(w.IsStale("b", now, TimeSpan.FromMilliseconds(40)));
+        Assert.Equal([2L], w.TakeForRedelivery("b", now, TimeSpan.FromHours(1)).Select(e => e.Offset));
+        w.MarkDurable("b", 2);
+        Assert.Equal(0, w.InFlight);
+        Assert.Empty(w.PendingKeys);
+    }
 }

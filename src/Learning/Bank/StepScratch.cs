@@ -1,0 +1,20 @@
+namespace StreamLabel.Learning.Bank;
+
+/// <summary>
+/// Arrays a <see cref="ModelBank"/> step fills and turns into tensors (padded inputs, row and slot indices), kept from
+/// step to step instead of allocated per step: their size follows the rows of a step, so per event they were most of
+/// the bank's garbage. Grown by doubling, never shrunk (bounded by the largest step). One owner thread, as the bank.
+/// </summary>
+internal sealed class StepScratch<T>(int arrays)
+{
+    private readonly T[][] _arrays = Enumerable.Repeat(Array.Empty<T>(), arrays).ToArray();
+
+    /// <summary>Array <paramref name="which"/> as a span of <paramref name="length"/> values; the contents are those of
+    /// the last use (clear what must start at zero).</summary>
+    public Span<T> Get(int which, int length)
+    {
+        ref var a = ref _arrays[which];
+        if (a.Length < length) a = new T[Math.Max(length, a.Length * 2)];
+        return a.AsSpan(0, length);
+    }
+}
