@@ -1,3 +1,4 @@
+using StreamLabel.Testing;
 using System.Diagnostics;
 using StreamLabel.Client.Output;
 using StreamLabel.Client.Tests.Infrastructure;
@@ -71,7 +72,7 @@ public sealed class CliUsageTests
     [Fact]
     public async Task Unreachable_cluster_exits_1_and_says_where_it_looked()
     {
-        int port = FreePort.Next(); // nothing listens there
+        int port = LocalHost.FreePort(); // nothing listens there
         var r = await CliRunner.RunAsync("status", "--gateway", $"127.0.0.1:{port}", "--timeout", "3");
         Assert.True(r.ExitCode == 1, r.ToString());
         Assert.Contains($"cannot connect to the cluster (gateway 127.0.0.1:{port}", r.Error);

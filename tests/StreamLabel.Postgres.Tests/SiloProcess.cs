@@ -1,3 +1,4 @@
+using StreamLabel.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -16,13 +17,13 @@ public sealed class SiloProcess : IDisposable
     private readonly Process _process;
     private readonly List<string> _lines = [];
 
-    public int GatewayPort { get; } = FreePort();
+    public int GatewayPort { get; } = LocalHost.FreePort();
     public string HealthUrl { get; }
 
     private SiloProcess(string[] args, IDictionary<string, string> settings)
     {
         string dll = typeof(SiloProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SiloAssembly").Value!;
-        HealthUrl = $"http://127.0.0.1:{FreePort()}";
+        HealthUrl = $"http://127.0.0.1:{LocalHost.FreePort()}";
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -31,7 +32,7 @@ public sealed class SiloProcess : IDisposable
         };
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["Cluster__SiloPort"] = FreePort().ToString();
+        start.Environment["Cluster__SiloPort"] = LocalHost.FreePort().ToString();
         start.Environment["Cluster__GatewayPort"] = GatewayPort.ToString();
         start.Environment["Health__Urls"] = HealthUrl;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -102,7 +103,7 @@ public sealed class SiloProcess : IDisposable
     /// <summary>SIGTERM (as Kubernetes stops a pod): the silo leaves the cluster and its grains write their state.</summary>
     public Task<int> StopAsync(TimeSpan timeout)
     {
-        if (!_process.HasExited) kill(_process.Id, 15);
+        if (!_process.HasExited) LocalHost.Signal(_process.Id, 15);
         return WaitForExitAsync(timeout);
     }
 
@@ -112,13 +113,5 @@ public sealed class SiloProcess : IDisposable
         _process.Dispose();
     }
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

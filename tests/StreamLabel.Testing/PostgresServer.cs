@@ -45,7 +45,7 @@ public sealed class PostgresServer : IAsyncLifetime, IDisposable
 
         for (int attempt = 0; ; attempt++)
         {
-            Port = FreePort();
+            Port = LocalHost.FreePort();
             var start = new ProcessStartInfo(Command(asRoot, Path.Combine(bin, "postgres")))
             {
                 RedirectStandardOutput = true,
@@ -124,15 +124,7 @@ public sealed class PostgresServer : IAsyncLifetime, IDisposable
         return versioned.Concat(onPath).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "postgres")));
     }
 
-    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private void Stop()
     {
@@ -144,7 +136,7 @@ public sealed class PostgresServer : IAsyncLifetime, IDisposable
             if (!process.HasExited)
             {
                 // SIGINT is postgres' fast shutdown: backends end and shared memory is released; SIGKILL only if it hangs.
-                kill(process.Id, 2);
+                LocalHost.Signal(process.Id, 2);
                 if (!process.WaitForExit(10_000))
                 {
                     process.Kill();

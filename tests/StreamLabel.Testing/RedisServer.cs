@@ -37,7 +37,7 @@ public sealed class RedisServer : IAsyncLifetime, IDisposable
             "redis-server not found on PATH or in /usr/bin: install the Debian package redis-server (scripts/test.sh does)");
         for (int attempt = 0; ; attempt++)
         {
-            Port = FreePort();
+            Port = LocalHost.FreePort();
             var start = new ProcessStartInfo(executable)
             {
                 ArgumentList = { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning" },
@@ -82,12 +82,6 @@ public sealed class RedisServer : IAsyncLifetime, IDisposable
         return dirs.Select(d => Path.Combine(d, "redis-server")).FirstOrDefault(File.Exists);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private void Stop()
     {

@@ -1,3 +1,4 @@
+using StreamLabel.Testing;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
@@ -23,13 +24,13 @@ public sealed class SiloProcess : IAsyncDisposable
     public SiloProcess(IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(Assembly)) throw new FileNotFoundException($"silo host not built at {Assembly}", Assembly);
-        GatewayPort = FreePort.Next();
+        GatewayPort = LocalHost.FreePort();
         var start = new ProcessStartInfo("dotnet", [Assembly]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["Cluster__SiloPort"] = FreePort.Next().ToString();
+        start.Environment["Cluster__SiloPort"] = LocalHost.FreePort().ToString();
         start.Environment["Cluster__GatewayPort"] = GatewayPort.ToString();
         start.Environment["Cluster__ClusterId"] = ClusterId;
         start.Environment["Cluster__ServiceId"] = ClusterId;
-        start.Environment["Health__Urls"] = $"http://127.0.0.1:{FreePort.Next()}";
+        start.Environment["Health__Urls"] = $"http://127.0.0.1:{LocalHost.FreePort()}";
         start.Environment["Replay__Enabled"] = "false";
         start.Environment["EmbeddedBroker__Partitions"] = "2";
         start.Environment["Student__SeriesEveryEvents"] = "100"; // more chart points from a short replay (at most one per batch)

@@ -42,15 +42,6 @@ internal sealed class SiloProcess : IDisposable
         return true;
     }
 
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     private void Append(string? line)
     {
         if (line is null) return;
