@@ -32,17 +32,11 @@ public static class BankCommand
         int distillRows = new StudentOptions().DistillationRowsPerStep;
         try
         {
-            for (int i = 0; i < args.Length; i++)
+            var a = new BenchArgs(args);
+            while (a.MoveNext())
             {
-                string name = args[i];
-                int Int(int min)
-                {
-                    string v = i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
-                    if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < min)
-                        throw new ArgumentException($"{name} must be an integer >= {min} (got '{v}')");
-                    return n;
-                }
-                switch (name)
+                int Int(int min) => a.Int(min);
+                switch (a.Name)
                 {
                     case "--keys": keys = Int(1); break;
                     case "--batch": batch = Int(1); break;
@@ -53,7 +47,7 @@ public static class BankCommand
                     case "--rounds": rounds = Int(1); break;
                     case "--torch-threads": torchThreads = Int(0); break;
                     case "--memory-students": memoryStudents = Int(0); break;
-                    default: throw new ArgumentException($"unknown option '{name}'");
+                    default: throw a.Unknown();
                 }
             }
             if (events < keys) throw new ArgumentException($"--events ({events}) must be at least --keys ({keys})");

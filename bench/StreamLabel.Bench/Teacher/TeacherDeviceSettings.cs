@@ -37,17 +37,12 @@ public sealed record TeacherDeviceSettings
     public static TeacherDeviceSettings Parse(string[] args)
     {
         var s = new TeacherDeviceSettings();
-        for (int i = 0; i < args.Length; i++)
+        var a = new BenchArgs(args);
+        while (a.MoveNext())
         {
-            string name = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
-            int Int(int min)
-            {
-                string v = Value();
-                if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < min)
-                    throw new ArgumentException($"{name} must be an integer >= {min} (got '{v}')");
-                return n;
-            }
+            string name = a.Name;
+            string Value() => a.Value();
+            int Int(int min) => a.Int(min);
             s = name switch
             {
                 "--data" => s with { Data = Value() },
@@ -61,7 +56,7 @@ public sealed record TeacherDeviceSettings
                 "--devices" => s with { Devices = ParseDevices(Value()) },
                 "--require-cuda" => s with { RequireCuda = true },
                 "--json" => s with { Json = Value() },
-                _ => throw new ArgumentException($"unknown option '{name}'"),
+                _ => throw a.Unknown(),
             };
         }
         return s;

@@ -58,18 +58,12 @@ public sealed class ThroughputOptions
     public static ThroughputOptions Parse(string[] args)
     {
         var o = new ThroughputOptions();
-        for (int i = 0; i < args.Length; i++)
+        var a = new BenchArgs(args);
+        while (a.MoveNext())
         {
-            string name = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
-            int Int(int min)
-            {
-                string v = Value();
-                if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < min)
-                    throw new ArgumentException($"{name} must be an integer >= {min} (got '{v}')");
-                return n;
-            }
-            switch (name)
+            string Value() => a.Value();
+            int Int(int min) => a.Int(min);
+            switch (a.Name)
             {
                 case "--keys": o.Keys = Int(1); break;
                 case "--events": o.Events = Int(1); break;
@@ -96,7 +90,7 @@ public sealed class ThroughputOptions
                     if (eq <= 0) throw new ArgumentException($"--set needs Section:Key=Value (got '{pair}')");
                     o.Settings[pair[..eq]] = pair[(eq + 1)..];
                     break;
-                default: throw new ArgumentException($"unknown option '{name}'");
+                default: throw a.Unknown();
             }
         }
         if (o.BacklogBatch < o.Batch) o.BacklogBatch = o.Batch;
