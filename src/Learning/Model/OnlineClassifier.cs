@@ -69,9 +69,9 @@ public sealed class OnlineClassifier : IDisposable
         Standardizer.Update(features, rows);
         using var scope = NewDisposeScope();
         var logits = Forward(Input(features, rows));
-        var t = Bank.HostTensors.Of(targets, [rows, ClassCount], Device);
+        var t = HostTensors.Of(targets, [rows, ClassCount], Device);
         var perSample = Regularization.SoftTargetLoss.PerSample(logits, t);
-        var loss = weights.IsEmpty ? perSample.mean() : perSample.mul(Bank.HostTensors.Of(weights, Device)).mean();
+        var loss = weights.IsEmpty ? perSample.mean() : perSample.mul(HostTensors.Of(weights, Device)).mean();
         double value = loss.ToDouble();
         Step(loss);
         return value;
@@ -88,7 +88,7 @@ public sealed class OnlineClassifier : IDisposable
         try
         {
             Standardizer.Transform(features, rows, x.AsSpan(0, features.Length));
-            return Bank.HostTensors.Of(x.AsSpan(0, features.Length), [rows, FeatureCount], Device);
+            return HostTensors.Of(x.AsSpan(0, features.Length), [rows, FeatureCount], Device);
         }
         finally
         {

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace StreamLabel.Learning.Bank;
+namespace StreamLabel.Learning.Model;
 
 /// <summary>
 /// Tensors filled from spans without a managed copy. <c>torch.tensor(array)</c> clones the array and keeps the clone
