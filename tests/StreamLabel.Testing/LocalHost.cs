@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -17,6 +18,27 @@ public static class LocalHost
 
     /// <summary>Sends a POSIX signal (2 = SIGINT, 15 = SIGTERM) to a process; false when it is already gone.</summary>
     public static bool Signal(int pid, int signal) => kill(pid, signal) == 0;
+
+    /// <summary>
+    /// Ends a server process and disposes it: first <paramref name="signal"/> (its clean shutdown) with
+    /// <paramref name="grace"/> to exit, then SIGKILL; null = SIGKILL at once.
+    /// </summary>
+    public static void Stop(Process process, int? signal = null, TimeSpan grace = default)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                if (signal is not int s || !Signal(process.Id, s) || !process.WaitForExit(grace))
+                {
+                    process.Kill();
+                    process.WaitForExit(5000);
+                }
+            }
+        }
+        catch (InvalidOperationException) { } // it exited in between
+        process.Dispose();
+    }
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);

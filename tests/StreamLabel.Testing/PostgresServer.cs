@@ -130,22 +130,8 @@ public sealed class PostgresServer : IAsyncLifetime, IDisposable
     {
         var process = _process;
         _process = null;
-        if (process is null) return;
-        try
-        {
-            if (!process.HasExited)
-            {
-                // SIGINT is postgres' fast shutdown: backends end and shared memory is released; SIGKILL only if it hangs.
-                LocalHost.Signal(process.Id, 2);
-                if (!process.WaitForExit(10_000))
-                {
-                    process.Kill();
-                    process.WaitForExit(5000);
-                }
-            }
-        }
-        catch (InvalidOperationException) { }
-        process.Dispose();
+        // SIGINT is postgres' fast shutdown: backends end and shared memory is released; SIGKILL only if it hangs.
+        if (process is not null) LocalHost.Stop(process, signal: 2, grace: TimeSpan.FromSeconds(10));
     }
 
     public Task DisposeAsync()

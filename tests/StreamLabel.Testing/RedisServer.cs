@@ -87,17 +87,7 @@ public sealed class RedisServer : IAsyncLifetime, IDisposable
     {
         var process = _process;
         _process = null;
-        if (process is null) return;
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill();
-                process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException) { }
-        process.Dispose();
+        if (process is not null) LocalHost.Stop(process);
     }
 
     public Task DisposeAsync()
