@@ -55,6 +55,28 @@ public sealed class BankSchedulerSetTests
     }
 
     [Fact]
+    public async Task Students_asked_for_from_several_threads_at_once_spread_evenly()
+    {
+        const int workers = 3, rounds = 20;
+        await using var set = new BankSchedulerSet(workers);
+        var banked = new List<BankedLearner>();
+        using var barrier = new Barrier(workers);
+        for (int round = 0; round < rounds; round++)
+        {
+            // One add per thread, all released at once: choosing and counting must not interleave.
+            var adds = Enumerable.Range(0, workers).Select(i => Task.Factory.StartNew(() =>
+            {
+                barrier.SignalAndWait();
+                return set.AddAsync(BankScenario.Spec(300 + round * workers + i));
+            }, TaskCreationOptions.LongRunning).Unwrap()).ToArray();
+            banked.AddRange(await Task.WhenAll(adds));
+            Assert.Equal(Enumerable.Repeat(round + 1, workers), set.Schedulers.Select(s => s.Students));
+        }
+        foreach (var b in banked) await b.DisposeAsync();
+        Assert.Equal(new[] { 0, 0, 0 }, set.Schedulers.Select(s => s.Students));
+    }
+
+    [Fact]
     public void Worker_counts_are_checked_and_default_to_one_per_four_cores()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new BankSchedulerSet(0));

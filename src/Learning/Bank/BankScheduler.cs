@@ -45,7 +45,7 @@ public sealed class BankScheduler : IDisposable, IAsyncDisposable
     /// the worker is what limits the silo's learning rate.</summary>
     public TimeSpan BusyTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _busyTicks));
 
-    /// <summary>Students added or restored here and not yet released.</summary>
+    /// <summary>Students asked for here (added or restored, counted before the worker runs the add) and not yet released.</summary>
     public int Students => Volatile.Read(ref _students);
 
     /// <summary>Banks (one per tensor-math shape and device).</summary>

@@ -34,16 +34,20 @@ public sealed class BankSchedulerSet : IDisposable, IAsyncDisposable
     public TimeSpan MaxBusyTime => _schedulers.Max(s => s.BusyTime);
 
     /// <summary><see cref="BankScheduler.AddAsync"/> on the scheduler with the fewest students.</summary>
-    public Task<BankedLearner> AddAsync(LearnerSpec spec) => Least().AddAsync(spec);
+    public Task<BankedLearner> AddAsync(LearnerSpec spec)
+    {
+        // Choosing and counting under one lock (a scheduler counts a student when asked, before its worker runs the
+        // add): activations arriving together cannot all pick the same scheduler.
+        lock (_gate) return Least().AddAsync(spec);
+    }
 
     /// <summary><see cref="BankScheduler.RestoreAsync"/> on the scheduler with the fewest students.</summary>
-    public Task<BankedLearner> RestoreAsync(byte[] snapshot, string device = "auto") => Least().RestoreAsync(snapshot, device);
-
-    // Counts change on the workers; two activations choosing at once may pick the same one, which only evens out later.
-    private BankScheduler Least()
+    public Task<BankedLearner> RestoreAsync(byte[] snapshot, string device = "auto")
     {
-        lock (_gate) return _schedulers.MinBy(s => s.Students)!;
+        lock (_gate) return Least().RestoreAsync(snapshot, device);
     }
+
+    private BankScheduler Least() => _schedulers.MinBy(s => s.Students)!;
 
     public void Dispose()
     {
