@@ -12,21 +12,9 @@ root=$(pwd)
 # postgresql: tests/StreamLabel.Postgres.Tests start their own server (initdb + postgres from /usr/lib/postgresql/N/bin).
 # chromium: the client's dashboard tests drive Debian's /usr/bin/chromium headless (Microsoft.Playwright, no browser download).
 apt_packages=(redis-server postgresql curl kcat kubectl chromium)
-missing=()
-for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
-  $sudo apt-get update -qq
-  installable=()
-  for p in "${missing[@]}"; do
-    if apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]'; then installable+=("$p")
-    else echo "== WARNING: no apt candidate for $p (add its repository); the tests that need it will fail"; fi
-  done
-  if [ ${#installable[@]} -gt 0 ]; then
-    echo "== installing Debian packages: ${installable[*]}"
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${installable[@]}"
-  fi
-fi
+source scripts/lib/packages.sh
+packages_self_check
+ensure_packages "${apt_packages[@]}"
 
 echo "== restore"
 dotnet restore StreamLabel.sln

@@ -35,6 +35,8 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     private DateTime _nextDurabilityPoll;
     private Task _commit = Task.CompletedTask;
     private long _committed = -1;
+    private volatile bool _startSettled;
+    private static readonly TimeSpan StartQueryTimeout = TimeSpan.FromSeconds(5);
 
     public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
 
@@ -204,9 +206,37 @@ internal sealed partial class KafkaQueueAdapterReceiver(
 
     private void CommitIfAdvanced(IConsumer<object?, byte[]> consumer)
     {
-        if (!_commit.IsCompleted || _watermark.Watermark is not long target || target <= Volatile.Read(ref _committed)) return;
-        // Commit blocks on the broker round trip: keep it off the agent's turn.
-        _commit = Task.Run(() => Commit(consumer, target));
+        if (!_commit.IsCompleted) return;
+        // Commits block on the broker round trip: keep them off the agent's turn.
+        if (_watermark.Watermark is long target)
+        {
+            if (target > Volatile.Read(ref _committed)) _commit = Task.Run(() => Commit(consumer, target));
+        }
+        else if (!_startSettled) _commit = Task.Run(() => CommitStartOfEmptyPartition(consumer));
+    }
+
+    /// <summary>
+    /// A partition that has never had a record gives its reader nothing to commit, so the group would have no offset
+    /// there at all: lag tools and autoscalers read that as "unknown" or as the whole partition behind. When the group
+    /// has no offset and the partition holds no records, its end is committed (nothing below it can still be read).
+    /// </summary>
+    private void CommitStartOfEmptyPartition(IConsumer<object?, byte[]> consumer)
+    {
+        try
+        {
+            if (consumer.Committed([partition], StartQueryTimeout)[0].Offset.Value < 0)
+            {
+                var range = consumer.QueryWatermarkOffsets(partition, StartQueryTimeout);
+                if (range.Low != range.High) { _startSettled = true; return; } // records to read: their commits follow
+                Commit(consumer, range.High.Value);
+                if (Volatile.Read(ref _committed) < range.High.Value) return; // failed (logged): try again next poll
+            }
+            _startSettled = true;
+        }
+        catch (Exception e) when (e is KafkaException or ObjectDisposedException)
+        {
+            LogCommitFailed(logger, _partitionKey, -1, e.Message);
+        }
     }
 
     private void Commit(IConsumer<object?, byte[]> consumer, long target)

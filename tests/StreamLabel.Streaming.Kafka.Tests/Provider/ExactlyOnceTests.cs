@@ -29,6 +29,28 @@ public sealed class ExactlyOnceTests(RedisServer redis) : IClassFixture<RedisSer
             Patience, () => Task.FromResult(Describe(KafkaTestData.Progress(broker.BootstrapServers, topic, 4, "g-" + topic))));
     }
 
+    [Fact]
+    public async Task A_partition_that_never_received_an_event_gets_a_committed_offset_at_its_end()
+    {
+        // Without one the group has no offset there: lag tools and autoscalers count the partition as unknown or behind.
+        const string topic = "empty";
+        using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = 3, Topics = [topic, "dlq"] });
+        await using var cluster = await StartAsync(1, broker, topic, new ConsumerBehavior());
+
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(KafkaTestData.Progress(broker.BootstrapServers, topic, 3, "g-" + topic).All(p => p.Committed == 0 && p.End == 0)),
+            Patience, () => Task.FromResult(Describe(KafkaTestData.Progress(broker.BootstrapServers, topic, 3, "g-" + topic))));
+
+        // Events that come later are still read from the start and committed past.
+        var keys = Keys(topic, 6);
+        var produced = KafkaTestData.ProduceSequences(broker.BootstrapServers, topic, keys, 300);
+        await WaitForAllAppliedAsync(cluster, produced);
+        await AssertExactlyOnceInOrderAsync(cluster, produced);
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(KafkaTestData.Progress(broker.BootstrapServers, topic, 3, "g-" + topic).All(p => p.Committed == p.End)),
+            Patience, () => Task.FromResult(Describe(KafkaTestData.Progress(broker.BootstrapServers, topic, 3, "g-" + topic))));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
