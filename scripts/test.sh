@@ -11,7 +11,8 @@ root=$(pwd)
 # kustomize v2.0.3) is too old to render the overlays, so it is no substitute.
 # postgresql: tests/StreamLabel.Postgres.Tests start their own server (initdb + postgres from /usr/lib/postgresql/N/bin).
 # chromium: the client's dashboard tests drive Debian's /usr/bin/chromium headless (Microsoft.Playwright, no browser download).
-apt_packages=(redis-server postgresql curl kcat kubectl chromium)
+# prometheus: the Silo tests start a real Prometheus server that scrapes a silo's /metrics and answer a PromQL query.
+apt_packages=(redis-server postgresql curl kcat kubectl chromium prometheus)
 source scripts/lib/packages.sh
 packages_self_check
 ensure_packages "${apt_packages[@]}"

@@ -34,6 +34,13 @@ var kafka = builder.ResolveKafka();
 builder.Services.AddSingleton(kafka);
 builder.Services.Configure<ReplaySettings>(builder.Configuration.GetSection(ReplaySettings.Section));
 builder.WebHost.UseUrls(health.Urls);
+TelemetrySettings telemetry;
+try { telemetry = builder.AddSiloTelemetry(cluster.SiloName ?? Environment.MachineName); }
+catch (InvalidOperationException e)
+{
+    Console.Error.WriteLine($"streamlabel-silo: failed: {e.Message}");
+    return 1;
+}
 
 try
 {
@@ -45,6 +52,7 @@ try
             .AddKafkaStreams(StreamLabelGrainsExtensions.KafkaProviderName, builder.Configuration.GetSection(KafkaStreamOptions.Section))
             .AddStreamLabelGrains(builder.Configuration)
             .AddDashboard(); // data for the Orleans runtime view that `streamlabel dashboard` serves under /orleans/
+        if (telemetry.Otlp.Traces && telemetry.Otlp.Endpoint.Length > 0) silo.AddActivityPropagation(); // traces span grain calls
     });
 }
 catch (InvalidOperationException e)
@@ -63,6 +71,7 @@ var app = builder.Build();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }); // alive: the process answers
 app.MapHealthChecks("/ready");                                                     // ready: the silo is up
 app.MapDiagnostics();                                                              // live tensors, memory (soak runs)
+app.MapSiloTelemetry(telemetry);                                                   // /metrics for Prometheus
 try
 {
     // AdoNet providers read their queries from the database when the silo starts: the schema must be there first.

@@ -13,5 +13,6 @@ internal static class KafkaStreamMetrics
     public static readonly Counter<long> Commits = Meter.CreateCounter<long>("streamlabel.kafka.commits", "{commit}", "Offset commits");
     public static readonly Counter<long> CommitFailures = Meter.CreateCounter<long>("streamlabel.kafka.commit_failures", "{commit}", "Failed offset commits (retried at the next durability poll)");
     public static readonly Counter<long> Redeliveries = Meter.CreateCounter<long>("streamlabel.kafka.redelivered_events", "{event}", "Undurable events delivered again after a grain reported a gap");
+    public static readonly ObservableGauge<long> ConsumerLag = Providers.ConsumerLagGauge.Create(Meter);
     public static readonly Counter<long> Pauses = Meter.CreateCounter<long>("streamlabel.kafka.backpressure_pauses", "{pause}", "Times a partition paused because MaxInFlightEventsPerQueue was reached");
 }

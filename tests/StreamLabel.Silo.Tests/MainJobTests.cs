@@ -25,6 +25,21 @@ public sealed class MainJobTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Console_logs_are_json_lines_when_configured()
+    {
+        var (exitCode, stdout) = await RunAsync(["--Logging:Console:FormatterName=json", "--events", "1000"], TimeSpan.FromSeconds(120));
+        Assert.Equal(0, exitCode);
+        var logLines = stdout.Split('\n').Where(l => l.StartsWith('{')).ToList();
+        Assert.NotEmpty(logLines);
+        Assert.All(logLines, l =>
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(l);
+            Assert.True(json.RootElement.TryGetProperty("LogLevel", out _), l);
+            Assert.True(json.RootElement.TryGetProperty("Category", out _), l);
+        });
+    }
+
+    [Fact]
     public async Task The_main_job_exits_0_on_ctrl_c()
     {
         // A slow replay that would run for minutes, interrupted once it is learning.

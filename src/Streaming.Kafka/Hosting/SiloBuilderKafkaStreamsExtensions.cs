@@ -14,6 +14,9 @@ namespace StreamLabel.Streaming.Kafka.Hosting;
 /// <summary>Registers the Kafka stream provider in a silo.</summary>
 public static class SiloBuilderKafkaStreamsExtensions
 {
+    /// <summary>The provider's meter, for metrics exporters (OpenTelemetry's AddMeter).</summary>
+    public const string MeterName = KafkaStreamMetrics.MeterName;
+
     /// <summary>Adds the provider, options set in code. Also registers <see cref="IDeadLetterWriter"/> and
     /// <see cref="KafkaOutputProducer"/> (keyed by <paramref name="name"/>; the first provider's also unkeyed).</summary>
     public static ISiloBuilder AddKafkaStreams(this ISiloBuilder builder, string name, Action<KafkaStreamOptions> configureOptions,

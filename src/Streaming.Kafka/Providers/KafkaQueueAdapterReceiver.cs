@@ -36,6 +36,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     private Task _commit = Task.CompletedTask;
     private long _committed = -1;
     private volatile bool _startSettled;
+    private IDisposable? _lagTracking;
     private static readonly TimeSpan StartQueryTimeout = TimeSpan.FromSeconds(5);
 
     public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
@@ -50,6 +51,8 @@ internal sealed partial class KafkaQueueAdapterReceiver(
             .Build();
         // Assign, not Subscribe: Orleans' queue balancer decides which silo reads which partition.
         _consumer.Assign(new TopicPartitionOffset(partition, Offset.Stored));
+        var consumer = _consumer;
+        _lagTracking = ConsumerLagGauge.Track(_partitionKey, () => Lag(consumer));
         _outbox = new DeadLetterOutbox(deadLetters, _watermark, (offset, reason) => LogDeadLetterFailed(logger, _partitionKey, offset, reason));
         _poller = new DurabilityPoller(grains, options, (key, error) => LogDurabilityAskFailed(logger, _partitionKey, key, error));
         LogStarted(logger, _partitionKey, options.ConsumerGroup);
@@ -254,6 +257,22 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         }
     }
 
+    /// <summary>The partition's end as of the last fetch minus the committed offset; null until both are known.</summary>
+    private long? Lag(IConsumer<object?, byte[]> consumer)
+    {
+        long committed = Volatile.Read(ref _committed);
+        if (committed < 0) return null;
+        try
+        {
+            long end = consumer.GetWatermarkOffsets(partition).High.Value;
+            return end < 0 ? null : Math.Max(0, end - committed);
+        }
+        catch (Exception e) when (e is KafkaException or ObjectDisposedException)
+        {
+            return null; // stopping: the reader is gone
+        }
+    }
+
     private void SetPaused(IConsumer<object?, byte[]> consumer, bool pause)
     {
         if (pause == _paused) return;
@@ -294,6 +313,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         }
         finally
         {
+            _lagTracking?.Dispose();
             try { consumer.Close(); } catch (KafkaException) { }
             consumer.Dispose();
             LogStopped(logger, _partitionKey, Volatile.Read(ref _committed));

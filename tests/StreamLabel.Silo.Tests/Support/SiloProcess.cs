@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+
+namespace StreamLabel.Silo.Tests.Support;
+
+/// <summary>The real silo executable running in the background on free ports, with its output kept for diagnosis.</summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+
+    private SiloProcess(Process process, int healthPort)
+    {
+        _process = process;
+        HealthPort = healthPort;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_lines) _lines.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_lines) _lines.Add(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int HealthPort { get; }
+
+    public string Output { get { lock (_lines) return string.Join('\n', _lines); } }
+
+    public static SiloProcess Start(params string[] args)
+    {
+        var dir = typeof(SiloProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SiloOutputDir").Value!;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
+        start.ArgumentList.Add(Path.Combine(dir, "streamlabel-silo.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        int health = FreePort();
+        start.ArgumentList.Add($"--Cluster:SiloPort={FreePort()}");
+        start.ArgumentList.Add($"--Cluster:GatewayPort={FreePort()}");
+        start.ArgumentList.Add($"--Health:Urls=http://127.0.0.1:{health}");
+        return new SiloProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the silo"), health);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}
