@@ -20,6 +20,8 @@
 #   STREAMLABEL_TOPICS      comma-separated input topics (default events)
 #   STREAMLABEL_PARTITIONS  partitions per topic (default 4)
 #   STREAMLABEL_DASHBOARD   auto (start it when the client has `dashboard`) | off (default auto)
+#   STREAMLABEL_ALLOW_CPU_GPU_SILO  true (default) | false: silo-gpu-1 stands in for a GPU silo, so it reports ready
+#                           without CUDA (Health:AllowCpuOnGpuSilo); false shows what a real GPU silo without CUDA does
 #   STREAMLABEL_WATCH_PID   when set, `down` runs by itself once that process is gone (tests set their own pid)
 #   STREAMLABEL_STORE       redis (default) | postgres: membership + grain state in a PostgreSQL started here (Debian's
 #                           postgresql package; Orleans' AdoNet providers; the silos apply deploy/postgres/ themselves)
@@ -159,6 +161,7 @@ start_silo() {
     Cluster__SiloPort="${!silo_port}" Cluster__GatewayPort="${!gateway_port}" \
     "${store_vars[@]}" \
     Orleans__Metadata__accelerator=$accelerator Health__Urls="http://127.0.0.1:${!health_port}" \
+    Health__AllowCpuOnGpuSilo="${STREAMLABEL_ALLOW_CPU_GPU_SILO:-true}" \
     Replay__Enabled=false Kafka__BootstrapServers="$BOOTSTRAP" "${topic_env[@]}" \
     setsid dotnet "$silo_dll" >>"$state/$name.log" 2>&1 </dev/null &
   echo $! >"$state/$name.pid"

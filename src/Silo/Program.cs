@@ -1,6 +1,7 @@
 using Orleans.Dashboard;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StreamLabel.Grains.Hosting;
 using StreamLabel.Silo.Configuration;
 using StreamLabel.Streaming.Kafka;
@@ -30,7 +31,13 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 
 var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
 var health = builder.Configuration.GetSection(HealthSettings.Section).Get<HealthSettings>() ?? new HealthSettings();
-var kafka = builder.ResolveKafka();
+KafkaEndpoint kafka;
+try { kafka = builder.ResolveKafka(cluster); }
+catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+{
+    Console.Error.WriteLine($"streamlabel-silo: failed: {e.Message}");
+    return 1;
+}
 builder.Services.AddSingleton(kafka);
 builder.Services.Configure<ReplaySettings>(builder.Configuration.GetSection(ReplaySettings.Section));
 builder.WebHost.UseUrls(health.Urls);
@@ -66,11 +73,13 @@ var replay = builder.Configuration.GetSection(ReplaySettings.Section).Get<Replay
 if (replay.Enabled ?? kafka.IsEmbedded)
     builder.Services.AddHostedService<DemoReplayJob>();
 
-builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
+builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo")
+    .Add(new HealthCheckRegistration("accelerator", _ => new AcceleratorHealthCheck(
+        builder.Configuration["Orleans:Metadata:accelerator"], health.AllowCpuOnGpuSilo, TorchSharp.torch.cuda.is_available), null, null));
 var app = builder.Build();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }); // alive: the process answers
-app.MapHealthChecks("/ready");                                                     // ready: the silo is up
-app.MapDiagnostics();                                                              // live tensors, memory (soak runs)
+app.MapHealthChecks("/ready", new HealthCheckOptions { ResponseWriter = ReadinessReport.WriteAsync }); // ready: silo up, GPU usable
+app.MapDiagnostics(health.DiagnosticsToken);                                      // live tensors, memory (soak runs)
 app.MapSiloTelemetry(telemetry);                                                   // /metrics for Prometheus
 try
 {

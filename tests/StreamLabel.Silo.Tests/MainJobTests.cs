@@ -24,6 +24,17 @@ public sealed class MainJobTests(ITestOutputHelper output)
         Assert.DoesNotContain("fail:", stdout);
     }
 
+    [Theory]
+    [InlineData("--Cluster:Membership:Provider=Redis", "Kafka:BootstrapServers is empty on a Cluster:Membership:Provider=Redis silo")]
+    [InlineData("--EmbeddedBroker:Enabled=false", "Kafka:BootstrapServers is empty and EmbeddedBroker:Enabled=false")]
+    public async Task A_silo_that_must_not_run_the_embedded_broker_and_names_no_kafka_fails_saying_so(string option, string message)
+    {
+        var (exitCode, stdout) = await RunAsync([option, "--Cluster:Membership:ConnectionString=127.0.0.1:1", "--events", "100"], TimeSpan.FromSeconds(60));
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"streamlabel-silo: failed: {message}", stdout);
+        Assert.DoesNotContain("embedded Kafka-protocol broker at", stdout);
+    }
+
     [Fact]
     public async Task Console_logs_are_json_lines_when_configured()
     {

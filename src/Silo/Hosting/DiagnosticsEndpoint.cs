@@ -9,14 +9,18 @@ namespace StreamLabel.Silo.Hosting;
 /// TorchSharp's live tensor count is process-wide (created minus disposed) and only visible inside the process.
 /// `?collect=true` first runs a full garbage collection and the finalizers, so tensors that were dropped without
 /// Dispose stop counting: what remains is what the process really holds (costly; for diagnosis, not for probes).
+/// Callers other than loopback need Health:DiagnosticsToken (<see cref="DiagnosticsAccess"/>).
 /// `?trim=true` then hands malloc's free arena memory back to the system (glibc malloc_trim), to tell retained free
 /// memory from memory in use. Resident memory splits into the GC heap (managed, committed), the C heap (libtorch,
 /// librdkafka: in use, free in arenas) and the rest (code, stacks, mapped files).
 /// </summary>
 internal static class DiagnosticsEndpoint
 {
-    public static void MapDiagnostics(this WebApplication app) => app.MapGet("/diagnostics", (bool? collect, bool? trim) =>
+    public static void MapDiagnostics(this WebApplication app, string? token) => app.MapGet("/diagnostics", (HttpContext http, bool? collect, bool? trim) =>
     {
+        if (!DiagnosticsAccess.Allows(http.Connection.RemoteIpAddress, http.Request.Headers.Authorization, token))
+            return Results.Problem("/diagnostics answers loopback callers, and others with 'Authorization: Bearer' and Health:DiagnosticsToken",
+                statusCode: StatusCodes.Status403Forbidden);
         if (collect == true)
         {
             GC.Collect();

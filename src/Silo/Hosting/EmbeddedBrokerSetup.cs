@@ -1,3 +1,4 @@
+using StreamLabel.Silo.Configuration;
 using StreamLabel.Streaming.Kafka;
 using StreamLabel.Streaming.Kafka.Embedded;
 
@@ -9,7 +10,7 @@ namespace StreamLabel.Silo.Hosting;
 /// </summary>
 internal static class EmbeddedBrokerSetup
 {
-    public static KafkaEndpoint ResolveKafka(this WebApplicationBuilder builder)
+    public static KafkaEndpoint ResolveKafka(this WebApplicationBuilder builder, ClusterSettings cluster)
     {
         var kafka = builder.Configuration.GetSection(KafkaStreamOptions.Section).Get<KafkaStreamOptions>() ?? new KafkaStreamOptions();
         var topics = kafka.EffectiveTopics;
@@ -19,6 +20,7 @@ internal static class EmbeddedBrokerSetup
             return new KafkaEndpoint(configured, topics[0], false, client);
 
         var options = builder.Configuration.GetSection("EmbeddedBroker").Get<EmbeddedBrokerOptions>() ?? new EmbeddedBrokerOptions();
+        RefuseUnlessEmbeddedIsMeant(options, cluster);
         // Outputs exist up front too, so the first dead letter or prediction does not wait for topic auto-creation.
         var outputs = new[] { kafka.DeadLetterTopic, builder.Configuration["Student:PredictionsTopic"] ?? "streamlabel-predictions" };
         options.Topics = topics.Union(options.Topics).Union(outputs).ToList();
@@ -28,5 +30,20 @@ internal static class EmbeddedBrokerSetup
         builder.Configuration["Kafka:FetchWaitMax"] ??= EmbeddedKafkaBroker.ConsumerFetchWait.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         Console.WriteLine($"embedded Kafka-protocol broker at {broker.BootstrapServers} (topics {string.Join(",", options.Topics)}, {options.Partitions} partitions)");
         return new KafkaEndpoint(broker.BootstrapServers, topics[0], true, client);
+    }
+
+    /// <summary>The embedded broker is a demo and test default: a silo that is part of a real cluster and names no Kafka
+    /// has lost its configuration, and would otherwise learn from a private broker nobody produces to.</summary>
+    private static void RefuseUnlessEmbeddedIsMeant(EmbeddedBrokerOptions options, ClusterSettings cluster)
+    {
+        if (options.Enabled == true) return;
+        if (options.Enabled == false)
+            throw new InvalidOperationException("Kafka:BootstrapServers is empty and EmbeddedBroker:Enabled=false: name the Kafka cluster to read");
+        bool clustered = !string.Equals(cluster.Membership.Provider, "Localhost", StringComparison.OrdinalIgnoreCase);
+        bool kubernetes = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST"));
+        if (clustered || kubernetes)
+            throw new InvalidOperationException(
+                $"Kafka:BootstrapServers is empty on a {(kubernetes ? "Kubernetes" : $"Cluster:Membership:Provider={cluster.Membership.Provider}")} silo: " +
+                "set it to the Kafka cluster (Kafka__BootstrapServers), or set EmbeddedBroker:Enabled=true to run the embedded test broker anyway");
     }
 }
