@@ -54,6 +54,7 @@ try
     builder.UseOrleans(silo =>
     {
         silo.UseConfiguredClustering(cluster)
+            .UseConfiguredTls(cluster.Tls)
             .UseConfiguredStorage(cluster)
             .UseSiloMetadata(builder.Configuration)
             .AddKafkaStreams(StreamLabelGrainsExtensions.KafkaProviderName, builder.Configuration.GetSection(KafkaStreamOptions.Section))

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using StreamLabel.Client.Cli;
+using StreamLabel.Grains.Connection;
 
 namespace StreamLabel.Client.Connection;
 
@@ -23,6 +24,11 @@ public static class ClusterConnection
             default:
                 client.UseStaticClustering(settings.GatewayEndpoint());
                 break;
+        }
+        if (settings.Tls.Enabled)
+        {
+            try { client.UseTls(options => ClusterTls.Configure(options, settings.Tls)); }
+            catch (InvalidOperationException e) { throw new CommandFailedException(e.Message, e); }
         }
         return client;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using StreamLabel.Client.Cli;
+using StreamLabel.Grains.Connection;
 
 namespace StreamLabel.Client.Connection;
 
@@ -24,6 +25,8 @@ public sealed record ConnectionSettings
     public string? ConnectionString { get; init; }
     /// <summary>ADO.NET invariant. Default "Npgsql".</summary>
     public string Invariant { get; init; } = "Npgsql";
+    /// <summary>Mutual TLS to the gateways (Cluster:Tls:CertificatePath, :KeyPath, :CaPath), as the silos have it. Default off.</summary>
+    public ClusterTlsSettings Tls { get; init; } = new();
     /// <summary>How long to try to reach a gateway before giving up, seconds. Default 10.</summary>
     public double ConnectTimeoutSeconds { get; init; } = 10;
 
@@ -57,6 +60,7 @@ public sealed record ConnectionSettings
             Membership = c["Membership:Provider"] ?? s.Membership,
             ConnectionString = c["Membership:ConnectionString"] ?? s.ConnectionString,
             Invariant = c["Membership:Invariant"] ?? s.Invariant,
+            Tls = c.GetSection("Tls").Get<ClusterTlsSettings>() ?? s.Tls,
         };
         if (args is null) return s.Validate();
 
@@ -83,6 +87,7 @@ public sealed record ConnectionSettings
             throw new UsageException($"--membership {match.ToLowerInvariant()} needs --connection (or Cluster:Membership:ConnectionString)");
         if (string.IsNullOrWhiteSpace(ClusterId)) throw new UsageException("--cluster-id / Cluster:ClusterId must not be empty");
         if (string.IsNullOrWhiteSpace(ServiceId)) throw new UsageException("--service-id / Cluster:ServiceId must not be empty");
+        if (Tls.Problems() is { Count: > 0 } tls) throw new UsageException(string.Join("; ", tls));
         return this with { Membership = match };
     }
 

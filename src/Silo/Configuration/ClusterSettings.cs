@@ -29,6 +29,8 @@ public sealed class ClusterSettings
     public ProviderSettings Membership { get; set; } = new() { Provider = "Localhost" };
     /// <summary>Grain storage: Memory (default), Redis or AdoNet.</summary>
     public ProviderSettings Storage { get; set; } = new() { Provider = "Memory" };
+    /// <summary>Mutual TLS between silos and with clients (Cluster:Tls:CertificatePath, :KeyPath, :CaPath). Default off.</summary>
+    public Grains.Connection.ClusterTlsSettings Tls { get; set; } = new();
 }
 
 /// <summary>Which backing service a clustering or storage provider uses.</summary>

@@ -11,10 +11,11 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly List<string> _lines = [];
 
-    private SiloProcess(Process process, int healthPort)
+    private SiloProcess(Process process, int healthPort, int gatewayPort)
     {
         _process = process;
         HealthPort = healthPort;
+        GatewayPort = gatewayPort;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_lines) _lines.Add(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_lines) _lines.Add(e.Data); };
         process.BeginOutputReadLine();
@@ -22,6 +23,8 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     public int HealthPort { get; }
+
+    public int GatewayPort { get; }
 
     public string Output { get { lock (_lines) return string.Join('\n', _lines); } }
 
@@ -31,11 +34,21 @@ public sealed class SiloProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
         start.ArgumentList.Add(Path.Combine(dir, "streamlabel-silo.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
-        int health = FreePort();
+        int health = FreePort(), gateway = FreePort();
         start.ArgumentList.Add($"--Cluster:SiloPort={FreePort()}");
-        start.ArgumentList.Add($"--Cluster:GatewayPort={FreePort()}");
+        start.ArgumentList.Add($"--Cluster:GatewayPort={gateway}");
         start.ArgumentList.Add($"--Health:Urls=http://127.0.0.1:{health}");
-        return new SiloProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the silo"), health);
+        return new SiloProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the silo"), health, gateway);
+    }
+
+    /// <summary>The exit code once the silo ends by itself, or null if it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try { await _process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { return null; }
+        _process.WaitForExit(); // drain the output
+        return _process.ExitCode;
     }
 
     public static int FreePort()
