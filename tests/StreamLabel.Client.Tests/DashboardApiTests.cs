@@ -112,6 +112,55 @@ public sealed class DashboardApiTests(LiveFixture live)
             Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(baseUrl + "/?token=" + token)).StatusCode);
             Assert.NotNull(jar.GetCookies(new Uri(baseUrl))[TokenGate.CookieName]);
             Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(baseUrl + "/api/models")).StatusCode);
+
+            // The ?token link is only exchanged for the cookie: a redirect to the same address without it.
+            using var first = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false });
+            var exchange = await first.GetAsync(baseUrl + "/models.html?sort=name&token=" + token);
+            Assert.Equal(HttpStatusCode.Redirect, exchange.StatusCode);
+            Assert.Equal("/models.html?sort=name", exchange.Headers.Location?.OriginalString);
+            var cookie = Assert.Single(exchange.Headers.GetValues("Set-Cookie"));
+            Assert.StartsWith(TokenGate.CookieName + "=", cookie);
+            Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase); // plain http, no trusted proxy
+            // Forwarded headers are not trusted unless configured: X-Forwarded-Proto does not make the cookie Secure.
+            using var spoofed = new HttpRequestMessage(HttpMethod.Get, baseUrl + "/?token=" + token) { Headers = { { "X-Forwarded-Proto", "https" } } };
+            Assert.DoesNotContain("secure", Assert.Single((await first.SendAsync(spoofed)).Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+        }
+        finally { await app.StopAsync(); }
+    }
+
+    [Fact]
+    public async Task Behind_a_tls_terminating_ingress_the_token_cookie_is_secure()
+    {
+        const string token = "0123456789abcdef-ingress";
+        await using var app = DashboardServer.Build(new DashboardSettings { Urls = "http://0.0.0.0:0", Token = token, TrustForwardedHeaders = true }, live.Connection);
+        await app.StartAsync();
+        try
+        {
+            var port = new Uri(DashboardServer.ListeningUrls(app).First().Replace("0.0.0.0", "127.0.0.1")).Port;
+            using var http = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false });
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/?token={token}") { Headers = { { "X-Forwarded-Proto", "https" } } };
+            var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Contains("secure", Assert.Single(response.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+        }
+        finally { await app.StopAsync(); }
+    }
+
+    [Fact]
+    public async Task On_loopback_only_requests_for_a_loopback_host_name_are_served()
+    {
+        await using var app = DashboardServer.Build(new DashboardSettings { Urls = "http://127.0.0.1:0" }, live.Connection);
+        await app.StartAsync();
+        try
+        {
+            string baseUrl = DashboardServer.ListeningUrls(app).First();
+            using var http = new HttpClient();
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(baseUrl + "/api/status")).StatusCode);
+            // A page on another site that points its own DNS name at 127.0.0.1 sends that name as Host.
+            using var rebound = new HttpRequestMessage(HttpMethod.Get, baseUrl + "/api/status") { Headers = { Host = "attacker.example" } };
+            Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(rebound)).StatusCode);
+            using var localhost = new HttpRequestMessage(HttpMethod.Get, baseUrl + "/api/status") { Headers = { Host = "localhost:" + new Uri(baseUrl).Port } };
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(localhost)).StatusCode);
         }
         finally { await app.StopAsync(); }
     }

@@ -61,6 +61,7 @@ internal static class DashboardCommand
             Token = parsed.Value("--token") ?? section["Token"] ?? s.Token,
             RefreshMs = parsed.Integer("--refresh-ms") ?? refresh,
             OrleansPath = section["OrleansPath"] ?? s.OrleansPath,
+            TrustForwardedHeaders = section.GetValue<bool?>("TrustForwardedHeaders") ?? s.TrustForwardedHeaders,
         };
         s.Validate();
         return s;

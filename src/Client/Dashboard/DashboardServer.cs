@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.FileProviders;
 using Orleans.Dashboard;
 using StreamLabel.Client.Connection;
@@ -26,7 +27,18 @@ public static class DashboardServer
         builder.Services.AddSingleton(sp => new ClusterQueries(sp.GetRequiredService<IClusterClient>()));
         builder.Services.AddRouting();
 
+        if (settings.LoopbackOnly) builder.Services.AddHostFiltering(o => o.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"]);
+        if (settings.TrustForwardedHeaders)
+            builder.Services.Configure<ForwardedHeadersOptions>(o =>
+            {
+                o.ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedFor;
+                o.KnownIPNetworks.Clear(); // the ingress controller's pod address is not known ahead
+                o.KnownProxies.Clear();
+            });
+
         var app = builder.Build();
+        if (settings.LoopbackOnly) app.UseHostFiltering();
+        if (settings.TrustForwardedHeaders) app.UseForwardedHeaders();
         if (!string.IsNullOrEmpty(settings.Token))
         {
             var gate = new TokenGate(settings.Token);

@@ -14,6 +14,14 @@ public sealed record DashboardSettings
     public int RefreshMs { get; init; } = 1000;
     /// <summary>Path of the Orleans runtime dashboard (Microsoft.Orleans.Dashboard). Default "/orleans".</summary>
     public string OrleansPath { get; init; } = "/orleans";
+    /// <summary>Trust X-Forwarded-Proto/-For from any proxy: set it behind a TLS-terminating ingress, so the token cookie is
+    /// marked Secure and logs show the client. Default false (only loopback proxies are trusted).</summary>
+    public bool TrustForwardedHeaders { get; init; }
+
+    /// <summary>True when every listening address is loopback: then only requests for a loopback host name are served, so
+    /// a web page elsewhere cannot reach the dashboard through a DNS name that resolves to 127.0.0.1 (DNS rebinding).</summary>
+    public bool LoopbackOnly => Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .All(u => TryHost(u, out var host) && IsLoopback(host));
 
     /// <summary>Refuses to expose the dashboard beyond loopback without a token; names what to set.</summary>
     public void Validate()
