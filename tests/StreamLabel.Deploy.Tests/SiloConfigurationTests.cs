@@ -45,6 +45,15 @@ public sealed class SiloConfigurationTests(PublishedImages images)
         Assert.Contains("POD_IP", Silo.EnvironmentVariables);
     }
 
+    /// <summary>The Kafka names the manifests rely on (KafkaTopics, ACLs, the lag trigger) are the silo's own defaults.</summary>
+    [Fact]
+    public void The_kafka_names_the_manifests_assume_are_the_silos_defaults()
+    {
+        Assert.Equal(KafkaNames.ConsumerGroup, Silo.Default("Kafka", "ConsumerGroup"));
+        Assert.Equal(KafkaNames.DeadLetterTopic, Silo.Default("Kafka", "DeadLetterTopic"));
+        Assert.Equal(KafkaNames.PredictionsTopic, Silo.Default("Student", "PredictionsTopic"));
+    }
+
     [Theory, MemberData(nameof(Overlays))]
     public void Every_variable_the_silo_containers_get_is_one_the_silo_reads(string overlay)
     {
