@@ -15,6 +15,9 @@ public sealed class SiloConfigurationTests(PublishedImages images)
     /// <summary>.NET host settings the manifests set; GracefulShutdownTests proves the host honours each.</summary>
     public static readonly string[] HostSettings = ["DOTNET_shutdownTimeoutSeconds"];
 
+    /// <summary>.NET runtime settings the manifests set; MemoryBudgetTests proves the runtime honours each.</summary>
+    public static readonly string[] RuntimeSettings = [MemoryBudgetTests.HeapLimitVariable];
+
     /// <summary>
     /// Keys of the dashboard's own section that the client branch adds (Dashboard:Token, issue-tracked); until it lands
     /// the client's assembly declares no Dashboard section. Once it does, the check below covers these keys too.
@@ -162,6 +165,6 @@ public sealed class SiloConfigurationTests(PublishedImages images)
     }
 
     private bool SiloReads(string name) =>
-        Silo.Reads(name) || Silo.EnvironmentVariables.Contains(name) || HostSettings.Contains(name)
+        Silo.Reads(name) || Silo.EnvironmentVariables.Contains(name) || HostSettings.Contains(name) || RuntimeSettings.Contains(name)
         || (name.Replace("__", ":").StartsWith(SiloMetadataPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > SiloMetadataPrefix.Length);
 }
