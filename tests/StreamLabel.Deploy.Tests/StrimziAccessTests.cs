@@ -27,6 +27,7 @@ public sealed class StrimziAccessTests
     [InlineData("- Write\n      resource:\n        name: streamlabel-predictions", "- Read\n      resource:\n        name: streamlabel-predictions", "topic/streamlabel-predictions")]
     [InlineData("name: streamlabel-dead-letters\n  namespace", "name: streamlabel-deadletters\n  namespace", "no KafkaTopic")]
     [InlineData("kubernetes.io/metadata.name: keda", "kubernetes.io/metadata.name: kube-system", "KEDA")]
+    [InlineData("auto.create.topics.enable: false", "auto.create.topics.enable: true", "creates topics automatically")]
     public void Broken_access_is_caught(string find, string replace, string expected)
     {
         var rendered = RenderedOverlay.Of("strimzi");
@@ -39,6 +40,10 @@ public sealed class StrimziAccessTests
 
     private static IEnumerable<string> TopicProblems(RenderedOverlay r)
     {
+        // With automatic creation a misspelled topic would be created empty instead of failing.
+        foreach (var kafka in r.OfKind("Kafka"))
+            if (kafka.Raw.MapOrNull("spec", "kafka", "config")?.Text("auto.create.topics.enable") != "false")
+                yield return $"{r.Overlay}: {kafka.Id} creates topics automatically";
         var topics = r.OfKind("KafkaTopic").Select(t => t.Raw.Map("spec").Text("topicName") ?? t.Name).ToHashSet();
         foreach (var silo in r.Containers(Workloads.SiloName))
         foreach (var topic in KafkaNames.ConsumedTopics(silo).Concat(KafkaNames.OutputTopics(silo)))
