@@ -19,6 +19,33 @@ public sealed class GpuTierTests
     public void Cpu_silos_neither_request_gpus_nor_claim_the_gpu_metadata(string overlay) =>
         Assert.Empty(CpuTierProblems(RenderedOverlay.Of(overlay)));
 
+    /// <summary>Production overlays: the namespace without the -dev suffix.</summary>
+    public static TheoryData<string> ProductionOverlays() =>
+        new(RepoPaths.OverlayNames().Where(o => !RenderedOverlay.Of(o).OfKind("Namespace").Single().Name.EndsWith("-dev", StringComparison.Ordinal)));
+
+    [Theory, MemberData(nameof(ProductionOverlays))]
+    public void Production_places_teachers_on_gpu_silos_only_and_keeps_two_of_them(string overlay) =>
+        Assert.Empty(ProductionGpuProblems(RenderedOverlay.Of(overlay)));
+
+    [Theory]
+    [InlineData("value: Refuse", "value: AnySilo", "teachers fall back")]
+    [InlineData("  replicas: 2\n", "  replicas: 1\n", "1 GPU silo")]
+    public void A_production_gpu_tier_that_falls_back_to_cpu_is_caught(string find, string replace, string expected)
+    {
+        var text = string.Join("\n---\n", RenderedOverlay.Of("prod").Objects.Select(o => o.Yaml));
+        Assert.Contains(find, text);
+        Assert.Contains(ProductionGpuProblems(RenderedOverlay.Parse("prod-broken", text.Replace(find, replace))), p => p.Contains(expected));
+    }
+
+    private static IEnumerable<string> ProductionGpuProblems(RenderedOverlay overlay)
+    {
+        // AnySilo (the silo's default) would run teachers on CPU silos when the GPU tier is gone, with only a warning.
+        foreach (var c in overlay.Containers(Workloads.SiloName).Where(c => c.Value("Teacher__Placement__Fallback") != "Refuse"))
+            yield return $"{c.Where}: teachers fall back to any silo (Teacher__Placement__Fallback={c.Value("Teacher__Placement__Fallback") ?? "AnySilo"})";
+        foreach (var gpu in overlay.Containers(Workloads.SiloName).Where(c => c.Value(AcceleratorVariable) == "gpu").Select(c => c.Deployment).Distinct())
+            if ((gpu.Spec.Replicas ?? 1) < 2) yield return $"{overlay.Overlay}: Deployment/{gpu.Metadata.Name} keeps {gpu.Spec.Replicas ?? 1} GPU silo: one restart leaves teachers unplaceable";
+    }
+
     [Theory]
     [InlineData("nvidia.com/gpu: \"1\"", "ephemeral-storage: 1Gi", "no nvidia.com/gpu limit")]
     [InlineData("effect: NoSchedule", "effect: NoExecute", "no toleration")]

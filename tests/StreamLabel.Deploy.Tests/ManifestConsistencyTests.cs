@@ -62,23 +62,6 @@ public sealed class ManifestConsistencyTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public void The_autoscaler_targets_the_cpu_silo_deployment_which_requests_cpu(string overlay)
-    {
-        var rendered = RenderedOverlay.Of(overlay);
-        var hpa = Assert.Single(rendered.All<V2HorizontalPodAutoscaler>());
-        Assert.Equal("Deployment", hpa.Spec.ScaleTargetRef.Kind);
-        Assert.Equal("apps/v1", hpa.Spec.ScaleTargetRef.ApiVersion);
-        var target = rendered.All<V1Deployment>().SingleOrDefault(d => d.Metadata.Name == hpa.Spec.ScaleTargetRef.Name);
-        Assert.True(target is not null, $"{overlay}: the autoscaler targets Deployment/{hpa.Spec.ScaleTargetRef.Name}, which does not exist");
-        Assert.Equal("cpu", target.Spec.Template.Metadata.Labels["app.kubernetes.io/component"].Split('-')[^1]);
-        Assert.InRange(hpa.Spec.MinReplicas ?? 1, 1, hpa.Spec.MaxReplicas);
-        Assert.InRange(target.Spec.Replicas ?? 1, hpa.Spec.MinReplicas ?? 1, hpa.Spec.MaxReplicas);
-        // Utilization is measured against requests: every container needs a CPU request.
-        Assert.Contains(hpa.Spec.Metrics, m => m.Resource?.Name == "cpu");
-        Assert.All(target.Spec.Template.Spec.Containers, c => Assert.True(c.Resources?.Requests?.ContainsKey("cpu") == true, $"{c.Name} has no CPU request"));
-    }
-
-    [Theory, MemberData(nameof(Overlays))]
     public void Every_referenced_config_map_exists_and_every_pod_names_an_existing_service_account(string overlay)
     {
         var rendered = RenderedOverlay.Of(overlay);

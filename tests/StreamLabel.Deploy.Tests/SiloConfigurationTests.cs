@@ -15,6 +15,9 @@ public sealed class SiloConfigurationTests(PublishedImages images)
     /// <summary>.NET host settings the manifests set; GracefulShutdownTests proves the host honours each.</summary>
     public static readonly string[] HostSettings = ["DOTNET_shutdownTimeoutSeconds"];
 
+    /// <summary>.NET runtime settings the manifests set; MemoryBudgetTests proves the runtime honours each.</summary>
+    public static readonly string[] RuntimeSettings = [MemoryBudgetTests.HeapLimitVariable];
+
     /// <summary>
     /// Keys of the dashboard's own section that the client branch adds (Dashboard:Token, issue-tracked); until it lands
     /// the client's assembly declares no Dashboard section. Once it does, the check below covers these keys too.
@@ -43,6 +46,15 @@ public sealed class SiloConfigurationTests(PublishedImages images)
         Assert.False(Silo.Reads("Kafka__Bootstrap"));
         Assert.Contains("POD_NAME", Silo.EnvironmentVariables);
         Assert.Contains("POD_IP", Silo.EnvironmentVariables);
+    }
+
+    /// <summary>The Kafka names the manifests rely on (KafkaTopics, ACLs, the lag trigger) are the silo's own defaults.</summary>
+    [Fact]
+    public void The_kafka_names_the_manifests_assume_are_the_silos_defaults()
+    {
+        Assert.Equal(KafkaNames.ConsumerGroup, Silo.Default("Kafka", "ConsumerGroup"));
+        Assert.Equal(KafkaNames.DeadLetterTopic, Silo.Default("Kafka", "DeadLetterTopic"));
+        Assert.Equal(KafkaNames.PredictionsTopic, Silo.Default("Student", "PredictionsTopic"));
     }
 
     [Theory, MemberData(nameof(Overlays))]
@@ -153,6 +165,6 @@ public sealed class SiloConfigurationTests(PublishedImages images)
     }
 
     private bool SiloReads(string name) =>
-        Silo.Reads(name) || Silo.EnvironmentVariables.Contains(name) || HostSettings.Contains(name)
+        Silo.Reads(name) || Silo.EnvironmentVariables.Contains(name) || HostSettings.Contains(name) || RuntimeSettings.Contains(name)
         || (name.Replace("__", ":").StartsWith(SiloMetadataPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > SiloMetadataPrefix.Length);
 }
