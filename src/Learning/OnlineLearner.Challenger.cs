@@ -45,7 +45,7 @@ public sealed partial class OnlineLearner
     private void StartChallenger(int lagBefore)
     {
         // Same shape and regularizers; no detector of its own (the student's decides) and no nested challenger.
-        _challenger = new OnlineLearner(Spec with { DriftChallengerEvents = 0, DriftDetector = "none", Seed = Spec.Seed + 104729 * (int)(_state.Drifts % 1000) });
+        _challenger = new OnlineLearner(Spec with { DriftChallengerEvents = 0, DriftDetector = DriftDetectorKind.None, Seed = Spec.Seed + 104729 * (int)(_state.Drifts % 1000) });
         using (var ms = new MemoryStream()) // the feature scale did not drift with the labels: start from the student's
         {
             using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true)) _model.Standardizer.Write(w);

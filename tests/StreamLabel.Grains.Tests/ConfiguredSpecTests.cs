@@ -16,8 +16,7 @@ public sealed class ConfiguredSpecTests
 
     private static ModelSpec? Resolve(IConfiguration configuration, string key)
     {
-        var options = configuration.GetSection(ModelSpecOptions.Section).Get<ModelSpecOptions>() ?? new ModelSpecOptions();
-        return new ModelSpecResolver(Options.Create(options)).Find(key);
+        return new ModelSpecResolver(Options.Create(ModelSpecOptions.Read(configuration))).Find(key);
     }
 
     private static (string, string)[] Pattern(string pattern, int index, params (string, string)[] extra) =>
@@ -43,7 +42,6 @@ public sealed class ConfiguredSpecTests
     {
         var spec = Resolve(Config(Pattern("*", 0)), "any");
         Assert.NotNull(spec);
-        Assert.Equal(ModelSpecPattern.DefaultHiddenLayers, spec.HiddenLayers);
         Assert.Equal([32], spec.HiddenLayers);
     }
 

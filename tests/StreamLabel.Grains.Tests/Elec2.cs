@@ -15,5 +15,5 @@ internal static class Elec2
         data with { Features = data.Features[start..(start + count)], Labels = data.Labels[start..(start + count)] };
 
     public static ModelSpec Spec(int featureCount, string? teacherGroup = "default") =>
-        new(featureCount, ["DOWN", "UP"], [32], TeacherGroup: teacherGroup);
+        new(featureCount, ["DOWN", "UP"], [32]) { TeacherGroup = teacherGroup };
 }

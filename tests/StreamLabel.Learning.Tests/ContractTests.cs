@@ -44,11 +44,11 @@ public sealed class ContractTests(ITestOutputHelper output)
                     Tensor? targets = null;
                     switch (component)
                     {
-                        case "smoothing-uniform": targets = LabelSmoothing.Targets(labels, k, 0.15, LabelSmoothing.Uniform); break;
-                        case "smoothing-others": targets = LabelSmoothing.Targets(labels, k, 0.15, LabelSmoothing.Others); break;
+                        case "smoothing-uniform": targets = LabelSmoothing.Targets(labels, k, 0.15, SmoothingConvention.Uniform); break;
+                        case "smoothing-others": targets = LabelSmoothing.Targets(labels, k, 0.15, SmoothingConvention.Others); break;
                         case "distillation-teacher-targets": targets = DistillationLoss.TeacherTargets(logits, 2.0); break;
                         case "self-correction-targets":
-                            var smoothed = LabelSmoothing.Targets(labels, k, 0.1, LabelSmoothing.Uniform);
+                            var smoothed = LabelSmoothing.Targets(labels, k, 0.1, SmoothingConvention.Uniform);
                             var smoothedBefore = smoothed.clone();
                             var trust = SelfCorrection.ExampleTrust(logp, g);
                             Assert.True(trust.min().ToDouble() >= -1e-6 && trust.max().ToDouble() <= g + 1e-6, "trust outside [0, g]");
@@ -60,7 +60,7 @@ public sealed class ContractTests(ITestOutputHelper output)
                             Assert.False(overruled.logical_and(allowed.logical_not()).any().ToBoolean(), "a label was overruled without trust > 0.5 and disagreement");
                             break;
                         case "self-correction-weights":
-                            var loss = SoftTargetLoss.PerSample(logits, LabelSmoothing.Targets(labels, k, 0, LabelSmoothing.Uniform));
+                            var loss = SoftTargetLoss.PerSample(logits, LabelSmoothing.Targets(labels, k, 0, SmoothingConvention.Uniform));
                             var lossBefore = loss.clone();
                             var w = SelfCorrection.Weights(loss, 0.5, g, 0.2, 1.0);
                             Assert.True(Same(loss, lossBefore), "Weights mutated the loss");
@@ -91,10 +91,10 @@ public sealed class ContractTests(ITestOutputHelper output)
         for (int run = 0; run < runs; run++)
         {
             var rng = new Random(run + 100);
-            var quiet = DriftDetector.Create(name)!;
+            var quiet = DriftDetector.Create(SpecNames.Parse<DriftDetectorKind>(name, nameof(name)))!;
             for (int i = 0; i < length; i++) if (quiet.Update(rng.NextDouble() < 0.3 ? 1 : 0)) falseAlarms++;
 
-            var shifted = DriftDetector.Create(name)!;
+            var shifted = DriftDetector.Create(SpecNames.Parse<DriftDetectorKind>(name, nameof(name)))!;
             int delay = -1;
             for (int i = 0; i < shiftAt + 2_000; i++)
             {

@@ -8,7 +8,7 @@ public sealed class DriftChallengerTests
     private static LearnerSpec Spec(int challenger) => new()
     {
         FeatureCount = 5, ClassCount = 2, HiddenLayers = [16], LearningRate = 0.01,
-        SelfCorrection = new SelfCorrectionOptions { MaturityEvents = 300 }, DriftDetector = "adwin", Seed = 4, Device = "cpu",
+        SelfCorrection = new SelfCorrectionOptions { MaturityEvents = 300 }, DriftDetector = DriftDetectorKind.Adwin, Seed = 4, Device = "cpu",
         DriftChallengerEvents = challenger,
     };
 

@@ -48,8 +48,8 @@ public sealed class GoldenTests
         var t = Matrix(c, "teacher_logits", dtype);
         var y = tensor(c.GetProperty("labels").EnumerateArray().Select(e => e.GetInt64()).ToArray());
 
-        var tu = LabelSmoothing.Targets(y, k, eps, LabelSmoothing.Uniform, dtype);
-        var to = LabelSmoothing.Targets(y, k, eps, LabelSmoothing.Others, dtype);
+        var tu = LabelSmoothing.Targets(y, k, eps, SmoothingConvention.Uniform, dtype);
+        var to = LabelSmoothing.Targets(y, k, eps, SmoothingConvention.Others, dtype);
         Close(c, "targets_uniform", tu, lossTol);
         Close(c, "targets_others", to, lossTol);
         Close(c, "ce_uniform", SoftTargetLoss.Mean(s, tu).ToDouble(), lossTol);

@@ -8,7 +8,7 @@ public sealed class LaggedLabelTests
     private static LearnerSpec Spec(bool lagged) => new()
     {
         FeatureCount = 4, ClassCount = 3, HiddenLayers = [16], LearningRate = 0.01, Smoothing = 0,
-        SelfCorrection = new SelfCorrectionOptions { Enabled = false }, DriftDetector = "none", Seed = 3, Device = "cpu",
+        SelfCorrection = new SelfCorrectionOptions { Enabled = false }, DriftDetector = DriftDetectorKind.None, Seed = 3, Device = "cpu",
         LaggedLabels = lagged,
     };
 
@@ -73,7 +73,7 @@ public sealed class LaggedLabelTests
     [Fact]
     public void Restored_lagged_learner_continues_bit_exact_with_a_teacher()
     {
-        var spec = Spec(true) with { SelfCorrection = new SelfCorrectionOptions { MaturityEvents = 200 }, DriftDetector = "adwin", Smoothing = 0.1 };
+        var spec = Spec(true) with { SelfCorrection = new SelfCorrectionOptions { MaturityEvents = 200 }, DriftDetector = DriftDetectorKind.Adwin, Smoothing = 0.1 };
         using var teacher = new ReplayTeacher(ReplayTeacher.DefaultSpecFor(spec), bufferCapacity: 300);
         using var original = new OnlineLearner(spec);
         var (x, y) = PersistentStream(16 * 80, 9);

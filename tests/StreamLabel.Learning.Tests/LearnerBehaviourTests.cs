@@ -30,7 +30,7 @@ public sealed class LearnerBehaviourTests
     [Fact]
     public void A_detected_drift_resets_maturity_so_new_labels_are_trusted()
     {
-        var spec = Spec with { SelfCorrection = new SelfCorrectionOptions { MaturityEvents = 300 }, DriftDetector = "adwin" };
+        var spec = Spec with { SelfCorrection = new SelfCorrectionOptions { MaturityEvents = 300 }, DriftDetector = DriftDetectorKind.Adwin };
         using var learner = new OnlineLearner(spec);
         var stream = new SyntheticStream(4, 2, 8);
         for (int i = 0; i < 150; i++) { var (x, y) = stream.Next(16); learner.TestThenTrain(x, 16, y); }
@@ -54,8 +54,8 @@ public sealed class LearnerBehaviourTests
     {
         using var scope = NewDisposeScope();
         var y = tensor(new long[] { 0, 3, 1, 4 });
-        var others = LabelSmoothing.Targets(y, 5, 0.2, LabelSmoothing.Others);
-        var uniform = LabelSmoothing.Targets(y, 5, LabelSmoothing.OthersToUniform(0.2, 5), LabelSmoothing.Uniform);
+        var others = LabelSmoothing.Targets(y, 5, 0.2, SmoothingConvention.Others);
+        var uniform = LabelSmoothing.Targets(y, 5, LabelSmoothing.OthersToUniform(0.2, 5), SmoothingConvention.Uniform);
         Assert.True(others.sub(uniform).abs().max().ToDouble() < 1e-6);
         Assert.Equal(0.8, others[0, 0].ToDouble(), 6);
         Assert.Equal(0.05, others[0, 1].ToDouble(), 6);
@@ -92,12 +92,12 @@ public sealed class LearnerBehaviourTests
             "FeatureCount" => Spec with { FeatureCount = 0 },
             "ClassCount" => Spec with { ClassCount = 1 },
             "HiddenLayers[0]" => Spec with { HiddenLayers = [0] },
-            "Optimizer" => Spec with { Optimizer = "rmsprop" },
+            "Optimizer" => Spec with { Optimizer = (OptimizerKind)7 },
             "LearningRate" => Spec with { LearningRate = -1 },
             "Smoothing" => Spec with { Smoothing = 1 },
-            "SmoothingConvention" => Spec with { SmoothingConvention = "pytorch" },
+            "SmoothingConvention" => Spec with { SmoothingConvention = (SmoothingConvention)7 },
             "SelfCorrection.MinWeight" => Spec with { SelfCorrection = new SelfCorrectionOptions { MinWeight = 1.5 } },
-            "DriftDetector" => Spec with { DriftDetector = "ddm" },
+            "DriftDetector" => Spec with { DriftDetector = (DriftDetectorKind)7 },
             "DriftBoost" => Spec with { DriftBoost = 0.5 },
             "DistillationWeight" => Spec with { DistillationWeight = 2 },
             "Temperature" => Spec with { Temperature = 0 },

@@ -8,7 +8,7 @@ public sealed class SnapshotTests
     private static LearnerSpec Spec => new()
     {
         FeatureCount = 5, ClassCount = 3, HiddenLayers = [12, 8], LearningRate = 0.01, Smoothing = 0.1,
-        SelfCorrection = new SelfCorrectionOptions { MaturityEvents = 200 }, DriftDetector = "adwin", Seed = 9, Device = "cpu",
+        SelfCorrection = new SelfCorrectionOptions { MaturityEvents = 200 }, DriftDetector = DriftDetectorKind.Adwin, Seed = 9, Device = "cpu",
     };
 
     [Theory]
@@ -16,7 +16,7 @@ public sealed class SnapshotTests
     [InlineData("sgd", "page-hinkley")]
     public void Restored_learner_continues_bit_exact(string optimizer, string detector)
     {
-        var spec = Spec with { Optimizer = optimizer, DriftDetector = detector, LearningRate = optimizer == "sgd" ? 0.2 : 0.01 };
+        var spec = Spec with { Optimizer = SpecNames.Parse<OptimizerKind>(optimizer, nameof(optimizer)), DriftDetector = SpecNames.Parse<DriftDetectorKind>(detector, nameof(detector)), LearningRate = optimizer == "sgd" ? 0.2 : 0.01 };
         using var teacher = new ReplayTeacher(ReplayTeacher.DefaultSpecFor(spec), bufferCapacity: 300);
         using var original = new OnlineLearner(spec);
         var stream = new SyntheticStream(5, 3, seed: 21);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using StreamLabel.Datasets;
 using StreamLabel.Learning;
+using StreamLabel.Specs;
 
 namespace StreamLabel.Bench.Quality;
 
@@ -22,9 +23,9 @@ public static class QualityRun
         int challenger = o.Challenger ?? 0;
         var baseline = new LearnerSpec
         {
-            FeatureCount = features, ClassCount = classes, HiddenLayers = o.Hidden ?? [32], Optimizer = "adam",
+            FeatureCount = features, ClassCount = classes, HiddenLayers = o.Hidden ?? [32], Optimizer = OptimizerKind.Adam,
             LearningRate = o.LearningRate ?? defaults.LearningRate, Smoothing = 0,
-            SelfCorrection = selfCorrection with { Enabled = false }, DriftBoost = 1, DriftDetector = o.Detector ?? defaults.DriftDetector,
+            SelfCorrection = selfCorrection with { Enabled = false }, DriftBoost = 1, DriftDetector = o.Detector is { } detector ? SpecNames.Parse<DriftDetectorKind>(detector, "--detector") : defaults.DriftDetector,
             DistillationWeight = o.Alpha ?? defaults.DistillationWeight, Temperature = o.Temperature ?? defaults.Temperature,
             Seed = o.Seed, Device = "cpu", LaggedLabels = o.LaggedLabels,
         };

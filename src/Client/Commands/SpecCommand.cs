@@ -2,20 +2,22 @@ using System.Text.Json;
 using StreamLabel.Client.Cli;
 using StreamLabel.Client.Output;
 using StreamLabel.Grains;
+using StreamLabel.Specs;
 
 namespace StreamLabel.Client.Commands;
 
 /// <summary>
-/// `streamlabel spec show KEY` / `spec set KEY [--file spec.json] [--features N] [--classes a,b] ...`.
+/// `streamlabel spec show KEY` / `spec set KEY [--file spec.json] [--features N] [--classes a,b] ...`: one flag per
+/// spec field (<see cref="SpecFields"/>, e.g. --learning-rate, --drift-detector, --lagged-labels).
 /// `set` starts from the current spec (or the file), changes only the given fields, and sends it; the grain bumps the version.
 /// </summary>
 internal static class SpecCommand
 {
-    private static readonly string[] SetOptions =
-    [
-        "--file", "--features", "--classes", "--hidden", "--optimizer", "--learning-rate", "--smoothing", "--smoothing-convention",
-        "--self-correction", "--drift-detector", "--distillation-weight", "--temperature", "--teacher-group",
-    ];
+    private static readonly string[] FieldFlags = [.. SpecFields.All.Select(f => f.Flag)];
+    private static readonly string[] SetOptions = ["--file", .. FieldFlags];
+
+    /// <summary>The flags of `spec set`, for usage text.</summary>
+    public static string FlagsUsage => string.Join(" ", SpecFields.All.Select(f => $"[{f.Flag} {f.Accepts}]"));
 
     public static async Task<int> RunAsync(string[] args, CommandIO io)
     {
@@ -35,19 +37,15 @@ internal static class SpecCommand
                 io.Out.WriteLine($"{key}: no spec yet (set one with `streamlabel spec set {key} --features N --classes a,b`)");
                 return 0;
             }
-            var s = view.Spec;
-            new Table("FIELD", "VALUE")
-                .Add("key", key).Add("version", s.Version).Add("feature count", s.FeatureCount).Add("classes", string.Join(",", s.Classes))
-                .Add("hidden layers", s.HiddenLayers.Count == 0 ? "(none: linear)" : string.Join(",", s.HiddenLayers))
-                .Add("optimizer", s.Optimizer).Add("learning rate", s.LearningRate).Add("smoothing", s.Smoothing)
-                .Add("smoothing convention", s.SmoothingConvention).Add("self-correction", s.SelfCorrection).Add("drift detector", s.DriftDetector)
-                .Add("distillation weight", s.DistillationWeight).Add("temperature", s.Temperature).Add("teacher group", s.TeacherGroup ?? "(none)")
-                .Write(io.Out);
+            var table = new Table("FIELD", "VALUE").Add("key", key).Add("version", view.Spec.Version);
+            foreach (var field in SpecFields.All) table.Add(field.Flag[2..].Replace('-', ' '), field.Format(view.Spec));
+            table.Write(io.Out);
             return 0;
         });
     }
 
-    /// <summary>Validates the flags now (usage errors before connecting); applies them once the current spec is known.</summary>
+    /// <summary>Parses and range-checks the flags now (usage errors before connecting); applies them once the current
+    /// spec is known.</summary>
     internal static Func<ModelSpec?, ModelSpec> Changes(ParsedArgs a, string key)
     {
         ModelSpec? fromFile = null;
@@ -58,45 +56,33 @@ internal static class SpecCommand
             catch (JsonException e) { throw new UsageException($"spec set: --file {file} is not a valid spec: {e.Message}"); }
             if (fromFile is null) throw new UsageException($"spec set: --file {file} is empty");
         }
-        int? features = a.Integer("--features", 1, 1_000_000);
-        var classes = a.Value("--classes")?.Split(',', StringSplitOptions.TrimEntries);
-        if (classes is not null && (classes.Length < 2 || classes.Any(string.IsNullOrEmpty) || classes.Distinct().Count() != classes.Length))
-            throw new UsageException("spec set: --classes needs at least two distinct, non-empty class names, e.g. --classes DOWN,UP");
-        int[]? hidden = null;
-        if (a.Value("--hidden") is { } h)
-            hidden = h is "" or "none" ? [] : h.Split(',', StringSplitOptions.TrimEntries).Select(x =>
-                int.TryParse(x, out var n) && n > 0 ? n : throw new UsageException($"spec set: --hidden expects positive layer widths like 32,16, got '{x}'")).ToArray();
-        double? lr = a.Number("--learning-rate", 1e-9, 10);
-        double? smoothing = a.Number("--smoothing", 0, 0.999);
-        double? distill = a.Number("--distillation-weight", 0, 1);
-        double? temperature = a.Number("--temperature", 1e-3, 1000);
-        bool? selfCorrection = a.Boolean("--self-correction");
-        string? optimizer = a.Value("--optimizer"), convention = a.Value("--smoothing-convention"), detector = a.Value("--drift-detector");
-        string? group = a.Value("--teacher-group");
-        if (!a.Has("--file") && !SetOptions.Skip(1).Any(a.Has))
-            throw new UsageException($"spec set: nothing to set; give --file or at least one of {string.Join(", ", SetOptions.Skip(1))}");
+        var changes = new List<(SpecField Field, object? Value)>();
+        foreach (var field in SpecFields.All)
+            if (a.Value(field.Flag) is { } text)
+                changes.Add((field, Usage(() => field.Parse(text, $"spec set: {field.Flag}"))));
+        if (fromFile is null && changes.Count == 0)
+            throw new UsageException($"spec set: nothing to set; give --file or at least one of {string.Join(", ", FieldFlags)}");
+        // Applied to a valid default spec, only a flag can make it fail: its range is checked before connecting.
+        Check(Apply(new ModelSpec(1, ["a", "b"], []), changes));
 
         return current =>
         {
             var baseSpec = fromFile ?? current;
-            if (baseSpec is null && (features is null || classes is null))
+            bool hasShape = changes.Any(c => c.Field.Name == nameof(ModelSpec.FeatureCount)) && changes.Any(c => c.Field.Name == nameof(ModelSpec.Classes));
+            if (baseSpec is null && !hasShape)
                 throw new UsageException($"spec set: model '{key}' has no spec yet, so --features and --classes are required");
-            var s = baseSpec ?? new ModelSpec(features!.Value, classes!, []);
-            return s with
-            {
-                FeatureCount = features ?? s.FeatureCount,
-                Classes = classes ?? s.Classes,
-                HiddenLayers = hidden ?? s.HiddenLayers,
-                Optimizer = optimizer ?? s.Optimizer,
-                LearningRate = lr ?? s.LearningRate,
-                Smoothing = smoothing ?? s.Smoothing,
-                SmoothingConvention = convention ?? s.SmoothingConvention,
-                SelfCorrection = selfCorrection ?? s.SelfCorrection,
-                DriftDetector = detector ?? s.DriftDetector,
-                DistillationWeight = distill ?? s.DistillationWeight,
-                Temperature = temperature ?? s.Temperature,
-                TeacherGroup = group is null ? s.TeacherGroup : group is "" or "none" ? null : group,
-            };
+            return Check(Apply(baseSpec ?? new ModelSpec(), changes));
         };
+    }
+
+    private static ModelSpec Apply(ModelSpec spec, List<(SpecField Field, object? Value)> changes) =>
+        changes.Aggregate(spec, (s, c) => c.Field.With(s, c.Value));
+
+    private static ModelSpec Check(ModelSpec spec) => Usage(() => spec.Validate("spec set"));
+
+    private static T Usage<T>(Func<T> run)
+    {
+        try { return run(); }
+        catch (ArgumentException e) { throw new UsageException(e.Message.Replace($" (Parameter '{e.ParamName}')", "")); }
     }
 }

@@ -28,7 +28,8 @@ public static class StreamLabelGrainsExtensions
         services.AddOptions<StudentOptions>().Bind(configuration.GetSection(StudentOptions.Section)).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddOptions<TeacherOptions>().Bind(configuration.GetSection(TeacherOptions.Section));
         services.AddOptions<TeacherPlacementOptions>().Bind(configuration.GetSection(TeacherPlacementOptions.Section));
-        services.AddOptions<ModelSpecOptions>().Bind(configuration.GetSection(ModelSpecOptions.Section));
+        // Bound through the spec's field table (not the configuration binder), so every spec field is configurable.
+        services.AddOptions<ModelSpecOptions>().Configure(o => o.Patterns = ModelSpecOptions.Read(configuration).Patterns);
         services.AddSingleton<ModelSpecResolver>();
         services.AddSingleton<StreamLabelMetrics>();
         // The silo's model bank workers (disposed with the silo): students of one shape on a worker step together.

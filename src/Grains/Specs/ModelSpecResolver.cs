@@ -13,10 +13,9 @@ public sealed class ModelSpecResolver
         _patterns = options.Value.Patterns.Select((p, i) =>
         {
             if (string.IsNullOrWhiteSpace(p.Pattern)) throw new InvalidOperationException($"Models:Patterns:{i}:Pattern is required");
-            var spec = p.ToSpec();
-            ModelSpecValidator.ThrowIfInvalid(spec, $"Models:Patterns:{i}");
+            ModelSpecValidator.ThrowIfInvalid(p.Spec, $"Models:Patterns:{i}");
             var regex = new Regex("^" + Regex.Escape(p.Pattern).Replace("\\*", ".*") + "$", RegexOptions.CultureInvariant);
-            return (regex, spec);
+            return (regex, p.Spec);
         }).ToList();
     }
 

@@ -3,18 +3,14 @@ using StreamLabel.Grains.Student;
 namespace StreamLabel.Grains.Specs;
 
 /// <summary>
-/// Checks a spec before a model is built from it; messages name where the spec came from and the bad field.
-/// Value ranges (optimizer, smoothing, detector, ...) are the learning core's rules, checked by building its
-/// <c>LearnerSpec</c>; only what the core cannot see — the class names themselves — is checked here.
+/// Checks a spec before a model is built from it; messages name where the spec came from and the bad field. The rules
+/// are the spec's own (<see cref="ModelSpec.Validate"/>); building the learner's spec checks what only it knows.
 /// </summary>
 public static class ModelSpecValidator
 {
     public static void ThrowIfInvalid(ModelSpec spec, string where = "spec")
     {
-        if (spec.Classes is null || spec.HiddenLayers is null)
-            throw new ArgumentException($"{where}: Classes and HiddenLayers are required");
-        if (spec.Classes.Distinct(StringComparer.Ordinal).Count() != spec.Classes.Count)
-            throw new ArgumentException($"{where}: Classes has duplicates ({string.Join(",", spec.Classes)})");
+        spec.Validate(where);
         try
         {
             LearnerSpecs.ForStudent(spec, key: "");

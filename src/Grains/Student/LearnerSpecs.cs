@@ -5,19 +5,12 @@ namespace StreamLabel.Grains.Student;
 /// <summary>Maps an operator-facing <see cref="ModelSpec"/> onto the learning core's <see cref="LearnerSpec"/>.</summary>
 public static class LearnerSpecs
 {
-    public static LearnerSpec ForStudent(ModelSpec spec, string key) => new LearnerSpec
+    /// <summary>The hyperparameters are shared (<see cref="Specs.Hyperparameters"/>), so only what differs in kind is set here.</summary>
+    public static LearnerSpec ForStudent(ModelSpec spec, string key) => new LearnerSpec(spec)
     {
-        FeatureCount = spec.FeatureCount,
         ClassCount = spec.Classes.Count,
         HiddenLayers = spec.HiddenLayers.ToArray(),
-        Optimizer = spec.Optimizer,
-        LearningRate = spec.LearningRate,
-        Smoothing = spec.Smoothing,
-        SmoothingConvention = spec.SmoothingConvention,
         SelfCorrection = new SelfCorrectionOptions { Enabled = spec.SelfCorrection },
-        DriftDetector = spec.DriftDetector,
-        DistillationWeight = spec.DistillationWeight,
-        Temperature = spec.Temperature,
         Seed = StableSeed(key),
         Device = "cpu", // students are many and small: CPU; teachers use the accelerator
     }.Validate();

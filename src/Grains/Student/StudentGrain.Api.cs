@@ -1,7 +1,5 @@
-using System.Text.Json;
 using StreamLabel.Grains.Specs;
 using StreamLabel.Learning;
-using StreamLabel.Streaming.Kafka.Events;
 
 namespace StreamLabel.Grains.Student;
 
@@ -21,8 +19,7 @@ public sealed partial class StudentGrain
         var next = spec with { Version = (current?.Version ?? 0) + 1 };
         await BuildAsync(next, snapshot: null);
         state.State.Spec = next;
-        state.State.History = new StudentHistory { Drifts = state.State.History.Drifts, DeadLettered = state.State.History.DeadLettered };
-        _quality = new PrequentialMetrics(_options.WindowSize);
+        state.State.History = _metrics.StartNewModel();
         await PersistAsync();
         await GrainFactory.GetGrain<IModelRegistryGrain>(0).RegisterAsync(Key, next.TeacherGroup);
         return next;
@@ -41,21 +38,8 @@ public sealed partial class StudentGrain
         if (features.Any(v => !float.IsFinite(v))) throw new ArgumentException("features must be finite numbers", nameof(features));
         var p = await learner.PredictProbabilitiesAsync(features, 1);
         int best = Array.IndexOf(p, p.Max());
-        return new Prediction(Key, p, state.State.Spec!.Classes[best], ModelVersion, _distillation?.TeacherVersion);
+        return new Prediction(Key, p, state.State.Spec!.Classes[best], ModelVersion, _teacher.TeacherVersion);
     }
 
     private int ModelVersion => (int)Math.Min(int.MaxValue, _learner?.Version ?? 0);
-
-    /// <summary>Writes the prediction of an unlabeled event to the predictions topic, keyed like the event.</summary>
-    private Task PublishPrediction(StreamEvent e, PrequentialResult result, int row, IAsyncLearner learner)
-    {
-        int k = learner.Spec.ClassCount;
-        var value = JsonSerializer.SerializeToUtf8Bytes(new PredictionRecord(
-            e.Key, e.Id, e.Topic, e.Partition, e.Offset, result.Probabilities.AsSpan(row * k, k).ToArray(),
-            state.State.Spec!.Classes[result.Predicted[row]], (int)Math.Min(int.MaxValue, result.Version), _distillation?.TeacherVersion),
-            PredictionRecordJson.Default.PredictionRecord);
-        state.State.History.PredictionsPublished++;
-        meters.PredictionsPublished.Add(1);
-        return output.PublishAsync(_options.PredictionsTopic, System.Text.Encoding.UTF8.GetBytes(e.Key), value);
-    }
 }

@@ -30,7 +30,7 @@ public sealed partial class StudentGrain
                 else
                 {
                     pending.Add(deadLetters.WriteAsync(e, reason, detail));
-                    state.State.History.DeadLettered++;
+                    _metrics.DeadLettered();
                 }
                 // Marked in delivery order so the ledger can judge the next event; the effect follows below, in this turn.
                 _ledger.MarkApplied(e);
@@ -53,8 +53,7 @@ public sealed partial class StudentGrain
         if (accepted == 0) return;
 
         _eventsSincePersist += accepted;
-        _eventsSincePull += accepted;
-        if (_eventsSincePull >= _options.TeacherPullEveryEvents) _ = PullTeacherAsync(CancellationToken.None);
+        if (_teacher.CountEvents(accepted)) _ = PullTeacherAsync(CancellationToken.None);
         if (_eventsSincePersist >= _options.PersistEveryEvents) await PersistAsync();
     }
 
@@ -113,7 +112,7 @@ public sealed partial class StudentGrain
                 labels[r] = LabelIndex(events[start + r].Label);
             }
             var now = DateTimeOffset.UtcNow;
-            var distill = _distillation!.IsStale(now, _options.TeacherStaleAfter) ? null : _distillation.Sample(_options.DistillationRowsPerStep);
+            var distill = _teacher.ForStep(now);
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await learner.TestThenTrainAsync(features.AsMemory(0, rows * f), rows, labels.AsMemory(0, rows), distill);
             meters.StepMilliseconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -127,24 +126,25 @@ public sealed partial class StudentGrain
         }
     }
 
-    /// <summary>After a step: buffer labeled rows for distillation, publish predictions of unlabeled ones, score.</summary>
+    /// <summary>After a step: buffer labeled rows for the teacher, publish predictions of unlabeled ones, score.</summary>
     private void Score(IAsyncLearner learner, List<StreamEvent> events, int start, int rows, float[] features, int[] labels,
         PrequentialResult result, DateTimeOffset now, List<Task> publishes)
     {
-        int f = learner.Spec.FeatureCount;
+        int f = learner.Spec.FeatureCount, k = learner.Spec.ClassCount;
         int correctAgainstReference = 0;
         for (int r = 0; r < rows; r++)
         {
             var e = events[start + r];
-            if (labels[r] >= 0) _distillation!.Add(features.AsSpan(r * f, f), labels[r]);
-            else publishes.Add(PublishPrediction(e, result, r, learner));
+            if (labels[r] >= 0) _teacher.Observe(features.AsSpan(r * f, f), labels[r]);
+            else
+            {
+                publishes.Add(_predictions.PublishAsync(e, result.Probabilities.AsSpan(r * k, k), state.State.Spec!.Classes[result.Predicted[r]],
+                    result.Version, _teacher.TeacherVersion));
+                _metrics.PredictionPublished();
+            }
             int reference = e.CleanLabel is not null && _classIndex.TryGetValue(e.CleanLabel, out var clean) ? clean : labels[r];
-            if (reference < 0) continue;
-            bool hit = result.Predicted[r] == reference;
-            _quality.Add(hit);
-            if (hit) correctAgainstReference++;
-            if (e.CleanLabel is not null) { state.State.History.CleanScored++; if (hit) state.State.History.CleanCorrect++; }
+            if (reference >= 0 && _metrics.Score(result.Predicted[r], reference, clean: e.CleanLabel is not null)) correctAgainstReference++;
         }
-        Record(result, rows, correctAgainstReference, now);
+        _metrics.Record(result, rows, correctAgainstReference, learner.Counters, now);
     }
 }

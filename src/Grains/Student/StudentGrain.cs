@@ -36,19 +36,21 @@ public sealed partial class StudentGrain(
     private readonly StudentOptions _options = options.Value;
     private IAsyncLearner? _learner; // a model bank slot, or an OnlineLearner of its own (Student:ModelBank)
     private OffsetLedger _ledger = new();
-    private DistillationBuffer? _distillation;
-    private PrequentialMetrics _quality = new();
     private IReadOnlyDictionary<string, int> _classIndex = ClassIndex.Of([]);
-    private long _eventsSincePersist, _eventsSincePull, _labeledSinceSeries;
-    private readonly RateMeter _rate = new();
-    private bool _pullInFlight;
+    private long _eventsSincePersist;
+    // Plain parts, made on activation: the operator-facing history, the teacher link, the predictions topic.
+    private StudentMetricsKeeper _metrics = null!;
+    private TeacherLink _teacher = null!;
+    private PredictionPublisher _predictions = null!;
 
     private string Key => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _ledger = new OffsetLedger(state.State.AppliedOffsets);
-        _quality = new PrequentialMetrics(_options.WindowSize);
+        _metrics = new StudentMetricsKeeper(state.State.History, _options, meters);
+        _teacher = new TeacherLink(_options, LearnerSpecs.StableSeed(Key));
+        _predictions = new PredictionPublisher(_options.PredictionsTopic, (topic, key, value) => output.PublishAsync(topic, key, value));
         var spec = state.State.Spec ?? specs.Find(Key);
         if (spec is not null)
         {
@@ -84,7 +86,7 @@ public sealed partial class StudentGrain(
         await ReleaseLearnerAsync();
         _learner = await CreateLearnerAsync(LearnerSpecs.ForStudent(spec, Key), snapshot);
         _classIndex = ClassIndex.Of(spec.Classes);
-        _distillation = new DistillationBuffer(spec.FeatureCount, _options.DistillationBufferRows, LearnerSpecs.StableSeed(Key));
+        _teacher.StartModel(spec.FeatureCount);
     }
 
     /// <summary>A slot in the silo's model bank when banking is on and the bank takes the spec, else a learner of its own.</summary>

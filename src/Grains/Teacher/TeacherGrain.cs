@@ -51,7 +51,7 @@ public sealed partial class TeacherGrain(
         var spec = state.State.Spec ??= samples.Spec;
         if (_teacher is null)
         {
-            _teacher = new ReplayTeacher(TeacherSpec(spec), _options.ReplayBufferRows, _options.ReplayBatches);
+            _teacher = new ReplayTeacher(TeacherSpec(spec, Group, _options), _options.ReplayBufferRows, _options.ReplayBatches);
             LogDevice(Group, _teacher.Learner.Device, silo.SiloAddress.ToString());
         }
         int f = _teacher.Learner.Spec.FeatureCount;
@@ -100,11 +100,16 @@ public sealed partial class TeacherGrain(
         silo.SiloAddress.ToString(), siloMetadata.GetSiloMetadata(silo.SiloAddress).Metadata.ToDictionary(), state.State.SoftTargetRequests,
         state.State.FromCheckpoint);
 
-    private LearnerSpec TeacherSpec(ModelSpec spec) => ReplayTeacher.DefaultSpecFor(LearnerSpecs.ForStudent(spec, Group)) with
-    {
-        HiddenLayers = _options.EffectiveHiddenLayers,
-        Device = _options.Device,
-    };
+    /// <summary>The group's learner. Lagged labels and the drift challenger are student-only: the teacher learns from
+    /// shuffled samples of many keys, where "the previous label" has no meaning, and it does not track one stream's drift.</summary>
+    internal static LearnerSpec TeacherSpec(ModelSpec spec, string group, TeacherOptions options) =>
+        ReplayTeacher.DefaultSpecFor(LearnerSpecs.ForStudent(spec, group)) with
+        {
+            HiddenLayers = options.EffectiveHiddenLayers,
+            Device = options.Device,
+            LaggedLabels = false,
+            DriftChallengerEvents = 0,
+        };
 
     private async Task PersistAsync()
     {

@@ -34,7 +34,7 @@ public sealed partial class ModelBank : IDisposable
         DeviceType = TorchDevice.Resolve(template.Device, out var used);
         Device = used;
         _shapeKey = ShapeKey(template);
-        _adam = template.Optimizer == "adam";
+        _adam = template.Optimizer == OptimizerKind.Adam;
         var sizes = template.HiddenLayers.Prepend(template.FeatureCount).Append(template.ClassCount).ToArray();
         _shapes = Enumerable.Range(0, sizes.Length - 1).SelectMany(l => new[] { new long[] { sizes[l + 1], sizes[l] }, [sizes[l + 1]] }).ToArray();
         _params = Allocate(initialCapacity);

@@ -26,12 +26,12 @@ public abstract class DriftDetector
 
     internal abstract void Read(BinaryReader r);
 
-    /// <summary>"adwin" (δ = 0.002), "page-hinkley" (MOA defaults) or "none" (null).</summary>
-    public static DriftDetector? Create(string name) => name switch
+    /// <summary>Adwin (δ = 0.002), Page-Hinkley (MOA defaults) or none (null).</summary>
+    public static DriftDetector? Create(DriftDetectorKind kind) => kind switch
     {
-        "adwin" => new Adwin(),
-        "page-hinkley" => new PageHinkley(),
-        "none" => null,
-        _ => throw new ArgumentException($"drift detector '{name}' is not one of: adwin, page-hinkley, none", nameof(name)),
+        DriftDetectorKind.Adwin => new Adwin(),
+        DriftDetectorKind.PageHinkley => new PageHinkley(),
+        DriftDetectorKind.None => null,
+        _ => throw new ArgumentException($"drift detector {kind} is not one of: adwin, page-hinkley, none", nameof(kind)),
     };
 }

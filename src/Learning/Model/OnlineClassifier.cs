@@ -14,12 +14,12 @@ public sealed class OnlineClassifier : IDisposable
     private readonly List<Tensor> _parameters = [];
     private readonly OnlineOptimizer _optimizer;
 
-    public OnlineClassifier(int featureCount, int classCount, int[] hiddenLayers, string optimizer, double learningRate,
+    public OnlineClassifier(int featureCount, int classCount, int[] hiddenLayers, OptimizerKind optimizer, double learningRate,
         double weightDecay = 0, int seed = 1, string device = "auto")
     {
         if (featureCount <= 0) throw new ArgumentOutOfRangeException(nameof(featureCount), featureCount, "must be > 0");
         if (classCount < 2) throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "must be >= 2");
-        if (optimizer is not ("adam" or "sgd")) throw new ArgumentException($"optimizer '{optimizer}' is not one of: adam, sgd", nameof(optimizer));
+        if (!Enum.IsDefined(optimizer)) throw new ArgumentException($"optimizer '{optimizer}' is not one of: adam, sgd", nameof(optimizer));
         FeatureCount = featureCount;
         ClassCount = classCount;
         HiddenLayers = hiddenLayers.ToArray();

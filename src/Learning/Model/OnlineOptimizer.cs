@@ -15,19 +15,19 @@ internal sealed class OnlineOptimizer : IDisposable
     private readonly IReadOnlyList<Tensor> _parameters;
     private readonly Tensor[] _m, _v;
 
-    public OnlineOptimizer(string kind, IReadOnlyList<Tensor> parameters, double learningRate, double weightDecay)
+    public OnlineOptimizer(OptimizerKind kind, IReadOnlyList<Tensor> parameters, double learningRate, double weightDecay)
     {
         Kind = kind;
         LearningRate = learningRate;
         WeightDecay = weightDecay;
         _parameters = parameters;
-        bool adam = kind == "adam";
+        bool adam = kind == OptimizerKind.Adam;
         using var scope = NewDisposeScope();
         _m = adam ? parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray() : [];
         _v = adam ? parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray() : [];
     }
 
-    public string Kind { get; }
+    public OptimizerKind Kind { get; }
     public double LearningRate { get; }
     public double WeightDecay { get; }
 
@@ -55,7 +55,7 @@ internal sealed class OnlineOptimizer : IDisposable
         {
             var g = _parameters[i].grad;
             if (g is null) continue;
-            OptimizerUpdate.Apply(Kind, WeightDecay, _parameters[i], g, Kind == "adam" ? _m[i] : null, Kind == "adam" ? _v[i] : null, rateT, sqrtBc2T);
+            OptimizerUpdate.Apply(Kind, WeightDecay, _parameters[i], g, Kind == OptimizerKind.Adam ? _m[i] : null, Kind == OptimizerKind.Adam ? _v[i] : null, rateT, sqrtBc2T);
         }
     }
 

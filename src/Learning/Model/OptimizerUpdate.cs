@@ -23,21 +23,21 @@ internal static class OptimizerUpdate
     /// The signed step size and √(1-β2^t) of step number <paramref name="step"/> (1-based): Adam -lr·scale/(1-β1^t),
     /// SGD -lr·scale (then √… is unused).
     /// </summary>
-    public static (double Rate, double SqrtBc2) Rates(string kind, double learningRate, long step, double rateScale)
+    public static (double Rate, double SqrtBc2) Rates(OptimizerKind kind, double learningRate, long step, double rateScale)
     {
-        if (kind == "sgd") return (-learningRate * rateScale, 1);
+        if (kind == OptimizerKind.Sgd) return (-learningRate * rateScale, 1);
         double bc1 = 1 - Math.Pow(Beta1, step), bc2 = 1 - Math.Pow(Beta2, step);
         return (-learningRate * rateScale / bc1, Math.Sqrt(bc2));
     }
 
     /// <summary>In place: p, and for Adam its moments m and v, from the gradient g.</summary>
-    public static void Apply(string kind, double weightDecay, Tensor p, Tensor g, Tensor? m, Tensor? v, Tensor rate, Tensor sqrtBc2)
+    public static void Apply(OptimizerKind kind, double weightDecay, Tensor p, Tensor g, Tensor? m, Tensor? v, Tensor rate, Tensor sqrtBc2)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         using var decay = Scalars.Of(weightDecay);
         if (weightDecay != 0) g = g.add(p, decay);
-        if (kind == "sgd") { p.add_(g.mul(rate), Scalars.One); return; }
+        if (kind == OptimizerKind.Sgd) { p.add_(g.mul(rate), Scalars.One); return; }
         m!.mul_(Beta1Scalar).add_(g, OneMinusBeta1Scalar);
         v!.mul_(Beta2Scalar).addcmul_(g, g, OneMinusBeta2Scalar);
         var denom = v.sqrt().div_(sqrtBc2).add_(EpsilonScalar, Scalars.One);

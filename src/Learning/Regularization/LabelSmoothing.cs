@@ -10,17 +10,14 @@ namespace StreamLabel.Learning.Regularization;
 /// </summary>
 public static class LabelSmoothing
 {
-    public const string Uniform = "uniform";
-    public const string Others = "others";
-
     /// <summary>Targets [n, K] in <paramref name="dtype"/> for int64 labels [n] (not mutated).</summary>
-    public static Tensor Targets(Tensor labels, int classCount, double epsilon, string convention, ScalarType dtype = ScalarType.Float32)
+    public static Tensor Targets(Tensor labels, int classCount, double epsilon, SmoothingConvention convention, ScalarType dtype = ScalarType.Float32)
     {
         Check(classCount, epsilon, convention);
         var onehot = nn.functional.one_hot(labels, classCount).to(dtype);
         if (epsilon == 0) return onehot;
         // (1-e)·onehot + e/(K-1)·(1-onehot) = onehot·(1 - e - e/(K-1)) + e/(K-1)
-        bool uniform = convention == Uniform;
+        bool uniform = convention == SmoothingConvention.Uniform;
         using var scale = Scalars.Of(uniform ? 1 - epsilon : 1 - epsilon - epsilon / (classCount - 1));
         using var floor = Scalars.Of(uniform ? epsilon / classCount : epsilon / (classCount - 1));
         return onehot.mul(scale).add_(floor, Scalars.One);
@@ -29,11 +26,11 @@ public static class LabelSmoothing
     /// <summary>The "uniform" epsilon that gives the same targets as <paramref name="epsilonOthers"/> under "others".</summary>
     public static double OthersToUniform(double epsilonOthers, int classCount) => epsilonOthers * classCount / (classCount - 1);
 
-    private static void Check(int classCount, double epsilon, string convention)
+    private static void Check(int classCount, double epsilon, SmoothingConvention convention)
     {
         if (classCount < 2) throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "needs at least two classes");
         if (!(epsilon >= 0 && epsilon < 1)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "smoothing must be in [0, 1)");
-        if (convention is not (Uniform or Others))
+        if (!Enum.IsDefined(convention))
             throw new ArgumentException($"smoothing convention '{convention}' is not one of: uniform, others", nameof(convention));
     }
 }

@@ -1,6 +1,7 @@
 namespace StreamLabel.Learning.Snapshots;
 
-/// <summary>Writes a <see cref="LearnerSpec"/> field by field (no reflection, stable order) into snapshots.</summary>
+/// <summary>Writes a <see cref="LearnerSpec"/> field by field (no reflection, stable order) into snapshots; choices
+/// as their stable names (<see cref="SpecNames"/>), so snapshots written before the enums read back unchanged.</summary>
 internal static class SpecSerializer
 {
     /// <summary>Format 1 = the original fields; format 2 adds <see cref="LearnerSpec.LaggedLabels"/> and <see cref="LearnerSpec.DriftChallengerEvents"/>.</summary>
@@ -8,11 +9,11 @@ internal static class SpecSerializer
     {
         w.Write(s.FeatureCount); w.Write(s.ClassCount);
         w.Write(s.HiddenLayers.Length); foreach (int h in s.HiddenLayers) w.Write(h);
-        w.Write(s.Optimizer); w.Write(s.LearningRate); w.Write(s.WeightDecay);
-        w.Write(s.Smoothing); w.Write(s.SmoothingConvention);
+        w.Write(SpecNames.Name(s.Optimizer)); w.Write(s.LearningRate); w.Write(s.WeightDecay);
+        w.Write(s.Smoothing); w.Write(SpecNames.Name(s.SmoothingConvention));
         var c = s.SelfCorrection;
         w.Write(c.Enabled); w.Write(c.MinWeight); w.Write(c.MaturityEvents); w.Write(c.ExpBase); w.Write(c.LossScale); w.Write(c.LossAverageRate);
-        w.Write(s.DriftDetector); w.Write(s.DriftBoost); w.Write(s.DistillationWeight); w.Write(s.Temperature); w.Write(s.Seed); w.Write(s.Device);
+        w.Write(SpecNames.Name(s.DriftDetector)); w.Write(s.DriftBoost); w.Write(s.DistillationWeight); w.Write(s.Temperature); w.Write(s.Seed); w.Write(s.Device);
         if (format >= 2) { w.Write(s.LaggedLabels); w.Write(s.DriftChallengerEvents); }
         else if (s.LaggedLabels || s.DriftChallengerEvents > 0) throw new InvalidOperationException("LaggedLabels and DriftChallengerEvents need snapshot format 2");
     }
@@ -25,14 +26,14 @@ internal static class SpecSerializer
         var spec = new LearnerSpec
         {
             FeatureCount = features, ClassCount = classes, HiddenLayers = hidden,
-            Optimizer = r.ReadString(), LearningRate = r.ReadDouble(), WeightDecay = r.ReadDouble(),
-            Smoothing = r.ReadDouble(), SmoothingConvention = r.ReadString(),
+            Optimizer = SpecNames.Parse<OptimizerKind>(r.ReadString(), nameof(LearnerSpec.Optimizer)), LearningRate = r.ReadDouble(), WeightDecay = r.ReadDouble(),
+            Smoothing = r.ReadDouble(), SmoothingConvention = SpecNames.Parse<SmoothingConvention>(r.ReadString(), nameof(LearnerSpec.SmoothingConvention)),
             SelfCorrection = new SelfCorrectionOptions
             {
                 Enabled = r.ReadBoolean(), MinWeight = r.ReadDouble(), MaturityEvents = r.ReadDouble(),
                 ExpBase = r.ReadDouble(), LossScale = r.ReadDouble(), LossAverageRate = r.ReadDouble(),
             },
-            DriftDetector = r.ReadString(), DriftBoost = r.ReadDouble(), DistillationWeight = r.ReadDouble(), Temperature = r.ReadDouble(),
+            DriftDetector = SpecNames.Parse<DriftDetectorKind>(r.ReadString(), nameof(LearnerSpec.DriftDetector)), DriftBoost = r.ReadDouble(), DistillationWeight = r.ReadDouble(), Temperature = r.ReadDouble(),
             Seed = r.ReadInt32(), Device = r.ReadString(),
         };
         return format >= 2 ? spec with { LaggedLabels = r.ReadBoolean(), DriftChallengerEvents = r.ReadInt32() } : spec;

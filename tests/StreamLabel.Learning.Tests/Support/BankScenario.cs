@@ -13,9 +13,9 @@ internal sealed class BankScenario
 
     public static LearnerSpec Spec(int seed, string optimizer = "adam") => new()
     {
-        FeatureCount = Features, ClassCount = Classes, HiddenLayers = [16], Optimizer = optimizer,
+        FeatureCount = Features, ClassCount = Classes, HiddenLayers = [16], Optimizer = SpecNames.Parse<OptimizerKind>(optimizer, nameof(optimizer)),
         LearningRate = optimizer == "sgd" ? 0.1 : 0.01, Smoothing = 0.1,
-        SelfCorrection = new SelfCorrectionOptions { MaturityEvents = 150 }, DriftDetector = "adwin", Seed = seed, Device = "cpu",
+        SelfCorrection = new SelfCorrectionOptions { MaturityEvents = 150 }, DriftDetector = DriftDetectorKind.Adwin, Seed = seed, Device = "cpu",
     };
 
     private readonly SyntheticStream[] _streams;
