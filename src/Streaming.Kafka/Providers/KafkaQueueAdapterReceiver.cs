@@ -146,6 +146,21 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     /// <summary>The record as an event, or null after sending it to the dead-letter topic.</summary>
     private StreamEvent? ToEvent(ConsumeResult<object?, byte[]> result)
     {
+        try
+        {
+            return ParseOrDeadLetter(result);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The read position is already past this record: an exception here would lose it, so it becomes a dead letter.
+            DeadLetter(new DeadLetter(partition.Topic, partition.Partition.Value, result.Offset.Value, KeyBytes(result.Message.Key),
+                result.Message.Value, DeadLetterReasons.UnreadableRecord, $"{e.GetType().Name}: {e.Message}"));
+            return null;
+        }
+    }
+
+    private StreamEvent? ParseOrDeadLetter(ConsumeResult<object?, byte[]> result)
+    {
         var message = result.Message;
         string key = message.Key as string ?? "";
         (string Reason, string Detail)? problem = message.Key is RejectedKey rejected ? (rejected.Reason, rejected.Detail) : null;
