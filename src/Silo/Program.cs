@@ -40,7 +40,7 @@ try
     builder.UseOrleans(silo =>
     {
         silo.UseConfiguredClustering(cluster)
-            .UseConfiguredStorage(cluster)
+            .UseConfiguredStorage(cluster, kafka)
             .UseSiloMetadata(builder.Configuration)
             .AddKafkaStreams(StreamLabelGrainsExtensions.KafkaProviderName, builder.Configuration.GetSection(KafkaStreamOptions.Section))
             .AddStreamLabelGrains(builder.Configuration)
