@@ -31,6 +31,7 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
         Require(o.MaxBatchRecords is >= 1 and <= 1_000_000, nameof(o.MaxBatchRecords), "must be between 1 and 1000000");
         Require(o.PollInterval > TimeSpan.Zero, nameof(o.PollInterval), "must be positive");
         Require(o.MaxInFlightEventsPerQueue >= 1, nameof(o.MaxInFlightEventsPerQueue), "must be at least 1");
+        Require(o.MaxInFlightBytesPerQueue >= 1024, nameof(o.MaxInFlightBytesPerQueue), "must be at least 1024 bytes");
         Require(o.FetchWaitMax is null || (o.FetchWaitMax >= TimeSpan.Zero && o.FetchWaitMax <= TimeSpan.FromSeconds(300)), nameof(o.FetchWaitMax), "must be between 0 and 5 minutes");
         Require(o.DurabilityPollInterval > TimeSpan.Zero, nameof(o.DurabilityPollInterval), "must be positive");
         Require(o.RedeliverAfter > o.DurabilityPollInterval, nameof(o.RedeliverAfter), "must be longer than Kafka:DurabilityPollInterval");

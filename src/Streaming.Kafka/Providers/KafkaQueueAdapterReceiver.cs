@@ -95,7 +95,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         }
 
         int budget = Math.Min(options.MaxBatchRecords, options.MaxInFlightEventsPerQueue - _watermark.InFlight);
-        if (budget <= 0)
+        if (budget <= 0 || _watermark.InFlightBytes >= options.MaxInFlightBytesPerQueue)
         {
             SetPaused(consumer, true);
             return Task.FromResult<IList<IBatchContainer>>(batch);
@@ -110,7 +110,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         var byKey = new Dictionary<string, List<StreamEvent>>(StringComparer.Ordinal);
         var order = new List<string>();
         int read = 0;
-        while (read < budget)
+        while (read < budget && _watermark.InFlightBytes < options.MaxInFlightBytesPerQueue)
         {
             ConsumeResult<object?, byte[]>? result;
             try
@@ -214,7 +214,9 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         if (events.Count == 0) return;
         LogRedelivery(logger, _partitionKey, key, events.Count, events[0].Offset);
         KafkaStreamMetrics.Redeliveries.Add(events.Count);
-        batch.Add(new KafkaBatchContainer(StreamId.Create(options.StreamNamespace, key), events, new EventSequenceTokenV2(_sequence++)));
+        // A backlog can hold up to Kafka:MaxInFlightEventsPerQueue events: in containers no larger than a read's.
+        foreach (var chunk in events.Chunk(options.MaxBatchRecords))
+            batch.Add(new KafkaBatchContainer(StreamId.Create(options.StreamNamespace, key), [.. chunk], new EventSequenceTokenV2(_sequence++)));
     }
 
     private void CommitIfAdvanced(IConsumer<object?, byte[]> consumer)
@@ -246,7 +248,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         if (pause)
         {
             KafkaStreamMetrics.Pauses.Add(1);
-            LogPaused(logger, _partitionKey, _watermark.InFlight);
+            LogPaused(logger, _partitionKey, _watermark.InFlight, _watermark.InFlightBytes);
             consumer.Pause([partition]);
         }
         else consumer.Resume([partition]);
@@ -315,6 +317,6 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Commit of {Partition} at {Offset} failed: {Error}; retried at the next durability poll")]
     private static partial void LogCommitFailed(ILogger logger, string partition, long offset, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pausing {Partition}: {InFlight} events not yet durable (Kafka:MaxInFlightEventsPerQueue)")]
-    private static partial void LogPaused(ILogger logger, string partition, int inFlight);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pausing {Partition}: {InFlight} events of {Bytes} bytes not yet durable (Kafka:MaxInFlightEventsPerQueue, Kafka:MaxInFlightBytesPerQueue)")]
+    private static partial void LogPaused(ILogger logger, string partition, int inFlight, long bytes);
 }
