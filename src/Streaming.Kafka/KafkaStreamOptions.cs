@@ -65,7 +65,9 @@ public sealed class KafkaStreamOptions
     /// implement it. Default null (the only implementation).</summary>
     public string? DurableOffsetGrainClassPrefix { get; set; }
 
-    /// <summary>Largest accepted record value. Default 1 MiB (1048576 bytes).</summary>
+    /// <summary>Largest accepted record value. The silo's producer must take a dead letter of this size plus 4096 bytes:
+    /// its message.max.bytes defaults to that, and a Kafka:Client:message.max.bytes below it is refused at start.
+    /// Default 1 MiB (1048576 bytes).</summary>
     public int MaxRecordBytes { get; set; } = 1 << 20;
 
     /// <summary>Most features in one event. Default 65536.</summary>
