@@ -55,7 +55,7 @@ try
     {
         silo.UseConfiguredClustering(cluster)
             .UseConfiguredTls(cluster.Tls)
-            .UseConfiguredStorage(cluster)
+            .UseConfiguredStorage(cluster, kafka)
             .UseSiloMetadata(builder.Configuration)
             .AddKafkaStreams(StreamLabelGrainsExtensions.KafkaProviderName, builder.Configuration.GetSection(KafkaStreamOptions.Section))
             .AddStreamLabelGrains(builder.Configuration)

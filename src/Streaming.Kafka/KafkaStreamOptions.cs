@@ -45,6 +45,12 @@ public sealed class KafkaStreamOptions
     /// At the limit the partition is paused until grains report durability. Default 20000 events.</summary>
     public int MaxInFlightEventsPerQueue { get; set; } = 20_000;
 
+    /// <summary>Backpressure by memory: most bytes per partition of events delivered (or cached) but not yet durable,
+    /// counted as each event's original value, 4 bytes per feature and 160 bytes of objects. Reading stops at the limit
+    /// (one event beyond it at most) until grains report durability. Keep it below Orleans' message size limit (100 MB):
+    /// a key's redelivered backlog travels in containers of at most Kafka:MaxBatchRecords events. Default 64 MiB.</summary>
+    public long MaxInFlightBytesPerQueue { get; set; } = 64L << 20;
+
     /// <summary>How often a partition asks the grains with undurable events for their durable offsets, then commits. Default 1 s.</summary>
     public TimeSpan DurabilityPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -59,7 +65,9 @@ public sealed class KafkaStreamOptions
     /// implement it. Default null (the only implementation).</summary>
     public string? DurableOffsetGrainClassPrefix { get; set; }
 
-    /// <summary>Largest accepted record value. Default 1 MiB (1048576 bytes).</summary>
+    /// <summary>Largest accepted record value. The silo's producer must take a dead letter of this size plus 4096 bytes:
+    /// its message.max.bytes defaults to that, and a Kafka:Client:message.max.bytes below it is refused at start.
+    /// Default 1 MiB (1048576 bytes).</summary>
     public int MaxRecordBytes { get; set; } = 1 << 20;
 
     /// <summary>Most features in one event. Default 65536.</summary>

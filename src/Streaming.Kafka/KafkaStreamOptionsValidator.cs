@@ -1,5 +1,6 @@
 using Orleans;
 using Orleans.Runtime;
+using StreamLabel.Streaming.Kafka.DeadLetters;
 
 namespace StreamLabel.Streaming.Kafka;
 
@@ -30,11 +31,20 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
         Require(o.MaxBatchRecords is >= 1 and <= 1_000_000, nameof(o.MaxBatchRecords), "must be between 1 and 1000000");
         Require(o.PollInterval > TimeSpan.Zero, nameof(o.PollInterval), "must be positive");
         Require(o.MaxInFlightEventsPerQueue >= 1, nameof(o.MaxInFlightEventsPerQueue), "must be at least 1");
+        Require(o.MaxInFlightBytesPerQueue >= 1024, nameof(o.MaxInFlightBytesPerQueue), "must be at least 1024 bytes");
         Require(o.FetchWaitMax is null || (o.FetchWaitMax >= TimeSpan.Zero && o.FetchWaitMax <= TimeSpan.FromSeconds(300)), nameof(o.FetchWaitMax), "must be between 0 and 5 minutes");
         Require(o.DurabilityPollInterval > TimeSpan.Zero, nameof(o.DurabilityPollInterval), "must be positive");
         Require(o.RedeliverAfter > o.DurabilityPollInterval, nameof(o.RedeliverAfter), "must be longer than Kafka:DurabilityPollInterval");
         Require(o.DurabilityCallTimeout > TimeSpan.Zero, nameof(o.DurabilityCallTimeout), "must be positive");
-        Require(o.MaxRecordBytes >= 16, nameof(o.MaxRecordBytes), "must be at least 16 bytes");
+        Require(o.MaxRecordBytes is >= 16 and <= DeadLetterLimits.MaxRecordBytesLimit, nameof(o.MaxRecordBytes),
+            $"must be between 16 and {DeadLetterLimits.MaxRecordBytesLimit} bytes");
+        // A dead letter carries the rejected record: a producer that cannot take one of MaxRecordBytes would retry it forever.
+        var producerLimit = DeadLetterLimits.ProducerLimit(o);
+        Require(producerLimit is not null, $"Client:{DeadLetterLimits.ProducerMessageMaxBytes}", "must be a whole number of bytes");
+        Require(producerLimit is null || producerLimit >= (long)o.MaxRecordBytes + DeadLetterLimits.Room, $"Client:{DeadLetterLimits.ProducerMessageMaxBytes}",
+            $"({producerLimit}) must be at least Kafka:MaxRecordBytes ({o.MaxRecordBytes}) plus {DeadLetterLimits.Room} bytes for a dead " +
+            "letter's key and headers, or a rejected record near the limit could never be dead-lettered: raise it, lower " +
+            "Kafka:MaxRecordBytes, or leave it unset (the producer then takes Kafka:MaxRecordBytes plus that room)");
         Require(o.MaxFeatures >= 1, nameof(o.MaxFeatures), "must be at least 1");
         Require(o.ExpectedFeatureCount is null or >= 1, nameof(o.ExpectedFeatureCount), "must be at least 1 when set");
         foreach (var (prefix, count) in o.ExpectedFeatureCountByKeyPrefix)

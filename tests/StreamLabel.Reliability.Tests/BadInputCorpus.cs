@@ -42,6 +42,9 @@ internal static class BadInputCorpus
             new("unknown label", key, Utf8($$"""{"features":[{{Eight}}],"label":"SIDEWAYS"}"""), DeadLetterReasons.UnknownLabel),
             new("label of the wrong type", key, Utf8($$"""{"features":[{{Eight}}],"label":true}"""), DeadLetterReasons.InvalidField),
             new("id of the wrong type", key, Utf8($$"""{"features":[{{Eight}}],"label":"UP","id":42}"""), DeadLetterReasons.InvalidField),
+            // Lone UTF-16 surrogate escapes, as JSON.stringify writes them: valid JSON, but not text.
+            new("lone surrogate in id", key, Utf8($$"""{"features":[{{Eight}}],"label":"UP","id":"\udc00"}"""), DeadLetterReasons.InvalidString),
+            new("lone surrogate in label", key, Utf8($$"""{"features":[{{Eight}}],"label":"\ud800"}"""), DeadLetterReasons.InvalidString),
             new("empty key", [], valid, DeadLetterReasons.EmptyKey),
             new("no key", null, valid, DeadLetterReasons.EmptyKey),
             new("oversized key (300 bytes)", Utf8(new string('k', 300)), valid, DeadLetterReasons.OversizedKey),

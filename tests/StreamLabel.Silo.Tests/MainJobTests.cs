@@ -77,6 +77,28 @@ public sealed class MainJobTests(ITestOutputHelper output)
         Assert.DoesNotContain("Unhandled exception", stdout);
     }
 
+    [Fact]
+    public async Task Memory_storage_with_an_external_broker_is_refused_at_start_naming_both_options()
+    {
+        // Nothing listens on port 9: the check must come before any attempt to reach Kafka.
+        var (exitCode, stdout) = await RunAsync(["--Kafka:BootstrapServers=127.0.0.1:9", "--Kafka:MetadataTimeout=00:00:03"], TimeSpan.FromSeconds(120));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("streamlabel-silo: failed: Cluster:Storage:Provider is Memory while Kafka:BootstrapServers names an external broker", stdout);
+        Assert.Contains("Cluster:Storage:AllowVolatile=true", stdout);
+        Assert.DoesNotContain("Unhandled exception", stdout);
+    }
+
+    [Fact]
+    public async Task Memory_storage_with_an_external_broker_starts_when_explicitly_allowed()
+    {
+        // Allowed, the silo goes on to Kafka, which is unreachable here: it fails there, not at the storage check.
+        var (exitCode, stdout) = await RunAsync(["--Kafka:BootstrapServers=127.0.0.1:9", "--Kafka:MetadataTimeout=00:00:03",
+            "--Cluster:Storage:AllowVolatile=true"], TimeSpan.FromSeconds(120));
+        Assert.Equal(1, exitCode);
+        Assert.DoesNotContain("Cluster:Storage:Provider is Memory", stdout);
+        Assert.Contains("streamlabel-silo: failed:", stdout);
+    }
+
     private async Task<(int ExitCode, string Output)> RunAsync(string[] args, TimeSpan timeout, Func<string, bool>? interruptWhen = null)
     {
         var dir = typeof(MainJobTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SiloOutputDir").Value!;

@@ -73,4 +73,19 @@ public sealed class KafkaStreamOptionsTests
         var e = Assert.Throws<OrleansConfigurationException>(() => new KafkaStreamOptionsValidator(o, "kafka").ValidateConfiguration());
         Assert.Contains($"Kafka:{option} ", e.Message);
     }
+
+    [Fact]
+    public void A_producer_limit_below_the_record_limit_stops_the_silo_naming_both_options()
+    {
+        // librdkafka's default message.max.bytes (1000000) set explicitly, with the default Kafka:MaxRecordBytes (1 MiB).
+        var o = new KafkaStreamOptions { BootstrapServers = "localhost:9092", Client = new() { ["message.max.bytes"] = "1000000" } };
+        var e = Assert.Throws<OrleansConfigurationException>(() => new KafkaStreamOptionsValidator(o, "kafka").ValidateConfiguration());
+        Assert.Contains("Kafka:Client:message.max.bytes ", e.Message);
+        Assert.Contains("Kafka:MaxRecordBytes (1048576)", e.Message);
+
+        o.Client["message.max.bytes"] = (o.MaxRecordBytes + DeadLetters.DeadLetterLimits.Room).ToString();
+        Assert.Empty(KafkaStreamOptionsValidator.Validate(o));
+        o.Client["message.max.bytes"] = "lots";
+        Assert.Contains(KafkaStreamOptionsValidator.Validate(o), m => m.StartsWith("Kafka:Client:message.max.bytes must be a whole number", StringComparison.Ordinal));
+    }
 }

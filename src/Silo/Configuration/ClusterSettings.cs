@@ -48,4 +48,11 @@ public sealed class ProviderSettings
     /// `streamlabel-silo postgres-schema`.
     /// </summary>
     public bool ApplySchema { get; set; } = true;
+    /// <summary>
+    /// Storage only: allow Memory storage with an external Kafka broker (Kafka:BootstrapServers set). The reader commits
+    /// offsets once grains report their state written; in memory that state dies with the silo, so a restart would skip
+    /// events that were never durably learned. Default false: such a silo refuses to start. (The embedded broker is as
+    /// volatile as memory storage, so it needs no switch.)
+    /// </summary>
+    public bool AllowVolatile { get; set; }
 }

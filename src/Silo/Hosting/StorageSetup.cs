@@ -9,9 +9,14 @@ internal static class StorageSetup
     /// <summary>Grain storage names used by StreamLabel's grains.</summary>
     public static readonly string[] StorageNames = ["models", "PubSubStore"];
 
-    public static ISiloBuilder UseConfiguredStorage(this ISiloBuilder silo, ClusterSettings settings)
+    public static ISiloBuilder UseConfiguredStorage(this ISiloBuilder silo, ClusterSettings settings, KafkaEndpoint kafka)
     {
         var provider = settings.Storage.Provider;
+        if (provider.Equals("Memory", StringComparison.OrdinalIgnoreCase) && !kafka.IsEmbedded && !settings.Storage.AllowVolatile)
+            throw new InvalidOperationException(
+                $"Cluster:Storage:Provider is Memory while Kafka:BootstrapServers names an external broker ({kafka.BootstrapServers}): " +
+                "offsets would be committed for model state that a restart loses. Use Redis or AdoNet storage, or set " +
+                "Cluster:Storage:AllowVolatile=true to accept that loss");
         foreach (var name in StorageNames)
         {
             if (provider.Equals("Memory", StringComparison.OrdinalIgnoreCase))

@@ -15,9 +15,20 @@ public sealed class DeadLetterProducer(KafkaStreamOptions options, KafkaOutputPr
 
     public async Task WriteAsync(DeadLetter letter, CancellationToken cancellationToken = default)
     {
-        await output.Producer.ProduceAsync(options.DeadLetterTopic, ToMessage(letter), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await output.Producer.ProduceAsync(options.DeadLetterTopic, ToMessage(letter), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProduceException<byte[], byte[]> e) when (IsTooLarge(e.Error) && !letter.IsMetadataOnly)
+        {
+            await output.Producer.ProduceAsync(options.DeadLetterTopic, ToMessage(letter.WithoutOriginal()), cancellationToken).ConfigureAwait(false);
+        }
         Count(letter.Reason);
     }
+
+    /// <summary>The producer (message.max.bytes) or the broker (the topic's max.message.bytes) refuses the record's size:
+    /// retrying the same letter can never succeed.</summary>
+    internal static bool IsTooLarge(Error error) => error.Code is Confluent.Kafka.ErrorCode.MsgSizeTooLarge or Confluent.Kafka.ErrorCode.RecordListTooLarge;
 
     public Task WriteAsync(StreamEvent rejected, string reason, string? detail = null, CancellationToken cancellationToken = default) =>
         WriteAsync(new DeadLetter(rejected.Topic, rejected.Partition, rejected.Offset, Encoding.UTF8.GetBytes(rejected.Key),
@@ -39,7 +50,7 @@ public sealed class DeadLetterProducer(KafkaStreamOptions options, KafkaOutputPr
         KafkaStreamMetrics.DeadLetters.Add(1, new KeyValuePair<string, object?>("reason", reason));
     }
 
-    private static Message<byte[], byte[]> ToMessage(DeadLetter letter)
+    internal static Message<byte[], byte[]> ToMessage(DeadLetter letter)
     {
         var headers = new Headers
         {
@@ -48,7 +59,9 @@ public sealed class DeadLetterProducer(KafkaStreamOptions options, KafkaOutputPr
             { EventHeaders.DeadLetterPartition, Encoding.UTF8.GetBytes(letter.Partition.ToString(CultureInfo.InvariantCulture)) },
             { EventHeaders.DeadLetterOffset, Encoding.UTF8.GetBytes(letter.Offset.ToString(CultureInfo.InvariantCulture)) },
         };
-        if (letter.Detail is not null) headers.Add(EventHeaders.DeadLetterDetail, Encoding.UTF8.GetBytes(letter.Detail));
+        if (DeadLetterLimits.Truncate(letter.Detail) is { } detail) headers.Add(EventHeaders.DeadLetterDetail, Encoding.UTF8.GetBytes(detail));
+        if (letter.OmittedValueBytes is int valueBytes) headers.Add(EventHeaders.DeadLetterOriginalBytes, Encoding.UTF8.GetBytes(valueBytes.ToString(CultureInfo.InvariantCulture)));
+        if (letter.OmittedKeyBytes is int keyBytes) headers.Add(EventHeaders.DeadLetterOriginalKeyBytes, Encoding.UTF8.GetBytes(keyBytes.ToString(CultureInfo.InvariantCulture)));
         return new Message<byte[], byte[]> { Key = letter.Key!, Value = letter.Value!, Headers = headers };
     }
 }

@@ -17,6 +17,11 @@ public static class DeadLetterReasons
     public const string NonFiniteFeature = "non-finite-feature";
     /// <summary>"label" is neither a string, an integer nor null; or "id"/"ts" has the wrong type.</summary>
     public const string InvalidField = "invalid-field";
+    /// <summary>A string field ("label", "id", "ts") is not valid Unicode text: a lone UTF-16 surrogate escape such as
+    /// \udc00, which JSON's grammar allows and JSON.stringify can write, but no .NET string can hold correctly.</summary>
+    public const string InvalidString = "invalid-string";
+    /// <summary>Turning the record into an event failed in an unforeseen way; the detail holds the error.</summary>
+    public const string UnreadableRecord = "unreadable-record";
     /// <summary>The record value is larger than MaxRecordBytes.</summary>
     public const string OversizedRecord = "oversized-record";
     /// <summary>The record key is absent or empty.</summary>

@@ -14,16 +14,24 @@ public sealed partial class KafkaOutputProducer : IDisposable
     public KafkaOutputProducer(KafkaStreamOptions options, ILogger<KafkaOutputProducer> logger)
     {
         _logger = logger;
+        Producer = new ProducerBuilder<byte[], byte[]>(ConfigFor(options))
+            .SetErrorHandler((_, e) => LogClientError(_logger, e.Code, e.Reason))
+            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) LogClientMessage(_logger, m.Name, m.Message); })
+            .Build();
+    }
+
+    /// <summary>The producer settings: Kafka:Client, then the provider's own. message.max.bytes, unless set, takes a dead
+    /// letter of Kafka:MaxRecordBytes (librdkafka's default, 1000000, is below the default record limit of 1 MiB).</summary>
+    internal static ProducerConfig ConfigFor(KafkaStreamOptions options)
+    {
         var config = new ProducerConfig(new Dictionary<string, string>(options.Client))
         {
             BootstrapServers = options.BootstrapServers,
             Acks = Acks.All,
             LingerMs = 5,
         };
-        Producer = new ProducerBuilder<byte[], byte[]>(config)
-            .SetErrorHandler((_, e) => LogClientError(_logger, e.Code, e.Reason))
-            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) LogClientMessage(_logger, m.Name, m.Message); })
-            .Build();
+        config.MessageMaxBytes ??= options.MaxRecordBytes + DeadLetterLimits.Room;
+        return config;
     }
 
     /// <summary>The underlying producer (thread-safe). Do not dispose it: the silo does.</summary>

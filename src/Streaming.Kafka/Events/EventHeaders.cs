@@ -12,4 +12,8 @@ public static class EventHeaders
     public const string DeadLetterOffset = "streamlabel-dlq-offset";
     /// <summary>On dead-letter records: a human-readable detail of the reason (optional).</summary>
     public const string DeadLetterDetail = "streamlabel-dlq-detail";
+    /// <summary>On metadata-only dead letters (the original was too large to write): the original value's size in bytes.</summary>
+    public const string DeadLetterOriginalBytes = "streamlabel-dlq-original-bytes";
+    /// <summary>On metadata-only dead letters: the original key's size in bytes.</summary>
+    public const string DeadLetterOriginalKeyBytes = "streamlabel-dlq-original-key-bytes";
 }

@@ -77,7 +77,10 @@ internal sealed class EventParser(KafkaStreamOptions options)
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.Null: label = null; break;
-                    case JsonTokenType.String: label = reader.ValueIsEscaped ? reader.GetString() : _labels.Get(reader.ValueSpan); break;
+                    case JsonTokenType.String when !reader.ValueIsEscaped: label = _labels.Get(reader.ValueSpan); break;
+                    case JsonTokenType.String:
+                        if (!TryGetText(ref reader, out label)) return NotText("label");
+                        break;
                     case JsonTokenType.Number when reader.TryGetInt64(out long l):
                         l.TryFormat(digits, out int n, provider: System.Globalization.CultureInfo.InvariantCulture);
                         label = _labels.Get((ReadOnlySpan<char>)digits[..n]);
@@ -88,14 +91,19 @@ internal sealed class EventParser(KafkaStreamOptions options)
             else if (reader.ValueTextEquals("id"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.String) id = reader.GetString();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    if (!TryGetText(ref reader, out id)) return NotText("id");
+                }
                 else if (reader.TokenType != JsonTokenType.Null) return (DeadLetterReasons.InvalidField, "\"id\" must be a string or null");
             }
             else if (reader.ValueTextEquals("ts"u8))
             {
                 reader.Read();
+                string? text = null;
                 if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long ms)) ts = ms;
-                else if (reader.TokenType == JsonTokenType.String && DateTimeOffset.TryParse(reader.GetString(),
+                else if (reader.TokenType == JsonTokenType.String && !TryGetText(ref reader, out text)) return NotText("ts");
+                else if (reader.TokenType == JsonTokenType.String && DateTimeOffset.TryParse(text,
                              System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
                     ts = at.ToUnixTimeMilliseconds();
                 else if (reader.TokenType != JsonTokenType.Null)
@@ -116,6 +124,25 @@ internal sealed class EventParser(KafkaStreamOptions options)
         parsed = new ParsedEvent(_scratch.AsSpan(0, featureCount).ToArray(), label, id, ts);
         return null;
     }
+
+    // GetString throws on a lone UTF-16 surrogate escape ("\udc00"): JSON's grammar allows it (JSON.stringify writes
+    // it), but it is not text, and the record must end as a dead letter rather than as an exception.
+    private static bool TryGetText(ref Utf8JsonReader reader, out string? text)
+    {
+        try
+        {
+            text = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
+    }
+
+    private static (string, string) NotText(string field) =>
+        (DeadLetterReasons.InvalidString, $"\"{field}\" is not valid Unicode text (a lone UTF-16 surrogate escape such as \\udc00)");
 
     private static bool IsNonFiniteName(ReadOnlySpan<byte> s) =>
         s.SequenceEqual("NaN"u8) || s.SequenceEqual("Infinity"u8) || s.SequenceEqual("-Infinity"u8) || s.SequenceEqual("+Infinity"u8);

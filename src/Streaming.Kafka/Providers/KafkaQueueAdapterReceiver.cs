@@ -100,7 +100,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         }
 
         int budget = Math.Min(options.MaxBatchRecords, options.MaxInFlightEventsPerQueue - _watermark.InFlight);
-        if (budget <= 0)
+        if (budget <= 0 || _watermark.InFlightBytes >= options.MaxInFlightBytesPerQueue)
         {
             SetPaused(consumer, true);
             return Task.FromResult<IList<IBatchContainer>>(batch);
@@ -115,7 +115,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         var byKey = new Dictionary<string, List<StreamEvent>>(StringComparer.Ordinal);
         var order = new List<string>();
         int read = 0;
-        while (read < budget)
+        while (read < budget && _watermark.InFlightBytes < options.MaxInFlightBytesPerQueue)
         {
             ConsumeResult<object?, byte[]>? result;
             try
@@ -150,6 +150,21 @@ internal sealed partial class KafkaQueueAdapterReceiver(
 
     /// <summary>The record as an event, or null after sending it to the dead-letter topic.</summary>
     private StreamEvent? ToEvent(ConsumeResult<object?, byte[]> result)
+    {
+        try
+        {
+            return ParseOrDeadLetter(result);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The read position is already past this record: an exception here would lose it, so it becomes a dead letter.
+            DeadLetter(new DeadLetter(partition.Topic, partition.Partition.Value, result.Offset.Value, KeyBytes(result.Message.Key),
+                result.Message.Value, DeadLetterReasons.UnreadableRecord, $"{e.GetType().Name}: {e.Message}"));
+            return null;
+        }
+    }
+
+    private StreamEvent? ParseOrDeadLetter(ConsumeResult<object?, byte[]> result)
     {
         var message = result.Message;
         string key = message.Key as string ?? "";
@@ -204,7 +219,9 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         if (events.Count == 0) return;
         LogRedelivery(logger, _partitionKey, key, events.Count, events[0].Offset);
         KafkaStreamMetrics.Redeliveries.Add(events.Count);
-        batch.Add(new KafkaBatchContainer(StreamId.Create(options.StreamNamespace, key), events, new EventSequenceTokenV2(_sequence++)));
+        // A backlog can hold up to Kafka:MaxInFlightEventsPerQueue events: in containers no larger than a read's.
+        foreach (var chunk in events.Chunk(options.MaxBatchRecords))
+            batch.Add(new KafkaBatchContainer(StreamId.Create(options.StreamNamespace, key), [.. chunk], new EventSequenceTokenV2(_sequence++)));
     }
 
     private void CommitIfAdvanced(IConsumer<object?, byte[]> consumer)
@@ -280,7 +297,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         if (pause)
         {
             KafkaStreamMetrics.Pauses.Add(1);
-            LogPaused(logger, _partitionKey, _watermark.InFlight);
+            LogPaused(logger, _partitionKey, _watermark.InFlight, _watermark.InFlightBytes);
             consumer.Pause([partition]);
         }
         else consumer.Resume([partition]);
@@ -350,6 +367,6 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Commit of {Partition} at {Offset} failed: {Error}; retried at the next durability poll")]
     private static partial void LogCommitFailed(ILogger logger, string partition, long offset, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pausing {Partition}: {InFlight} events not yet durable (Kafka:MaxInFlightEventsPerQueue)")]
-    private static partial void LogPaused(ILogger logger, string partition, int inFlight);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pausing {Partition}: {InFlight} events of {Bytes} bytes not yet durable (Kafka:MaxInFlightEventsPerQueue, Kafka:MaxInFlightBytesPerQueue)")]
+    private static partial void LogPaused(ILogger logger, string partition, int inFlight, long bytes);
 }

@@ -29,6 +29,12 @@ internal sealed class PartitionWatermark
     /// <summary>Events delivered (or cached for delivery) whose effect is not yet durable.</summary>
     public int InFlight { get; private set; }
 
+    /// <summary>Estimated memory of those events (see <see cref="Footprint"/>): what byte backpressure bounds.</summary>
+    public long InFlightBytes { get; private set; }
+
+    /// <summary>An event's memory, estimated: its original value, its features, and the objects around them.</summary>
+    public static long Footprint(StreamEvent e) => e.Value.Length + 4L * e.Features.Length + 160;
+
     /// <summary>Keys with undurable events.</summary>
     public int PendingKeyCount => _byKey.Count;
 
@@ -46,6 +52,7 @@ internal sealed class PartitionWatermark
         backlog.Events.Enqueue(e);
         backlog.LastOffset = e.Offset;
         InFlight++;
+        InFlightBytes += Footprint(e);
     }
 
     /// <summary>The key's grain has durably applied everything up to <paramref name="durableOffset"/> in this partition.</summary>
@@ -54,7 +61,7 @@ internal sealed class PartitionWatermark
         if (!_byKey.TryGetValue(key, out var backlog)) return;
         while (backlog.Events.Count > 0 && backlog.Events.Peek().Offset <= durableOffset)
         {
-            backlog.Events.Dequeue();
+            InFlightBytes -= Footprint(backlog.Events.Dequeue());
             backlog.LastProgress = DateTime.UtcNow;
             InFlight--;
         }

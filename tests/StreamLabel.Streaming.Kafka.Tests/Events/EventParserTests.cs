@@ -55,6 +55,9 @@ public sealed class EventParserTests
     [InlineData("{\"features\":[1],\"label\":[\"a\"]}", DeadLetterReasons.InvalidField)]
     [InlineData("{\"features\":[1],\"id\":5}", DeadLetterReasons.InvalidField)]
     [InlineData("{\"features\":[1],\"ts\":\"yesterday\"}", DeadLetterReasons.InvalidField)]
+    [InlineData("{\"features\":[1],\"id\":\"\\udc00\"}", DeadLetterReasons.InvalidString)]
+    [InlineData("{\"features\":[1],\"label\":\"a\\ud800\"}", DeadLetterReasons.InvalidString)]
+    [InlineData("{\"features\":[1],\"ts\":\"\\udc00\"}", DeadLetterReasons.InvalidString)]
     public void Rejects_bad_values_with_the_reason(string json, string reason)
     {
         var problem = new EventParser(Options).TryParse(Encoding.UTF8.GetBytes(json), "k", out _);

@@ -8,4 +8,5 @@ public sealed record ConsumerSnapshot(
     [property: Id(2)] int OutOfOrder,
     [property: Id(3)] int DurableApplied,
     [property: Id(4)] int Duplicates,
-    [property: Id(5)] int Gaps);
+    [property: Id(5)] int Gaps,
+    [property: Id(6)] int LargestDelivery);

@@ -19,6 +19,7 @@ public sealed class TestConsumerGrain(
     private int _durableApplied;
     private int _duplicates;
     private int _gaps;
+    private int _largestDelivery;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -34,6 +35,7 @@ public sealed class TestConsumerGrain(
     public async Task OnNextAsync(IList<SequentialItem<StreamEvent>> items)
     {
         if (behavior.FailDeliveries) throw new InvalidOperationException("test consumer refuses deliveries");
+        _largestDelivery = Math.Max(_largestDelivery, items.Count);
         foreach (var item in items)
         {
             var e = item.Item;
@@ -64,7 +66,7 @@ public sealed class TestConsumerGrain(
     public Task<DurableOffsets> GetDurableOffsetsAsync() => Task.FromResult(_ledger.Report());
 
     public Task<ConsumerSnapshot> GetSnapshotAsync() => Task.FromResult(new ConsumerSnapshot(
-        state.State.Applied, state.State.LastSequence, state.State.OutOfOrder, _durableApplied, _duplicates, _gaps));
+        state.State.Applied, state.State.LastSequence, state.State.OutOfOrder, _durableApplied, _duplicates, _gaps, _largestDelivery));
 
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 

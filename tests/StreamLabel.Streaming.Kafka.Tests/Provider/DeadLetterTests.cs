@@ -33,6 +33,9 @@ public sealed class DeadLetterTests
         (null, U("{\"features\":[1],\"label\":\"a\"}"), DeadLetterReasons.EmptyKey),
         (U(new string('k', 257)), U("{\"features\":[1],\"label\":\"a\"}"), DeadLetterReasons.OversizedKey),
         ([0x6B, 0xFF], U("{\"features\":[1],\"label\":\"a\"}"), DeadLetterReasons.InvalidKey),
+        // Lone UTF-16 surrogate escapes (JSON.stringify writes them): valid JSON, but no valid .NET string.
+        (U("dl-good"), U("{\"features\":[1],\"label\":\"a\",\"id\":\"\\udc00\"}"), DeadLetterReasons.InvalidString),
+        (U("dl-good"), U("{\"features\":[1],\"label\":\"\\udc00\"}"), DeadLetterReasons.InvalidString),
     ];
 
     [Fact]

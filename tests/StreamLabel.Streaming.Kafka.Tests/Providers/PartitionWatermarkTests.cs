@@ -67,4 +67,21 @@ public sealed class PartitionWatermarkTests
         Assert.Equal(0, w.InFlight);
         Assert.Empty(w.PendingKeys);
     }
+
+    [Fact]
+    public void Counts_the_bytes_of_undurable_events_and_releases_them_when_durable()
+    {
+        var w = new PartitionWatermark();
+        var big = new StreamEvent("t", 0, 0, -1, "a", null, new float[1000], null, null, null, new byte[5000]);
+        var small = new StreamEvent("t", 0, 1, 0, "a", null, [1f], null, null, null, new byte[20]);
+        w.Delivered(big);
+        w.Delivered(small);
+        Assert.Equal(5000 + 4000 + 160 + 20 + 4 + 160, w.InFlightBytes);
+        Assert.Equal(2, w.TakeForRedelivery("a", DateTime.UtcNow, TimeSpan.Zero).Count); // a redelivery moves no bytes
+        Assert.Equal(5000 + 4000 + 160 + 20 + 4 + 160, w.InFlightBytes);
+        w.MarkDurable("a", 0);
+        Assert.Equal(20 + 4 + 160, w.InFlightBytes);
+        w.MarkDurable("a", 1);
+        Assert.Equal(0, w.InFlightBytes);
+    }
 }
