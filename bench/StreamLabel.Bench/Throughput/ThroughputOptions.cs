@@ -11,9 +11,9 @@ public sealed class ThroughputOptions
           --events N           labeled events produced and learned. Default 200000 (the mock broker slows on long partitions)
           --partitions P       partitions of the events topic. Default 8
           --batch B            largest micro-batch per learning step (Student:MaxBatchSize; the bare run uses the same). Default 32 (the silo's)
-          --backlog-batch B2   step size while a student catches up a backlog (Student:MaxBacklogBatchSize, off in the silo
-                               by default: fewer updates cost accuracy); the bench replays a backlog, so the bare runs (learners, bank) step
-                               in B2 too. Default 256; --backlog-batch 32 (= --batch) measures the silo's default
+          --backlog-batch B2   step size while a student catches up a backlog (Student:MaxBacklogBatchSize); the bare
+                               runs (learners, bank) and PyTorch step in B2 too. 0 = off, every step at most B. Default 0 (the
+                               silo's: fewer updates cost accuracy); --backlog-batch 256 measures the faster catch-up mode
           --hidden H           MLP hidden width (features 8, classes 2). Default 32
           --features F         features per event. Default 8
           --rounds R           measure raw / bare / end to end R times (own topic and silo each) and report medians. Default 3
@@ -37,7 +37,9 @@ public sealed class ThroughputOptions
     public int Partitions { get; private set; } = 8;
     public int Batch { get; private set; } = new StreamLabel.Grains.Student.StudentOptions().MaxBatchSize;
     public int Hidden { get; private set; } = 32;
-    public int BacklogBatch { get; private set; } = 256;
+    public int BacklogBatch { get; private set; } = new StreamLabel.Grains.Student.StudentOptions().MaxBacklogBatchSize;
+    /// <summary>Rows per step of the bare runs and PyTorch: the backlog step when it is on, else the normal one.</summary>
+    public int StepRows => BacklogBatch > 0 ? BacklogBatch : Batch;
     public int Features { get; private set; } = 8;
     public int TorchThreads { get; private set; } = 1;
     public int Rounds { get; private set; } = 3;
@@ -70,7 +72,7 @@ public sealed class ThroughputOptions
                 case "--partitions": o.Partitions = Int(1); break;
                 case "--batch": o.Batch = Int(1); break;
                 case "--hidden": o.Hidden = Int(1); break;
-                case "--backlog-batch": o.BacklogBatch = Int(1); break;
+                case "--backlog-batch": o.BacklogBatch = Int(0); break;
                 case "--features": o.Features = Int(1); break;
                 case "--torch-threads": o.TorchThreads = Int(0); break;
                 case "--rounds": o.Rounds = Int(1); break;
@@ -93,7 +95,8 @@ public sealed class ThroughputOptions
                 default: throw a.Unknown();
             }
         }
-        if (o.BacklogBatch < o.Batch) o.BacklogBatch = o.Batch;
+        if (o.BacklogBatch != 0 && o.BacklogBatch < o.Batch)
+            throw new ArgumentException($"--backlog-batch ({o.BacklogBatch}) must be 0 (off) or at least --batch ({o.Batch}), as Student:MaxBacklogBatchSize");
         if (o.Events < o.Keys) throw new ArgumentException($"--events ({o.Events}) must be at least --keys ({o.Keys})");
         return o;
     }
