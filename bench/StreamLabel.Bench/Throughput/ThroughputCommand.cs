@@ -25,6 +25,7 @@ public static class ThroughputCommand
             Console.Error.WriteLine($"throughput: {e.Message}\n{ThroughputOptions.Help}");
             return 2;
         }
+        if (o.MultiSilo) return await MultiSiloCommand.RunAsync(o);
         BenchTorch.Threads = o.TorchThreads;
         if (o.TorchThreads > 0) TorchSharp.torch.set_num_threads(o.TorchThreads);
         var student = new StudentOptions();

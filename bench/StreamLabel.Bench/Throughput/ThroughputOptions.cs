@@ -30,6 +30,10 @@ public sealed class ThroughputOptions
           --memory-only        only the idle-student memory measure (a silo, no throughput rounds)
           --latency-only R     only the latency measure, at R events/s (a silo after the warm-up pass, no throughput rounds)
           --json OUT           also write the results as JSON to OUT
+          --multi-silo         scale-out mode instead: redis-server, the broker and streamlabel-silo processes (src/Silo,
+                               built Release), each silo pinned to a core with taskset, measured for each --silos count
+          --silos N1,N2        (multi-silo) silo counts to compare in one run; silo i runs on core i-1. Default 1,2
+          --teacher-core C     (multi-silo) core of the teacher's silo (accelerator=gpu). Default 0 (shares silo 1's core)
         """;
 
     public int Keys { get; private set; } = 16;
@@ -55,6 +59,9 @@ public sealed class ThroughputOptions
     public int LatencyOnlyRate { get; private set; }
     public int HoldSeconds { get; private set; }
     public Dictionary<string, string?> Settings { get; } = [];
+    public bool MultiSilo { get; private set; }
+    public int[] SiloCounts { get; private set; } = [1, 2];
+    public int TeacherCore { get; private set; }
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> naming the bad option.</summary>
     public static ThroughputOptions Parse(string[] args)
@@ -86,6 +93,13 @@ public sealed class ThroughputOptions
                 case "--alloc-profile": o.AllocationProfile = true; break;
                 case "--latency-only": o.LatencyOnlyRate = Int(1); break;
                 case "--hold-seconds": o.HoldSeconds = Int(0); break;
+                case "--multi-silo": o.MultiSilo = true; break;
+                case "--teacher-core": o.TeacherCore = Int(0); break;
+                case "--silos":
+                    string list = Value();
+                    o.SiloCounts = list.Split(',').Select(x => int.TryParse(x, out int n) && n >= 1 ? n
+                        : throw new ArgumentException($"--silos needs silo counts >= 1 separated by commas (got '{list}')")).ToArray();
+                    break;
                 case "--set":
                     string pair = Value();
                     int eq = pair.IndexOf('=');
@@ -97,6 +111,9 @@ public sealed class ThroughputOptions
         }
         if (o.BacklogBatch != 0 && o.BacklogBatch < o.Batch)
             throw new ArgumentException($"--backlog-batch ({o.BacklogBatch}) must be 0 (off) or at least --batch ({o.Batch}), as Student:MaxBacklogBatchSize");
+        int cores = Environment.ProcessorCount;
+        if (o.MultiSilo && o.SiloCounts.Max() > cores) throw new ArgumentException($"--silos {o.SiloCounts.Max()} needs as many cores; this machine has {cores}");
+        if (o.MultiSilo && o.TeacherCore >= cores) throw new ArgumentException($"--teacher-core {o.TeacherCore} is not a core of this machine (0..{cores - 1})");
         if (o.Events < o.Keys) throw new ArgumentException($"--events ({o.Events}) must be at least --keys ({o.Keys})");
         return o;
     }
