@@ -25,7 +25,15 @@ public static class ThroughputCommand
             Console.Error.WriteLine($"throughput: {e.Message}\n{ThroughputOptions.Help}");
             return 2;
         }
-        if (o.MultiSilo) return await MultiSiloCommand.RunAsync(o);
+        if (o.MultiSilo)
+        {
+            try { return await MultiSiloCommand.RunAsync(o); }
+            catch (Exception e) when (e is FileNotFoundException or InvalidOperationException or TimeoutException)
+            {
+                Console.Error.WriteLine($"throughput --multi-silo: failed: {e.Message}");
+                return 1;
+            }
+        }
         BenchTorch.Threads = o.TorchThreads;
         if (o.TorchThreads > 0) TorchSharp.torch.set_num_threads(o.TorchThreads);
         var student = new StudentOptions();
