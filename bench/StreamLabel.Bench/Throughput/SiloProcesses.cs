@@ -68,7 +68,7 @@ public sealed class SiloProcesses : IAsyncDisposable
     {
         int healthPort = FreePort(), siloPort = FreePort();
         SiloPorts[name] = siloPort;
-        var env = new Dictionary<string, string?>(settings.Select(p => KeyValuePair.Create(p.Key.Replace(":", "__", StringComparison.Ordinal), p.Value)))
+        var env = new Dictionary<string, string?>
         {
             ["Cluster__ClusterId"] = clusterId, ["Cluster__ServiceId"] = clusterId, ["Cluster__SiloName"] = name,
             ["Cluster__AdvertisedIP"] = "127.0.0.1", ["Cluster__SiloPort"] = $"{siloPort}", ["Cluster__GatewayPort"] = $"{FreePort()}",
@@ -78,6 +78,8 @@ public sealed class SiloProcesses : IAsyncDisposable
             // As the silo images and local-cluster.sh set it (libtorch and librdkafka allocate from many threads).
             ["MALLOC_ARENA_MAX"] = "2",
         };
+        // The run's settings (and --set) last, so they can change the cluster's too (e.g. Cluster:Storage:Provider=Memory).
+        foreach (var (k, v) in settings) env[k.Replace(":", "__", StringComparison.Ordinal)] = v;
         Start(name, env, "taskset", "-c", $"{core}", "dotnet", SiloDll);
         string url = $"http://127.0.0.1:{healthPort}";
         var deadline = DateTime.UtcNow.AddMinutes(3);
