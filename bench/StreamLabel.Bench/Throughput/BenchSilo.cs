@@ -26,6 +26,29 @@ public sealed class BenchSilo(IHost host) : IAsyncDisposable
 
     public static async Task<BenchSilo> StartAsync(string bootstrap, string topic, ThroughputOptions o, IDictionary<string, string?> overrides)
     {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(bootstrap, topic, o, overrides)).Build();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // Warnings of our own code; Orleans and Polly only when critical (stopping the warm-up silo logs storage errors
+        // of students persisting after the storage went away).
+        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Critical).AddFilter("Polly", LogLevel.Critical);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort: 21111 + Interlocked.Increment(ref _instances), gatewayPort: 0)
+                .AddMemoryGrainStorage("models")
+                .AddMemoryGrainStorage("PubSubStore")
+                .UseSiloMetadata(new Dictionary<string, string> { ["accelerator"] = "gpu" })
+                .AddKafkaStreams("kafka", configuration.GetSection(KafkaStreamOptions.Section))
+                .AddStreamLabelGrains(configuration);
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new BenchSilo(host);
+    }
+
+    /// <summary>The configuration a bench silo gets: the bench's shape (topic, model spec, step sizes) over the silo's
+    /// defaults, then the --set overrides. Every Student and Kafka setting not named here is the silo's default.</summary>
+    public static Dictionary<string, string?> Settings(string bootstrap, string topic, ThroughputOptions o, IDictionary<string, string?> overrides)
+    {
         var settings = new Dictionary<string, string?>
         {
             ["Kafka:BootstrapServers"] = bootstrap,
@@ -43,24 +66,7 @@ public sealed class BenchSilo(IHost host) : IAsyncDisposable
             ["Models:Patterns:0:HiddenLayers:0"] = o.Hidden.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (k, v) in overrides) settings[k] = v;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        // Warnings of our own code; Orleans and Polly only when critical (stopping the warm-up silo logs storage errors
-        // of students persisting after the storage went away).
-        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Critical).AddFilter("Polly", LogLevel.Critical);
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(siloPort: 21111 + Interlocked.Increment(ref _instances), gatewayPort: 0)
-                .AddMemoryGrainStorage("models")
-                .AddMemoryGrainStorage("PubSubStore")
-                .UseSiloMetadata(new Dictionary<string, string> { ["accelerator"] = "gpu" })
-                .AddKafkaStreams("kafka", configuration.GetSection(KafkaStreamOptions.Section))
-                .AddStreamLabelGrains(configuration);
-        });
-        var host = builder.Build();
-        await host.StartAsync();
-        return new BenchSilo(host);
+        return settings;
     }
 
     /// <summary>Sum of EventsSeen over the given students.</summary>

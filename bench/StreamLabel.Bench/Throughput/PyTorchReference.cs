@@ -7,12 +7,27 @@ namespace StreamLabel.Bench.Throughput;
 public static class PyTorchReference
 {
     public const string Python = "/usr/bin/python3";
+    private const string Missing = "Debian's python3-torch is not installed, so the PyTorch reference is skipped and the run goes on without it " +
+        "(install it with: sudo apt-get install -y python3-torch; or pass --no-pytorch)";
+
+    /// <summary>Says at the start of a run, not after the measures, when the reference cannot run.</summary>
+    public static void CheckInstalled()
+    {
+        if (!File.Exists(Python)) { Console.WriteLine($"  NOTE: {Python} not found: {Missing}"); return; }
+        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])["-c", "import torch"]) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        p.StandardOutput.ReadToEnd();
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) Console.WriteLine($"  NOTE: {Missing}");
+    }
 
     /// <summary>Events per second, or null (with the reason printed) when python3-torch is not present.</summary>
     public static double? EventsPerSecond(SyntheticStream stream, int keys, int batch, int hidden, int distillRows, int threads)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "Throughput", "pytorch_reference.py");
-        if (!File.Exists(Python)) return Skip($"{Python} not found");
+        if (!File.Exists(Python)) return Skip($"{Python} not found; {Missing}");
         string data = Path.Combine(Path.GetTempPath(), $"streamlabel-bench-{Environment.ProcessId}.bin");
         try
         {
@@ -29,7 +44,7 @@ public static class PyTorchReference
             string stdout = p.StandardOutput.ReadToEnd(), stderr = p.StandardError.ReadToEnd();
             p.WaitForExit();
             if (p.ExitCode != 0)
-                return Skip(stderr.Contains("No module named 'torch'") ? "python3-torch is not installed (apt-get install -y python3-torch)" : $"exit {p.ExitCode}: {stderr.Trim()}");
+                return Skip(stderr.Contains("No module named 'torch'") || stderr.Contains("No module named 'numpy'") ? Missing : $"exit {p.ExitCode}: {stderr.Trim()}");
             using var json = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
             Console.WriteLine($"  PyTorch {json.RootElement.GetProperty("torch").GetString()}, {json.RootElement.GetProperty("threads").GetInt32()} thread(s)");
             return json.RootElement.GetProperty("eventsPerSecond").GetDouble();

@@ -25,12 +25,23 @@ public static class ThroughputCommand
             Console.Error.WriteLine($"throughput: {e.Message}\n{ThroughputOptions.Help}");
             return 2;
         }
+        if (o.MultiSilo)
+        {
+            try { return await MultiSiloCommand.RunAsync(o); }
+            catch (Exception e) when (e is FileNotFoundException or InvalidOperationException or TimeoutException)
+            {
+                Console.Error.WriteLine($"throughput --multi-silo: failed: {e.Message}");
+                return 1;
+            }
+        }
         BenchTorch.Threads = o.TorchThreads;
         if (o.TorchThreads > 0) TorchSharp.torch.set_num_threads(o.TorchThreads);
         var student = new StudentOptions();
         var spec = new ModelSpec(o.Features, SyntheticStream.Classes, [o.Hidden]);
         string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {CpuModel()}, load average {LoadAverage()} at start";
-        Console.WriteLine($"throughput: {o.Events} events, {o.Keys} keys, {o.Partitions} partitions, batch {o.Batch} (backlog {o.BacklogBatch}), MLP {o.Features}-{o.Hidden}-2; {machine}");
+        Console.WriteLine($"throughput: {o.Events} events, {o.Keys} keys, {o.Partitions} partitions, batch {o.Batch} (backlog {(o.BacklogBatch == 0 ? "off" : o.BacklogBatch)}; bare runs and PyTorch step {o.StepRows} rows), MLP {o.Features}-{o.Hidden}-2; {machine}");
+        Console.WriteLine($"  silo settings: {EffectiveSettings.Describe(BenchSilo.Settings("(embedded)", Topic, o, o.Settings))}");
+        if (o.PyTorch && !o.EndToEndOnly && !o.MemoryOnly && o.LatencyOnlyRate == 0) PyTorchReference.CheckInstalled();
 
         var stream = new SyntheticStream(o.Events, o.Keys, o.Features);
         using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Topics = [Topic, "streamlabel-predictions", "streamlabel-dead-letters"], Partitions = o.Partitions });
@@ -114,8 +125,8 @@ public static class ThroughputCommand
             double cpu = CpuSeconds();
             double rawRate = RawConsumerBaseline.EventsPerSecond(broker.BootstrapServers, topics[round], o.Partitions, stream.Count);
             raws.Add((rawRate, (CpuSeconds() - cpu) * 1e6 / stream.Count));
-            bares.Add(BareLearnerBaseline.EventsPerSecond(stream, spec, o.BacklogBatch, student.DistillationRowsPerStep, bareThreads, warmUp: round == 0));
-            banks.Add(BareBankBaseline.EventsPerSecond(stream, spec, o.BacklogBatch, student.DistillationRowsPerStep, warmUp: round == 0));
+            bares.Add(BareLearnerBaseline.EventsPerSecond(stream, spec, o.StepRows, student.DistillationRowsPerStep, bareThreads, warmUp: round == 0));
+            banks.Add(BareBankBaseline.EventsPerSecond(stream, spec, o.StepRows, student.DistillationRowsPerStep, warmUp: round == 0));
             if (silo is not null) await silo.DisposeAsync();
             var steps = new LatencyRecorder();
             silo = await BenchSilo.StartAsync(broker.BootstrapServers, topics[round], o, o.Settings);
@@ -133,7 +144,7 @@ public static class ThroughputCommand
         double bank = Median(banks.Select(x => x.Rate)), bankCpuMicros = Median(banks.Select(x => x.Cpu));
         double e2e = Median(e2es.Select(x => x.Rate)), e2eCpuMicros = Median(e2es.Select(x => x.Cpu));
         double e2eSeconds = stream.Count / e2e;
-        double? torch = o.PyTorch ? PyTorchReference.EventsPerSecond(stream, o.Keys, o.BacklogBatch, o.Hidden, student.DistillationRowsPerStep, Math.Max(1, o.TorchThreads)) : null;
+        double? torch = o.PyTorch ? PyTorchReference.EventsPerSecond(stream, o.Keys, o.StepRows, o.Hidden, student.DistillationRowsPerStep, Math.Max(1, o.TorchThreads)) : null;
         if (torch is double t) Console.WriteLine($"  PyTorch reference {t,12:N0} ev/s");
 
         var (rate, samples, p50, p99) = await MeasureLatencyAsync(lastSilo, producer, topics[^1], stream, o, e2e / 2);

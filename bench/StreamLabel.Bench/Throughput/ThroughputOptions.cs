@@ -11,9 +11,9 @@ public sealed class ThroughputOptions
           --events N           labeled events produced and learned. Default 200000 (the mock broker slows on long partitions)
           --partitions P       partitions of the events topic. Default 8
           --batch B            largest micro-batch per learning step (Student:MaxBatchSize; the bare run uses the same). Default 32 (the silo's)
-          --backlog-batch B2   step size while a student catches up a backlog (Student:MaxBacklogBatchSize, off in the silo
-                               by default: fewer updates cost accuracy); the bench replays a backlog, so the bare runs (learners, bank) step
-                               in B2 too. Default 256; --backlog-batch 32 (= --batch) measures the silo's default
+          --backlog-batch B2   step size while a student catches up a backlog (Student:MaxBacklogBatchSize); the bare
+                               runs (learners, bank) and PyTorch step in B2 too. 0 = off, every step at most B. Default 0 (the
+                               silo's: fewer updates cost accuracy); --backlog-batch 256 measures the faster catch-up mode
           --hidden H           MLP hidden width (features 8, classes 2). Default 32
           --features F         features per event. Default 8
           --rounds R           measure raw / bare / end to end R times (own topic and silo each) and report medians. Default 3
@@ -30,6 +30,10 @@ public sealed class ThroughputOptions
           --memory-only        only the idle-student memory measure (a silo, no throughput rounds)
           --latency-only R     only the latency measure, at R events/s (a silo after the warm-up pass, no throughput rounds)
           --json OUT           also write the results as JSON to OUT
+          --multi-silo         scale-out mode instead: redis-server, the broker and streamlabel-silo processes (src/Silo,
+                               built Release), each silo pinned to a core with taskset, measured for each --silos count
+          --silos N1,N2        (multi-silo) silo counts to compare in one run; silo i runs on core i-1. Default 1,2
+          --teacher-core C     (multi-silo) core of the teacher's silo (accelerator=gpu). Default 0 (shares silo 1's core)
         """;
 
     public int Keys { get; private set; } = 16;
@@ -37,7 +41,9 @@ public sealed class ThroughputOptions
     public int Partitions { get; private set; } = 8;
     public int Batch { get; private set; } = new StreamLabel.Grains.Student.StudentOptions().MaxBatchSize;
     public int Hidden { get; private set; } = 32;
-    public int BacklogBatch { get; private set; } = 256;
+    public int BacklogBatch { get; private set; } = new StreamLabel.Grains.Student.StudentOptions().MaxBacklogBatchSize;
+    /// <summary>Rows per step of the bare runs and PyTorch: the backlog step when it is on, else the normal one.</summary>
+    public int StepRows => BacklogBatch > 0 ? BacklogBatch : Batch;
     public int Features { get; private set; } = 8;
     public int TorchThreads { get; private set; } = 1;
     public int Rounds { get; private set; } = 3;
@@ -53,6 +59,9 @@ public sealed class ThroughputOptions
     public int LatencyOnlyRate { get; private set; }
     public int HoldSeconds { get; private set; }
     public Dictionary<string, string?> Settings { get; } = [];
+    public bool MultiSilo { get; private set; }
+    public int[] SiloCounts { get; private set; } = [1, 2];
+    public int TeacherCore { get; private set; }
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> naming the bad option.</summary>
     public static ThroughputOptions Parse(string[] args)
@@ -70,7 +79,7 @@ public sealed class ThroughputOptions
                 case "--partitions": o.Partitions = Int(1); break;
                 case "--batch": o.Batch = Int(1); break;
                 case "--hidden": o.Hidden = Int(1); break;
-                case "--backlog-batch": o.BacklogBatch = Int(1); break;
+                case "--backlog-batch": o.BacklogBatch = Int(0); break;
                 case "--features": o.Features = Int(1); break;
                 case "--torch-threads": o.TorchThreads = Int(0); break;
                 case "--rounds": o.Rounds = Int(1); break;
@@ -84,6 +93,13 @@ public sealed class ThroughputOptions
                 case "--alloc-profile": o.AllocationProfile = true; break;
                 case "--latency-only": o.LatencyOnlyRate = Int(1); break;
                 case "--hold-seconds": o.HoldSeconds = Int(0); break;
+                case "--multi-silo": o.MultiSilo = true; break;
+                case "--teacher-core": o.TeacherCore = Int(0); break;
+                case "--silos":
+                    string list = Value();
+                    o.SiloCounts = list.Split(',').Select(x => int.TryParse(x, out int n) && n >= 1 ? n
+                        : throw new ArgumentException($"--silos needs silo counts >= 1 separated by commas (got '{list}')")).ToArray();
+                    break;
                 case "--set":
                     string pair = Value();
                     int eq = pair.IndexOf('=');
@@ -93,7 +109,11 @@ public sealed class ThroughputOptions
                 default: throw a.Unknown();
             }
         }
-        if (o.BacklogBatch < o.Batch) o.BacklogBatch = o.Batch;
+        if (o.BacklogBatch != 0 && o.BacklogBatch < o.Batch)
+            throw new ArgumentException($"--backlog-batch ({o.BacklogBatch}) must be 0 (off) or at least --batch ({o.Batch}), as Student:MaxBacklogBatchSize");
+        int cores = Environment.ProcessorCount;
+        if (o.MultiSilo && o.SiloCounts.Max() > cores) throw new ArgumentException($"--silos {o.SiloCounts.Max()} needs as many cores; this machine has {cores}");
+        if (o.MultiSilo && o.TeacherCore >= cores) throw new ArgumentException($"--teacher-core {o.TeacherCore} is not a core of this machine (0..{cores - 1})");
         if (o.Events < o.Keys) throw new ArgumentException($"--events ({o.Events}) must be at least --keys ({o.Keys})");
         return o;
     }
