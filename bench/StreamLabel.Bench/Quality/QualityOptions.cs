@@ -15,7 +15,8 @@ public sealed record QualityOptions
         "        [--challenger EVENTS] [--seeds N] [--teacher ensemble|replay] [--teacher-members M]\n" +
         "        [--teacher-window ROWS] [--teacher-steps S] [--teacher-rows R] [--teacher-lr X] [--teacher-hidden 64,64]\n" +
         "        [--teacher-keep ROWS] [--teacher-gate advantage|always] [--teacher-noise-every ROWS]\n" +
-        "        [--teacher-distill-rows ROWS]";
+        "        [--teacher-distill-rows ROWS] [--teacher-spread true|false]\n" +
+        "        [--teacher-selection BETA]";
 
     public static readonly string[] AllVariants = ["ce", "smoothing", "selfcorrect", "distill", "full", "clean"];
 
@@ -67,6 +68,8 @@ public sealed record QualityOptions
     public int? TeacherKeep { get; init; }
     public int? TeacherNoiseEvery { get; init; }
     public int? TeacherDistillRows { get; init; }
+    public bool? TeacherSpread { get; init; }
+    public double? TeacherSelection { get; init; }
     /// <summary>"advantage" (distillation weight from the teacher's measured advantage, 0 without one) or "always" (full weight).</summary>
     public string TeacherGate { get; init; } = "advantage";
 
@@ -81,7 +84,7 @@ public sealed record QualityOptions
         }
         string[] known = ["--data", "--label-column", "--noise", "--noise-kind", "--drift-at", "--drift-kind", "--batch", "--seed", "--json", "--limit", "--variants", "--drop-columns",
             "--lr", "--hidden", "--smoothing", "--min-weight", "--loss-scale", "--maturity", "--alpha", "--temperature", "--detector", "--drift-boost", "--curves", "--lagged-labels", "--challenger",
-            "--seeds", "--teacher", "--teacher-members", "--teacher-window", "--teacher-steps", "--teacher-rows", "--teacher-lr", "--teacher-hidden", "--teacher-keep", "--teacher-gate", "--teacher-noise-every", "--teacher-distill-rows"];
+            "--seeds", "--teacher", "--teacher-members", "--teacher-window", "--teacher-steps", "--teacher-rows", "--teacher-lr", "--teacher-hidden", "--teacher-keep", "--teacher-gate", "--teacher-noise-every", "--teacher-distill-rows", "--teacher-spread", "--teacher-selection"];
         foreach (var key in map.Keys) if (!known.Contains(key)) throw new ArgumentException($"unknown option {key}; known: {string.Join(" ", known)}");
         if (!map.TryGetValue("--data", out var data)) throw new ArgumentException("--data FILE is required");
         string driftKind = map.GetValueOrDefault("--drift-kind", "swap");
@@ -126,6 +129,8 @@ public sealed record QualityOptions
             TeacherKeep = OptionalInt(map, "--teacher-keep"),
             TeacherNoiseEvery = OptionalInt(map, "--teacher-noise-every"),
             TeacherDistillRows = OptionalInt(map, "--teacher-distill-rows"),
+            TeacherSpread = map.ContainsKey("--teacher-spread") ? Flag(map, "--teacher-spread") : null,
+            TeacherSelection = Optional(map, "--teacher-selection"),
             TeacherGate = map.GetValueOrDefault("--teacher-gate", "advantage"),
         };
         if (o.Seeds < 1) throw new ArgumentException($"--seeds must be >= 1 (got {o.Seeds})");

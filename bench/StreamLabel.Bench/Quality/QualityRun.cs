@@ -49,7 +49,8 @@ public static class QualityRun
         {
             Members = o.TeacherMembers ?? d.Members, WindowRows = o.TeacherWindow ?? d.WindowRows, StepsPerBatch = o.TeacherSteps ?? d.StepsPerBatch,
             ReplayRows = o.TeacherRows ?? d.ReplayRows, LearningRate = o.TeacherLearningRate ?? d.LearningRate, HiddenLayers = o.TeacherHidden ?? d.HiddenLayers,
-            KeepOnDrift = o.TeacherKeep ?? d.KeepOnDrift, DistillWindowRows = o.TeacherDistillRows ?? d.DistillWindowRows, NoiseEstimateEvery = o.TeacherNoiseEvery ?? d.NoiseEstimateEvery, Seed = o.Seed + 7919,
+            KeepOnDrift = o.TeacherKeep ?? d.KeepOnDrift, DistillWindowRows = o.TeacherDistillRows ?? d.DistillWindowRows,
+            SpreadWindows = o.TeacherSpread ?? d.SpreadWindows, SelectionSharpness = o.TeacherSelection ?? d.SelectionSharpness, NoiseEstimateEvery = o.TeacherNoiseEvery ?? d.NoiseEstimateEvery, Seed = o.Seed + 7919,
         }.Validate();
     }
 

@@ -6,8 +6,9 @@ namespace StreamLabel.Learning.Teacher;
 /// <summary>
 /// A teacher that knows more than its students: <see cref="TeacherOptions.Members"/> MLPs that replay bootstrap
 /// samples of a long <see cref="SlidingWindow"/> several times per incoming batch (Leveraging-Bagging-style diversity,
-/// Bifet et al. 2010), stepped together as slots of one <see cref="ModelBank"/> so a device runs one large step rather
-/// than many small ones. The mean of the members estimates the noisy-label posterior; a <see cref="NoiseTransition"/>
+/// Bifet et al. 2010), each over its own span of the newest rows, stepped together as slots of one
+/// <see cref="ModelBank"/> so a device runs one large step rather than many small ones. Members are weighted by their
+/// recent accuracy on incoming labels; the weighted mean estimates the noisy-label posterior; a <see cref="NoiseTransition"/>
 /// estimated from anchor points turns it into clean-class probabilities for distillation. Its own drift detector (on the
 /// ensemble's errors against incoming labels) cuts the window back to the new concept.
 /// </summary>
@@ -21,6 +22,9 @@ public sealed class EnsembleTeacher : IDisposable
     private readonly SlidingWindow _window;
     private readonly DriftDetector? _detector;
     private long _sinceEstimate;
+    // Exponentially weighted prequential accuracy of each member on incoming labels (horizon ~ AccuracyHorizon rows).
+    private readonly double[] _memberAccuracy;
+    private const double AccuracyHorizon = 1000;
 
     public EnsembleTeacher(LearnerSpec student, TeacherOptions? options = null)
     {
@@ -32,7 +36,23 @@ public sealed class EnsembleTeacher : IDisposable
         _window = new SlidingWindow(Options.WindowRows, student.FeatureCount, Options.Seed);
         _detector = Drift.DriftDetector.Create(Options.DriftDetector);
         Noise = new NoiseTransition(student.ClassCount);
+        _memberAccuracy = new double[Options.Members];
     }
+
+    /// <summary>Each member's weight in the ensemble now (sums to 1).</summary>
+    public double[] MemberWeights
+    {
+        get
+        {
+            double best = _memberAccuracy.Max();
+            var w = _memberAccuracy.Select(a => Math.Exp(Options.SelectionSharpness * (a - best))).ToArray();
+            double total = w.Sum();
+            return w.Select(x => x / total).ToArray();
+        }
+    }
+
+    /// <summary>Rows member <paramref name="member"/> replays from: the newest WindowRows/2^m with spread windows.</summary>
+    public int MemberWindow(int member) => Options.SpreadWindows ? Math.Max(1, Options.WindowRows >> Math.Min(member, 30)) : Options.WindowRows;
 
     public TeacherOptions Options { get; }
 
@@ -68,10 +88,11 @@ public sealed class EnsembleTeacher : IDisposable
     public float[] PredictProbabilities(ReadOnlySpan<float> features, int rows)
     {
         var mean = new float[rows * ClassCount];
-        foreach (var slot in _slots)
+        var weights = MemberWeights;
+        for (int s = 0; s < _slots.Length; s++)
         {
-            var p = _bank.PredictProbabilities(slot, features, rows);
-            for (int i = 0; i < mean.Length; i++) mean[i] += p[i] / _slots.Length;
+            var p = _bank.PredictProbabilities(_slots[s], features, rows);
+            for (int i = 0; i < mean.Length; i++) mean[i] += (float)(p[i] * weights[s]);
         }
         return mean;
     }
@@ -93,11 +114,14 @@ public sealed class EnsembleTeacher : IDisposable
         var results = _bank.TestThenTrain(Steps(features, rows, labels));
         var probabilities = new float[rows * k];
         var memberPredicted = new int[m][];
+        var weights = MemberWeights;
         for (int s = 0; s < m; s++)
         {
             var p = results[s].Probabilities;
-            for (int i = 0; i < probabilities.Length; i++) probabilities[i] += p[i] / m;
+            for (int i = 0; i < probabilities.Length; i++) probabilities[i] += (float)(p[i] * weights[s]);
             memberPredicted[s] = results[s].Predicted.AsSpan(0, rows).ToArray();
+            for (int r = 0; r < rows; r++)
+                if (labels[r] >= 0) _memberAccuracy[s] += ((memberPredicted[s][r] == labels[r] ? 1 : 0) - _memberAccuracy[s]) / AccuracyHorizon;
         }
         var predicted = new int[rows];
         bool drift = false;
@@ -157,7 +181,7 @@ public sealed class EnsembleTeacher : IDisposable
             var y = new int[rows + replay];
             features.CopyTo(x);
             labels.CopyTo(y);
-            if (replay > 0) _window.Sample(replay, x.AsSpan(rows * f), y.AsSpan(rows));
+            if (replay > 0) _window.Sample(replay, x.AsSpan(rows * f), y.AsSpan(rows), MemberWindow(s));
             steps[s] = new BankStep(_slots[s], x, rows + replay, y);
         }
         return steps;

@@ -45,13 +45,17 @@ public sealed class SlidingWindow
     /// <summary>Forgets all but the newest <paramref name="keep"/> rows.</summary>
     public void CutBack(int keep) => Count = Math.Clamp(keep, 0, Count);
 
-    /// <summary>Copies <paramref name="rows"/> rows drawn uniformly with replacement into the spans (Count must be &gt; 0).</summary>
-    public void Sample(int rows, Span<float> features, Span<int> labels)
+    /// <summary>
+    /// Copies <paramref name="rows"/> rows drawn uniformly with replacement from the newest <paramref name="newest"/>
+    /// (default: all) into the spans (Count must be &gt; 0).
+    /// </summary>
+    public void Sample(int rows, Span<float> features, Span<int> labels, int newest = int.MaxValue)
     {
         if (Count == 0) throw new InvalidOperationException("the window is empty");
+        int span = Math.Clamp(newest, 1, Count);
         for (int i = 0; i < rows; i++)
         {
-            int back = _rng.Next(Count); // 0 = newest
+            int back = _rng.Next(span); // 0 = newest
             int j = ((_next - 1 - back) % Capacity + Capacity) % Capacity;
             _features.AsSpan(j * FeatureCount, FeatureCount).CopyTo(features.Slice(i * FeatureCount, FeatureCount));
             labels[i] = _labels[j];

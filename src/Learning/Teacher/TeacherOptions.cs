@@ -6,8 +6,8 @@ namespace StreamLabel.Learning.Teacher;
 /// </summary>
 public sealed record TeacherOptions
 {
-    /// <summary>Ensemble members (default 4), stepped together in one model bank step.</summary>
-    public int Members { get; init; } = 4;
+    /// <summary>Ensemble members (default 6), stepped together in one model bank step.</summary>
+    public int Members { get; init; } = 6;
 
     /// <summary>Hidden layers of each member (default [64, 64]).</summary>
     public int[] HiddenLayers { get; init; } = [64, 64];
@@ -36,6 +36,18 @@ public sealed record TeacherOptions
     /// <summary>Window rows (with the teacher's targets made now) added to each distillation batch of fresh rows (default 32).</summary>
     public int DistillWindowRows { get; init; } = 32;
 
+    /// <summary>
+    /// Member m replays the newest WindowRows/2^m rows (default true): members of different memories, so that the
+    /// ensemble holds both a slow, stable view and a fast one on a drifting stream.
+    /// </summary>
+    public bool SpreadWindows { get; init; } = true;
+
+    /// <summary>
+    /// Members are weighted by exp(β·(a_m − max a)), a_m = each one's recent prequential accuracy on incoming labels
+    /// (an honest ranking under class-conditional noise); default β = 200, 0 = plain mean.
+    /// </summary>
+    public double SelectionSharpness { get; init; } = 200;
+
     /// <summary>Seed of the members' weights and of the window's sampling (default 1).</summary>
     public int Seed { get; init; } = 1;
 
@@ -50,6 +62,7 @@ public sealed record TeacherOptions
         if (KeepOnDrift < 0) throw new ArgumentException($"TeacherOptions.KeepOnDrift must be >= 0 (got {KeepOnDrift})", nameof(KeepOnDrift));
         if (NoiseEstimateEvery < 0) throw new ArgumentException($"TeacherOptions.NoiseEstimateEvery must be >= 0 (got {NoiseEstimateEvery})", nameof(NoiseEstimateEvery));
         if (DistillWindowRows < 0) throw new ArgumentException($"TeacherOptions.DistillWindowRows must be >= 0 (got {DistillWindowRows})", nameof(DistillWindowRows));
+        if (!(SelectionSharpness >= 0) || double.IsInfinity(SelectionSharpness)) throw new ArgumentException($"TeacherOptions.SelectionSharpness must be >= 0 (got {SelectionSharpness})", nameof(SelectionSharpness));
         Drift.DriftDetector.Create(DriftDetector); // throws naming the bad detector
         return this;
     }
