@@ -33,29 +33,32 @@ public static class QualityCommand
             // Each seed draws its own noise and initial weights; the summary is what tables quote.
             Console.WriteLine($"over {options.Seeds} seeds ({options.Seed}..{options.Seed + options.Seeds - 1}): mean ± sd");
             var summary = new JsonObject();
-            foreach (var name in runs[0].Scores.Keys)
+            var names = new List<string> { "noChange" };
+            if (runs[0].Json["variants"] is JsonObject vs) names.AddRange(vs.Select(p => p.Key));
+            foreach (var name in names)
             {
-                var scores = runs.Select(r => r.Scores[name]).ToArray();
-                var entry = new JsonObject { ["accuracy"] = Stats(scores.Select(v => v.Accuracy)) };
-                if (scores[0].AccuracyAfterDrift is not null)
+                // Every numeric field of the variant's per-seed objects, over the seeds where it is not null.
+                var perSeed = runs.Select(r => (name == "noChange" ? r.Json["noChange"] : r.Json["variants"]![name]) as JsonObject).ToArray();
+                if (perSeed.Any(o => o is null)) continue;
+                var entry = new JsonObject();
+                foreach (var (field, _) in perSeed[0]!)
                 {
-                    entry["accuracyBeforeDrift"] = Stats(scores.Select(v => v.AccuracyBeforeDrift ?? double.NaN));
-                    entry["accuracyAfterDrift"] = Stats(scores.Select(v => v.AccuracyAfterDrift ?? double.NaN));
+                    if (field == "eventsPerSecond") continue; // load-dependent, not a result
+                    var values = perSeed.Select(o => o![field] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN).ToArray();
+                    if (values.All(double.IsFinite)) entry[field] = Stats(values);
                 }
-                if (scores[0].TeacherAccuracy is not null) entry["teacherAccuracy"] = Stats(scores.Select(v => v.TeacherAccuracy ?? double.NaN));
-                if (scores[0].TeacherMemberAccuracy is not null) entry["teacherMemberAccuracy"] = Stats(scores.Select(v => v.TeacherMemberAccuracy ?? double.NaN));
-                if (scores[0].DistillationWeight is not null) entry["distillationWeight"] = Stats(scores.Select(v => v.DistillationWeight ?? double.NaN));
                 summary[name] = entry;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} accuracy {MeanSd(scores.Select(v => v.Accuracy))}") +
-                    (scores[0].TeacherAccuracy is null ? "" : $"  teacher {MeanSd(scores.Select(v => v.TeacherAccuracy ?? double.NaN))}") +
-                    (scores[0].TeacherMemberAccuracy is null ? "" : $"  members {MeanSd(scores.Select(v => v.TeacherMemberAccuracy ?? double.NaN))}"));
+                string Part(string field, string label) => entry[field] is JsonObject st
+                    ? string.Create(CultureInfo.InvariantCulture, $"  {label} {st["mean"]!.GetValue<double>():0.0000} ± {st["sd"]!.GetValue<double>():0.0000}") : "";
+                Console.WriteLine($"{name,-12}" + Part("accuracy", "accuracy") + Part("teacherAccuracy", "teacher") + Part("teacherMemberAccuracy", "members")
+                    + Part("lateKeyAccuracy", "late key") + Part("lateKeyParityEvents", "late key parity after"));
             }
             var first = runs[0].Json;
             json = new JsonObject
             {
                 ["dataset"] = first["dataset"]!.DeepClone(), ["events"] = first["events"]!.DeepClone(), ["noise"] = options.Noise,
                 ["noiseKind"] = first["noiseKind"]!.DeepClone(), ["driftAt"] = options.DriftAt, ["driftKind"] = first["driftKind"]?.DeepClone(),
-                ["batch"] = options.Batch, ["teacher"] = options.Teacher,
+                ["batch"] = options.Batch, ["teacher"] = options.Teacher, ["keys"] = options.Keys > 0 ? options.Keys : null, ["lateKeyAt"] = options.LateKeyAt,
                 ["seeds"] = new JsonArray(Enumerable.Range(options.Seed, options.Seeds).Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
                 ["summary"] = summary,
                 ["runs"] = new JsonArray(runs.Select(r => (JsonNode?)r.Json).ToArray()),
@@ -85,6 +88,21 @@ public static class QualityCommand
         var variants = new JsonObject();
         foreach (var name in options.Variants)
         {
+            if (options.Keys > 0)
+            {
+                var multi = MultiKeyRun.Run(name, stream, options);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{name,-12} accuracy {multi.Accuracy:0.0000}{(multi.TeacherAccuracy is double ta ? $" (teacher {ta:0.0000})" : "")}  keys {string.Join(" ", multi.KeyAccuracy.Select(a => a.ToString("0.000", CultureInfo.InvariantCulture)))}{(multi.LateKeyAccuracy is double la ? $"  late key {la:0.0000}, within 2 points after {(multi.LateKeyParityEvents?.ToString(CultureInfo.InvariantCulture) ?? "never")} events" : "")}"));
+                variants[name] = new JsonObject
+                {
+                    ["accuracy"] = Math.Round(multi.Accuracy, 6),
+                    ["keyAccuracy"] = new JsonArray(multi.KeyAccuracy.Select(a => (JsonNode?)JsonValue.Create(Math.Round(a, 6))).ToArray()),
+                    ["lateKeyAccuracy"] = multi.LateKeyAccuracy is double l ? Math.Round(l, 6) : null,
+                    ["lateKeyParityEvents"] = multi.LateKeyParityEvents,
+                    ["teacherAccuracy"] = multi.TeacherAccuracy is double t ? Math.Round(t, 6) : null,
+                };
+                continue;
+            }
             var score = QualityRun.Run(name, stream, options);
             scores[name] = score;
             Print(name, score);
@@ -102,6 +120,8 @@ public static class QualityCommand
             ["batch"] = options.Batch,
             ["seed"] = options.Seed,
             ["teacher"] = options.Teacher,
+            ["keys"] = options.Keys > 0 ? options.Keys : null,
+            ["lateKeyAt"] = options.LateKeyAt,
             ["noChange"] = ToJson(scores["noChange"], options.Curves),
             ["variants"] = variants,
         };
@@ -120,12 +140,6 @@ public static class QualityCommand
 
     // Sample standard deviation (n − 1): the seeds are a sample of the runs one could make.
     private static double Sd(double[] v) => v.Length < 2 ? 0 : Math.Sqrt(v.Sum(x => (x - v.Average()) * (x - v.Average())) / (v.Length - 1));
-
-    private static string MeanSd(IEnumerable<double> values)
-    {
-        var v = values.ToArray();
-        return string.Create(CultureInfo.InvariantCulture, $"{v.Average():0.0000} ± {Sd(v):0.0000}");
-    }
 
     private static LabeledDataset Load(QualityOptions options)
     {
