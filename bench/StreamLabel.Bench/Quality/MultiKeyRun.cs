@@ -57,6 +57,7 @@ public static class MultiKeyRun
                         double w = options.TeacherGate == "always" ? 1 : gates[key].Weight;
                         result = students[key].TestThenTrain(x, rows, y, FreshDistillation.For(students[key], x, rows, y, t.CleanProbabilities, w, w > 0 ? teacher.SampleWindow(teacher.Options.DistillWindowRows) : null));
                         gates[key].Add(t.Predicted, result.Predicted, y);
+                        QualityRun.Rehearse(students[key], teacher, w, batch, options.TeacherRehearse);
                         for (int r = 0; r < rows; r++) if (t.Predicted[r] == stream.Truth[mine[from + r]]) teacherHits++;
                     }
                     for (int r = 0; r < rows; r++) hit[mine[from + r]] = result.Predicted[r] == stream.Truth[mine[from + r]];

@@ -44,7 +44,7 @@ public static class QualityCommand
                 foreach (var (field, _) in perSeed[0]!)
                 {
                     if (field == "eventsPerSecond") continue; // load-dependent, not a result
-                    var values = perSeed.Select(o => o![field] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN).ToArray();
+                    var values = perSeed.Select(o => Number(o![field])).ToArray();
                     if (values.All(double.IsFinite)) entry[field] = Stats(values);
                 }
                 summary[name] = entry;
@@ -137,6 +137,10 @@ public static class QualityCommand
             ["values"] = new JsonArray(v.Select(x => (JsonNode?)JsonValue.Create(Math.Round(x, 6))).ToArray()),
         };
     }
+
+    // A JSON number of any CLR type (ints and longs too) as a double; NaN for null and non-numbers.
+    private static double Number(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture) : double.NaN;
 
     // Sample standard deviation (n − 1): the seeds are a sample of the runs one could make.
     private static double Sd(double[] v) => v.Length < 2 ? 0 : Math.Sqrt(v.Sum(x => (x - v.Average()) * (x - v.Average())) / (v.Length - 1));

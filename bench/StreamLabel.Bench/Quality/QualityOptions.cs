@@ -16,7 +16,8 @@ public sealed record QualityOptions
         "        [--teacher-window ROWS] [--teacher-steps S] [--teacher-rows R] [--teacher-lr X] [--teacher-hidden 64,64]\n" +
         "        [--teacher-keep ROWS] [--teacher-gate advantage|always] [--teacher-noise-every ROWS]\n" +
         "        [--teacher-distill-rows ROWS] [--teacher-spread true|false]\n" +
-        "        [--teacher-selection BETA] [--keys K [--late-key-at F]]";
+        "        [--teacher-selection BETA] [--keys K [--late-key-at F]]\n" +
+        "        [--teacher-rehearse STEPS]";
 
     public static readonly string[] AllVariants = ["ce", "smoothing", "selfcorrect", "distill", "full", "clean"];
 
@@ -69,6 +70,8 @@ public sealed record QualityOptions
     public int? TeacherNoiseEvery { get; init; }
     public int? TeacherDistillRows { get; init; }
     public bool? TeacherSpread { get; init; }
+    /// <summary>Extra student steps per batch on teacher-labeled window rows once the gate is &gt;= 0.5 (default 0 = off).</summary>
+    public int TeacherRehearse { get; init; }
     /// <summary>Multi-key scenario: rows dealt round-robin to this many keys sharing one group teacher (0 = off).</summary>
     public int Keys { get; init; }
     /// <summary>With --keys: one more key joins the round-robin from this fraction of the stream on (null = none).</summary>
@@ -88,7 +91,7 @@ public sealed record QualityOptions
         }
         string[] known = ["--data", "--label-column", "--noise", "--noise-kind", "--drift-at", "--drift-kind", "--batch", "--seed", "--json", "--limit", "--variants", "--drop-columns",
             "--lr", "--hidden", "--smoothing", "--min-weight", "--loss-scale", "--maturity", "--alpha", "--temperature", "--detector", "--drift-boost", "--curves", "--lagged-labels", "--challenger",
-            "--seeds", "--teacher", "--teacher-members", "--teacher-window", "--teacher-steps", "--teacher-rows", "--teacher-lr", "--teacher-hidden", "--teacher-keep", "--teacher-gate", "--teacher-noise-every", "--teacher-distill-rows", "--teacher-spread", "--teacher-selection", "--keys", "--late-key-at"];
+            "--seeds", "--teacher", "--teacher-members", "--teacher-window", "--teacher-steps", "--teacher-rows", "--teacher-lr", "--teacher-hidden", "--teacher-keep", "--teacher-gate", "--teacher-noise-every", "--teacher-distill-rows", "--teacher-spread", "--teacher-selection", "--keys", "--late-key-at", "--teacher-rehearse"];
         foreach (var key in map.Keys) if (!known.Contains(key)) throw new ArgumentException($"unknown option {key}; known: {string.Join(" ", known)}");
         if (!map.TryGetValue("--data", out var data)) throw new ArgumentException("--data FILE is required");
         string driftKind = map.GetValueOrDefault("--drift-kind", "swap");
@@ -134,11 +137,13 @@ public sealed record QualityOptions
             TeacherNoiseEvery = OptionalInt(map, "--teacher-noise-every"),
             TeacherDistillRows = OptionalInt(map, "--teacher-distill-rows"),
             Keys = (int)Number(map, "--keys", 0),
+            TeacherRehearse = (int)Number(map, "--teacher-rehearse", 0),
             LateKeyAt = Optional(map, "--late-key-at"),
             TeacherSpread = map.ContainsKey("--teacher-spread") ? Flag(map, "--teacher-spread") : null,
             TeacherSelection = Optional(map, "--teacher-selection"),
             TeacherGate = map.GetValueOrDefault("--teacher-gate", "advantage"),
         };
+        if (o.TeacherRehearse < 0) throw new ArgumentException($"--teacher-rehearse must be >= 0 (got {o.TeacherRehearse})");
         if (o.Keys < 0) throw new ArgumentException($"--keys must be >= 0 (got {o.Keys})");
         if (o.LateKeyAt is double late && (o.Keys < 1 || late is <= 0 or >= 1)) throw new ArgumentException($"--late-key-at needs --keys K >= 1 and a fraction in (0, 1) (got {late})");
         if (o.Seeds < 1) throw new ArgumentException($"--seeds must be >= 1 (got {o.Seeds})");

@@ -54,6 +54,17 @@ public static class QualityRun
         }.Validate();
     }
 
+    /// <summary>
+    /// --teacher-rehearse N: N extra student steps per batch on window rows labeled by the teacher, once the gate is at
+    /// least 0.5 (a one-pass student takes one step per batch, too few to absorb what the teacher knows).
+    /// </summary>
+    public static void Rehearse(OnlineLearner student, EnsembleTeacher teacher, double weight, int rows, int steps)
+    {
+        if (student.Spec.LaggedLabels || weight < 0.5) return;
+        for (int i = 0; i < steps; i++)
+            if (teacher.PseudoLabeled(rows) is { } p) student.Learn(p.Features, rows, p.Labels);
+    }
+
     public static bool UsesTeacher(string variant) => variant is "distill" or "full" or "clean";
 
     public static VariantScore Run(string variant, NoisyStream stream, QualityOptions options)
@@ -96,6 +107,7 @@ public static class QualityRun
                 weightSum += w; batches++;
                 result = student.TestThenTrain(xs, rows, ys, FreshDistillation.For(student, xs, rows, ys, t.CleanProbabilities, w, w > 0 ? teacher.SampleWindow(teacher.Options.DistillWindowRows) : null));
                 advantage.Add(t.Predicted, result.Predicted, ys);
+                Rehearse(student, teacher, w, rows, options.TeacherRehearse);
                 for (int r = 0; r < rows; r++)
                 {
                     if (t.Predicted[r] == stream.Truth[start + r]) teacherHits++;

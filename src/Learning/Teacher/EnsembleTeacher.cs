@@ -170,6 +170,23 @@ public sealed class EnsembleTeacher : IDisposable
         return (x, Noise.Clean(PredictProbabilities(x, rows), rows));
     }
 
+    /// <summary>
+    /// <paramref name="rows"/> window rows (rows × F) labeled with the ensemble's clean-class argmax now: extra learning
+    /// steps for a student, whose own steps are limited to one per incoming batch; null while the window is empty.
+    /// </summary>
+    public (float[] Features, int[] Labels)? PseudoLabeled(int rows)
+    {
+        if (SampleWindow(rows) is not { } sample) return null;
+        var labels = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            int best = 0;
+            for (int c = 1; c < ClassCount; c++) if (sample.CleanProbabilities[r * ClassCount + c] > sample.CleanProbabilities[r * ClassCount + best]) best = c;
+            labels[r] = best;
+        }
+        return (sample.Features, labels);
+    }
+
     // One entry per member: the given rows (if any) followed by its own bootstrap sample of the window.
     private BankStep[] Steps(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels)
     {
