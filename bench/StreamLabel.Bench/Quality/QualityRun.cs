@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using StreamLabel.Datasets;
 using StreamLabel.Learning;
+using StreamLabel.Learning.Teacher;
 using StreamLabel.Specs;
 
 namespace StreamLabel.Bench.Quality;
@@ -26,7 +27,9 @@ public static class QualityRun
             FeatureCount = features, ClassCount = classes, HiddenLayers = o.Hidden ?? [32], Optimizer = OptimizerKind.Adam,
             LearningRate = o.LearningRate ?? defaults.LearningRate, Smoothing = 0,
             SelfCorrection = selfCorrection with { Enabled = false }, DriftBoost = 1, DriftDetector = o.Detector is { } detector ? SpecNames.Parse<DriftDetectorKind>(detector, "--detector") : defaults.DriftDetector,
-            DistillationWeight = o.Alpha ?? defaults.DistillationWeight, Temperature = o.Temperature ?? defaults.Temperature,
+            DistillationWeight = o.Alpha ?? defaults.DistillationWeight,
+            // The ensemble teacher's targets are clean-class probabilities already: softening them would only blur them.
+            Temperature = o.Temperature ?? (o.Teacher == "ensemble" ? 1 : defaults.Temperature),
             Seed = o.Seed, Device = "cpu", LaggedLabels = o.LaggedLabels,
         };
         return (variant switch
@@ -39,6 +42,32 @@ public static class QualityRun
         }).Validate();
     }
 
+    /// <summary>The ensemble teacher's options: its defaults, overridden by the --teacher-* options.</summary>
+    public static TeacherOptions TeacherOptionsFor(QualityOptions o)
+    {
+        var d = new TeacherOptions();
+        return new TeacherOptions
+        {
+            Members = o.TeacherMembers ?? d.Members, WindowRows = o.TeacherWindow ?? d.WindowRows, StepsPerBatch = o.TeacherSteps ?? d.StepsPerBatch,
+            ReplayRows = o.TeacherRows ?? d.ReplayRows, LearningRate = o.TeacherLearningRate ?? d.LearningRate, HiddenLayers = o.TeacherHidden ?? d.HiddenLayers,
+            KeepOnDrift = o.TeacherKeep ?? d.KeepOnDrift, DistillWindowRows = o.TeacherDistillRows ?? d.DistillWindowRows,
+            SpreadWindows = o.TeacherSpread ?? d.SpreadWindows, SelectionSharpness = o.TeacherSelection ?? d.SelectionSharpness, NoiseEstimateEvery = o.TeacherNoiseEvery ?? d.NoiseEstimateEvery, Seed = o.Seed + 7919,
+        }.Validate();
+    }
+
+    /// <summary>
+    /// --teacher-rehearse N: N extra student steps per batch on window rows labeled by the teacher, once the gate is at
+    /// least 0.5 (a one-pass student takes one step per batch, too few to absorb what the teacher knows).
+    /// </summary>
+    public static void Rehearse(OnlineLearner student, EnsembleTeacher teacher, double weight, int rows, int steps)
+    {
+        if (student.Spec.LaggedLabels || weight < 0.5) return;
+        for (int i = 0; i < steps; i++)
+            if (teacher.PseudoLabeled(rows) is { } p) student.Learn(p.Features, rows, p.Labels);
+    }
+
+    public static bool UsesTeacher(string variant) => variant is "distill" or "full" or "clean";
+
     public static VariantScore Run(string variant, NoisyStream stream, QualityOptions options)
     {
         var data = stream.Data;
@@ -46,10 +75,16 @@ public static class QualityRun
         var labels = variant == "clean" ? stream.Truth : stream.TrainingLabels;
         var spec = StudentSpec(variant, f, k, options);
         int batch = options.Batch;
+        bool ensemble = UsesTeacher(variant) && options.Teacher == "ensemble";
         using var student = new OnlineLearner(spec);
-        using var teacher = variant is "distill" or "full" or "clean" ? new ReplayTeacher(ReplayTeacher.DefaultSpecFor(spec)) : null;
+        using var replay = UsesTeacher(variant) && !ensemble ? new ReplayTeacher(ReplayTeacher.DefaultSpecFor(spec)) : null;
+        using var teacher = ensemble ? new EnsembleTeacher(spec, TeacherOptionsFor(options)) : null;
+        var advantage = new TeacherAdvantage();
 
         var hits = new bool[n];
+        long teacherHits = 0, memberHits = 0;
+        double weightSum = 0;
+        int batches = 0;
         var x = new float[batch * f];
         var y = new int[batch];
         int? detectionDelay = null;
@@ -64,16 +99,45 @@ public static class QualityRun
             }
             var xs = x.AsSpan(0, rows * f);
             var ys = y.AsSpan(0, rows);
-            // The student predicts and learns first, from the teacher's view of past (buffered) events.
-            var distill = teacher?.SampleDistillationBatch(rows, spec.Temperature);
-            var result = student.TestThenTrain(xs, rows, ys, distill);
+            PrequentialResult result;
+            if (teacher is not null)
+            {
+                // The teacher predicts the batch, then learns it; the student is taught on the same fresh rows.
+                var t = teacher.TestThenTrain(xs, rows, ys);
+                double w = options.TeacherGate == "always" ? 1 : advantage.Weight;
+                weightSum += w; batches++;
+                result = student.TestThenTrain(xs, rows, ys, FreshDistillation.For(student, xs, rows, ys, t.CleanProbabilities, w, w > 0 ? teacher.SampleWindow(teacher.Options.DistillWindowRows) : null));
+                advantage.Add(t.Predicted, result.Predicted, ys);
+                Rehearse(student, teacher, w, rows, options.TeacherRehearse);
+                for (int r = 0; r < rows; r++)
+                {
+                    if (t.Predicted[r] == stream.Truth[start + r]) teacherHits++;
+                    foreach (var m in t.MemberPredicted) if (m[r] == stream.Truth[start + r]) memberHits++;
+                }
+            }
+            else
+            {
+                // The student predicts and learns first, from the teacher's view of past (buffered) events.
+                result = student.TestThenTrain(xs, rows, ys, replay?.SampleDistillationBatch(rows, spec.Temperature));
+                if (replay is not null)
+                {
+                    var t = replay.Learn(xs, rows, ys); // predicted before the teacher learned the batch
+                    for (int r = 0; r < rows; r++) if (t.Predicted[r] == stream.Truth[start + r]) teacherHits++;
+                }
+            }
             for (int r = 0; r < rows; r++) hits[start + r] = result.Predicted[r] == stream.Truth[start + r];
             if (result.DriftDetected && detectionDelay is null && stream.DriftIndex is int d && start + rows > d)
                 detectionDelay = start + rows - d;
-            teacher?.Learn(xs, rows, ys);
         }
         clock.Stop();
         var c = student.Counters;
-        return VariantScore.From(hits, stream.DriftIndex, clock.Elapsed.TotalSeconds, c.DriftsDetected, c.LabelsCorrected, c.SamplesDownWeighted, detectionDelay) with { ChallengersAdopted = student.ChallengersAdopted };
+        return VariantScore.From(hits, stream.DriftIndex, clock.Elapsed.TotalSeconds, c.DriftsDetected, c.LabelsCorrected, c.SamplesDownWeighted, detectionDelay) with
+        {
+            ChallengersAdopted = student.ChallengersAdopted,
+            TeacherAccuracy = UsesTeacher(variant) ? (double)teacherHits / n : null,
+            TeacherMemberAccuracy = teacher is null ? null : (double)memberHits / n / teacher.Options.Members,
+            DistillationWeight = teacher is null ? null : batches == 0 ? 0 : weightSum / batches,
+            TeacherDrifts = teacher?.DriftsDetected,
+        };
     }
 }

@@ -16,6 +16,18 @@ public sealed record VariantScore(double Accuracy, double? AccuracyBeforeDrift, 
     /// <summary>Drift challengers whose model the student adopted (LearnerSpec.DriftChallengerEvents).</summary>
     public long ChallengersAdopted { get; init; }
 
+    /// <summary>The teacher's own prequential accuracy against the clean truth (predicted before it learned each batch); null without a teacher.</summary>
+    public double? TeacherAccuracy { get; init; }
+
+    /// <summary>Mean of the teacher's members' prequential accuracies against the truth (ensemble teacher only).</summary>
+    public double? TeacherMemberAccuracy { get; init; }
+
+    /// <summary>Mean distillation weight factor over the batches (the advantage gate; 1 = always full weight).</summary>
+    public double? DistillationWeight { get; init; }
+
+    /// <summary>Drifts the teacher's own detector reported (ensemble teacher only).</summary>
+    public long? TeacherDrifts { get; init; }
+
     public const int Window = 500;
 
     public static VariantScore From(bool[] hits, int? driftIndex, double seconds, long drifts = 0, long corrected = 0, long downWeighted = 0, int? detectionDelay = null)
