@@ -75,6 +75,14 @@ internal static class LearningStep
         {
             var e = entries[p];
             int L = e.Labeled.Count, q = e.Replayed;
+            if (!double.IsFinite(stats[p]))
+            {
+                // Not learned from: no counters, maturity or loss reference move, and the version stays.
+                e.State.StepsSkipped++;
+                results[p] = new PrequentialResult(probs[p], predicted[p], L, correct[p], stats[p], 0, 0, drift[p],
+                    drift[p] ? e.State.Detector!.Name : null, q > 0 ? stats[4 * P + p] : null, model.Version(p)) { StepSkipped = true };
+                continue;
+            }
             int nCorrected = (int)stats[2 * P + p], nDown = (int)stats[3 * P + p];
             e.State.AfterLearning(L, q, nCorrected, nDown, stats[P + p]);
             results[p] = new PrequentialResult(probs[p], predicted[p], L, correct[p], stats[p], nCorrected, nDown, drift[p],
@@ -94,7 +102,7 @@ internal static class LearningStep
         return learners;
     }
 
-    // The losses of all learning slots, then one backward and optimizer update.
+    // The losses of all learning slots, then one backward and optimizer update of those whose loss is finite.
     // Returns [total | mean CE | corrected | down-weighted | teacher agreement], P values each.
     private static double[] Learn(IStepModel model, LearnerSpec spec, StepEntry[] entries, Tensor logits, Tensor logp,
         int[] learners, int R, int K, Device dev, StepScratch<float> floats, StepScratch<long> longs)
@@ -175,9 +183,21 @@ internal static class LearningStep
 
         // One read-back for all step statistics.
         var stats = OnlineClassifier.ToDoubles(cat([total.detach().to(ScalarType.Float64), meanCe.to(ScalarType.Float64), corrected, down, agreement]));
-        var rateScales = new double[learners.Length];
-        for (int j = 0; j < learners.Length; j++) rateScales[j] = entries[learners[j]].State.RateScale;
-        model.Update(total, learners, rateScales);
+        // A step on a NaN or infinite loss would make the slot's weights NaN for good (and they would be persisted):
+        // that slot is left out of the update, and the step's other slots learn as usual (their gradients are their own).
+        int finite = 0;
+        foreach (int p in learners) if (double.IsFinite(stats[p])) finite++;
+        if (finite == 0) return stats;
+        var stepped = learners;
+        if (finite < learners.Length)
+        {
+            stepped = new int[finite];
+            finite = 0;
+            foreach (int p in learners) if (double.IsFinite(stats[p])) stepped[finite++] = p;
+        }
+        var rateScales = new double[stepped.Length];
+        for (int j = 0; j < stepped.Length; j++) rateScales[j] = entries[stepped[j]].State.RateScale;
+        model.Update(total, stepped, rateScales);
         return stats;
     }
 
