@@ -29,7 +29,7 @@ public sealed partial class ModelBank
         }
 
         public Tensor Mean(Tensor zero, Tensor slotOfRow, Tensor rows, Tensor rowsPerSlot) =>
-            LearningStep.Sum(zero, slotOfRow, rows).div(rowsPerSlot.to(zero.dtype));
+            LearningStep.Sum(zero, slotOfRow, rows).div(rowsPerSlot.dtype == zero.dtype ? rowsPerSlot : rowsPerSlot.to(zero.dtype));
 
         public long Version(int p) => slots[p].Version;
 

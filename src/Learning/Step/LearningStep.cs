@@ -179,7 +179,8 @@ internal static class LearningStep
             kd = model.Mean(zeroF, slotIndex, DistillationLoss.PerSampleFromProbabilities(sR, t, spec.Temperature), n);
             agreement = model.Mean(zeroD, slotIndex, sR.detach().argmax(1).eq(t.argmax(1)).to(ScalarType.Float64), n);
         }
-        var total = hard.mul(HostTensors.Of(hardWeight, dev)).add(kd.mul(HostTensors.Of(kdWeight, dev)), Scalars.One);
+        // Without replayed rows (or labels) anywhere in the step the weights are 1 and 0, so the mix is skipped.
+        var total = nD == 0 ? hard : nL == 0 ? kd : hard.mul(HostTensors.Of(hardWeight, dev)).add(kd.mul(HostTensors.Of(kdWeight, dev)), Scalars.One);
 
         // One read-back for all step statistics.
         var stats = OnlineClassifier.ToDoubles(cat([total.detach().to(ScalarType.Float64), meanCe.to(ScalarType.Float64), corrected, down, agreement]));
