@@ -146,7 +146,7 @@ public sealed partial class OnlineLearner : IDisposable, IStepModel
     Tensor IStepModel.Forward(ReadOnlySpan<float> inputs, int slots, int rows, int width, bool learn) =>
         _model.Forward(HostTensors.Of(inputs, [rows, width], _model.Device));
 
-    Tensor IStepModel.Mean(Tensor zero, Tensor slotOfRow, Tensor rows, Tensor rowsPerSlot) => rows.mean().reshape(1);
+    Tensor IStepModel.Mean(Tensor zero, Tensor slotOfRow, Tensor rows, Tensor rowsPerSlot) => rows.mean([0], keepdim: true);
 
     void IStepModel.Update(Tensor total, int[] learners, double[] rateScales) => _model.Step(total.sum(), rateScales[0]);
 

@@ -160,7 +160,9 @@ internal static class LearningStep
             {
                 // A slot's first step compares against its own batch mean.
                 var refSlot = HostTensors.Of(reference, dev);
-                refSlot = where(refSlot.isnan(), meanCe, refSlot);
+                bool first = false;
+                foreach (float r in reference) first |= float.IsNaN(r);
+                if (first) refSlot = where(refSlot.isnan(), meanCe, refSlot);
                 var w = SelfCorrection.Weights(ce.detach(), refSlot.index_select(0, slotIndex), gT, sc.MinWeight, sc.LossScale);
                 hard = model.Mean(zeroF, slotIndex, ce.mul(w), n);
                 corrected = Sum(zeroD, slotIndex, targets.argmax(1).ne(yT).to(ScalarType.Float64));
