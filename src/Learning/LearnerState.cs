@@ -17,6 +17,9 @@ internal sealed class LearnerState(LearnerSpec spec)
     public double BoostAtDrift { get; private set; } = 1;
     public long Seen, Labeled, PredictedCorrectly, Learned, Distilled, Corrected, DownWeighted, Drifts;
 
+    /// <summary>Steps not taken because their loss was NaN or infinite; not in the snapshot (its bytes stay as they are).</summary>
+    public long StepsSkipped;
+
     /// <summary>Global trust g of self-correction now (0 when it is disabled).</summary>
     public double GlobalTrust => spec.SelfCorrection.Enabled ? SelfCorrection.GlobalTrust(Maturity.Value, spec.SelfCorrection.ExpBase) : 0;
 
@@ -69,7 +72,7 @@ internal sealed class LearnerState(LearnerSpec spec)
     {
         EventsSeen = Seen, EventsLabeled = Labeled, PredictedCorrectly = PredictedCorrectly, EventsLearned = Learned,
         DistilledSamples = Distilled, LabelsCorrected = Corrected, SamplesDownWeighted = DownWeighted,
-        DriftsDetected = Drifts, Steps = version,
+        DriftsDetected = Drifts, Steps = version, StepsSkipped = StepsSkipped,
     };
 
     /// <summary>Row indices with a label; throws naming the row when a label is out of range.</summary>

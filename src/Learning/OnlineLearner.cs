@@ -1,7 +1,7 @@
-using StreamLabel.Learning.Drift;
 using StreamLabel.Learning.Model;
 using StreamLabel.Learning.Regularization;
 using StreamLabel.Learning.Snapshots;
+using StreamLabel.Learning.Step;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,7 +13,7 @@ namespace StreamLabel.Learning;
 /// each step opens and closes its own dispose scope, so never call it across an await in the middle of a step
 /// (there is none inside), and do not call one instance from two threads at once.
 /// </summary>
-public sealed partial class OnlineLearner : IDisposable
+public sealed partial class OnlineLearner : IDisposable, IStepModel
 {
     internal const int Magic = 0x314C4C53; // "SLL1"
     internal const int FormatVersion = 1;
@@ -132,94 +132,25 @@ public sealed partial class OnlineLearner : IDisposable
         // A stream step gets F-wide events; Learn (replay) may also get model inputs that already hold their lagged label.
         if (prequential || _lag is null || features.Length != rows * f) CheckWidth(features, rows, Spec.FeatureCount, nameof(features));
         var labeled = LearnerState.LabeledRows(labels, rows, k, nameof(labels));
-        int q = distill?.Rows ?? 0;
         if (distill is not null) LearnerState.CheckDistillation(distill, f, k, nameof(distill));
 
         // With lagged labels, row i sees the label of the event before it (known before row i is predicted).
-        if (_lag is not null && features.Length != rows * f) features = prequential ? _lag.Append(features, rows, labels) : _lag.Peek(features, rows);
-
-        // Features are known at prediction time, so folding them into the standardizer first leaks no label.
-        _model.Standardizer.Update(features, rows);
-        float[]? all = null;
-        if (q > 0)
-        {
-            all = new float[(rows + q) * f];
-            features.CopyTo(all);
-            distill!.Features.CopyTo(all, rows * f);
-        }
-        int L = labeled.Count;
-        bool learn = L > 0 || q > 0;
-
-        using var scope = NewDisposeScope();
-        var x = all is null ? _model.Input(features, rows) : _model.Input(all, rows + q);
-        Tensor logits;
-        using (var _ = learn ? null : no_grad()) logits = _model.Forward(x);
-        var s = q > 0 ? logits.narrow(0, 0, rows) : logits;
-        var logp = nn.functional.log_softmax(s.detach(), 1);
-        var probs = OnlineClassifier.ToArray(logp.exp());
-        var predicted = LearnerState.ArgMax(probs, rows, k);
-        var (correct, drift) = _state.Score(predicted, labels, labeled, prequential);
-
-        if (!learn)
-            return new PrequentialResult(probs, predicted, L, correct, double.NaN, 0, 0, drift, drift ? _state.Detector!.Name : null, null, Version);
-
-        var sc = Spec.SelfCorrection;
-        double g = GlobalTrust;
-        var zero = torch.zeros(1, dtype: ScalarType.Float64, device: _model.Device);
-        Tensor? hard = null, meanCe = null, corrected = null, down = null, agreement = null;
-        if (L > 0)
-        {
-            Tensor sL = s, logpL = logp;
-            var y = new long[L];
-            for (int j = 0; j < L; j++) y[j] = labels[labeled[j]];
-            if (L < rows)
-            {
-                var index = torch.tensor(labeled.Select(i => (long)i).ToArray()).to(_model.Device);
-                sL = s.index_select(0, index);
-                logpL = logp.index_select(0, index);
-            }
-            var yT = torch.tensor(y).to(_model.Device);
-            var targets = LabelSmoothing.Targets(yT, k, Spec.Smoothing, Spec.SmoothingConvention);
-            if (sc.Enabled)
-                targets = SelfCorrection.Correct(targets, logpL.exp(), SelfCorrection.ExampleTrust(logpL, g));
-            var ce = SoftTargetLoss.PerSample(sL, targets);
-            meanCe = ce.detach().mean();
-            if (sc.Enabled)
-            {
-                double reference = double.IsNaN(_state.LossReference) ? meanCe.ToDouble() : _state.LossReference; // first step: its own mean
-                var w = SelfCorrection.Weights(ce.detach(), reference, g, sc.MinWeight, sc.LossScale);
-                hard = ce.mul(w).mean();
-                corrected = targets.argmax(1).ne(yT).sum();
-                using var midpoint = Scalars.Of((1 + sc.MinWeight) / 2);
-                down = w.lt(midpoint).sum();
-            }
-            else hard = ce.mean();
-        }
-        Tensor? kd = null;
-        if (q > 0)
-        {
-            var sR = logits.narrow(0, rows, q);
-            var teacher = torch.tensor(distill!.TeacherProbabilities, [q, k]).to(_model.Device);
-            kd = DistillationLoss.FromProbabilities(sR, teacher, Spec.Temperature);
-            agreement = sR.detach().argmax(1).eq(teacher.argmax(1)).to(ScalarType.Float64).mean();
-        }
-        double a = _state.DistillationWeight;
-        using var aScalar = Scalars.Of(a);
-        using var restScalar = Scalars.Of(1 - a);
-        var total = hard is null ? kd! : kd is null ? hard : hard.mul(restScalar).add(kd.mul(aScalar), Scalars.One);
-
-        // One read-back for all step statistics.
-        var stats = OnlineClassifier.ToDoubles(torch.stack([
-            total.detach().to(ScalarType.Float64).reshape(1), (meanCe ?? zero).to(ScalarType.Float64).reshape(1),
-            (corrected ?? zero).to(ScalarType.Float64).reshape(1), (down ?? zero).to(ScalarType.Float64).reshape(1),
-            (agreement ?? zero).to(ScalarType.Float64).reshape(1)]));
-        _model.Step(total, _state.RateScale);
-
-        int nCorrected = (int)stats[2], nDown = (int)stats[3];
-        _state.AfterLearning(L, q, nCorrected, nDown, stats[1]);
-        return new PrequentialResult(probs, predicted, L, correct, stats[0], nCorrected, nDown, drift,
-            drift ? _state.Detector!.Name : null, q > 0 ? stats[4] : null, Version);
+        float[] inputs = _lag is not null && features.Length != rows * f
+            ? prequential ? _lag.Append(features, rows, labels) : _lag.Peek(features, rows)
+            : features.ToArray();
+        StepEntry[] entry = [new StepEntry(inputs, rows, labels.ToArray(), distill, labeled, _state, _model.Standardizer)];
+        return LearningStep.Run(this, Spec, f, entry, _model.Device, prequential)[0];
     }
+
+    // The learner as a step of one slot: its classifier's forward, plain batch means, one optimizer step.
+    Tensor IStepModel.Forward(ReadOnlySpan<float> inputs, int slots, int rows, int width, bool learn) =>
+        _model.Forward(HostTensors.Of(inputs, [rows, width], _model.Device));
+
+    Tensor IStepModel.Mean(Tensor zero, Tensor slotOfRow, Tensor rows, Tensor rowsPerSlot) => rows.mean([0], keepdim: true);
+
+    void IStepModel.Update(Tensor total, int[] learners, double[] rateScales) => _model.Step(total.sum(), rateScales[0]);
+
+    long IStepModel.Version(int p) => Version;
 
     /// <summary>Everything needed to resume bit-exact: spec, weights, optimizer state, standardizer, maturity, detector, metrics, counters.</summary>
     public byte[] Snapshot()

@@ -29,6 +29,12 @@ public sealed record PrequentialResult(
 {
     public int Rows => Predicted.Length;
 
+    /// <summary>
+    /// The loss was NaN or infinite, so the step was not taken: weights, optimizer moments, version, counters of
+    /// learned rows, maturity and loss reference stay as they were (predictions, metrics and the detector did run).
+    /// </summary>
+    public bool StepSkipped { get; init; }
+
     /// <summary>Accuracy on this batch's labeled rows against the given labels (NaN when none).</summary>
     public double Accuracy => Labeled == 0 ? double.NaN : (double)Correct / Labeled;
 }
@@ -60,6 +66,11 @@ public sealed record LearnerCounters
     public long DriftsDetected { get; init; }
     /// <summary>Learning steps (equals the model version).</summary>
     public long Steps { get; init; }
+    /// <summary>
+    /// Steps skipped because their loss was NaN or infinite (the weights were kept). Counted since the learner was
+    /// created or restored: unlike the others it is not in the snapshot, whose bytes stay as they are.
+    /// </summary>
+    public long StepsSkipped { get; init; }
 
     /// <summary>Prequential accuracy on the given labels since creation (NaN before any label).</summary>
     public double Accuracy => EventsLabeled == 0 ? double.NaN : (double)PredictedCorrectly / EventsLabeled;

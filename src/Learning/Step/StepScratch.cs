@@ -1,9 +1,9 @@
-namespace StreamLabel.Learning.Bank;
+namespace StreamLabel.Learning.Step;
 
 /// <summary>
-/// Arrays a <see cref="ModelBank"/> step fills and turns into tensors (padded inputs, row and slot indices), kept from
-/// step to step instead of allocated per step: their size follows the rows of a step, so per event they were most of
-/// the bank's garbage. Grown by doubling, never shrunk (bounded by the largest step). One owner thread, as the bank.
+/// Arrays a <see cref="LearningStep"/> (and a bank's gathering of slots) fills and turns into tensors: padded inputs,
+/// row and slot indices. Kept from step to step instead of allocated per step, since their size follows the rows of a
+/// step. Grown by doubling, never shrunk (bounded by the largest step). One owner thread.
 /// </summary>
 internal sealed class StepScratch<T>(int arrays)
 {
