@@ -3,9 +3,9 @@ namespace StreamLabel.Streaming.Kafka.Embedded;
 /// <summary>Settings of the embedded Kafka-protocol broker (configuration section "EmbeddedBroker").</summary>
 public sealed class EmbeddedBrokerOptions
 {
-    /// <summary>Whether a silo without Kafka:BootstrapServers starts this broker. Default (unset): only a single-silo run
-    /// (Localhost membership) outside Kubernetes does — a clustered or Kubernetes silo without BootstrapServers fails at
-    /// start-up rather than learn from a private test broker. true: always; false: never.</summary>
+    /// <summary>Whether a silo without Kafka:BootstrapServers starts this broker. Default (unset): yes outside Kubernetes; a silo in
+    /// Kubernetes (KUBERNETES_SERVICE_HOST set) without BootstrapServers fails at start-up rather than learn from a
+    /// private test broker. true: always; false: never.</summary>
     public bool? Enabled { get; set; }
 
     /// <summary>Number of mock brokers. Default 1.</summary>

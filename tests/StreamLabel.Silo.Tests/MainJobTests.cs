@@ -25,7 +25,6 @@ public sealed class MainJobTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("--Cluster:Membership:Provider=Redis", "Kafka:BootstrapServers is empty on a Cluster:Membership:Provider=Redis silo")]
     [InlineData("--EmbeddedBroker:Enabled=false", "Kafka:BootstrapServers is empty and EmbeddedBroker:Enabled=false")]
     public async Task A_silo_that_must_not_run_the_embedded_broker_and_names_no_kafka_fails_saying_so(string option, string message)
     {
