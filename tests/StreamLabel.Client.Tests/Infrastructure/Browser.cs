@@ -31,7 +31,9 @@ public sealed class Browser : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Context is not null) await Context.CloseAsync();
+        // Bounded: a browser that does not close must not hold the test run (its process goes with the driver).
+        if (Context is not null)
+            try { await Context.CloseAsync().WaitAsync(TimeSpan.FromSeconds(30)); } catch (TimeoutException) { }
         _playwright?.Dispose();
         try { if (_profile != "") System.IO.Directory.Delete(_profile, recursive: true); } catch (IOException) { }
     }

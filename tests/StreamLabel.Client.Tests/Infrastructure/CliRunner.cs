@@ -6,6 +6,9 @@ namespace StreamLabel.Client.Tests.Infrastructure;
 /// <summary>Runs `streamlabel ARGS` in-process (the same entry point as the executable) and captures its output.</summary>
 public static class CliRunner
 {
+    /// <summary>How long one command may run; the dashboard commands that run until cancelled stop well before.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
+
     public sealed record Result(int ExitCode, string Out, string Error)
     {
         public JsonElement Json() => JsonDocument.Parse(Out).RootElement;
@@ -18,7 +21,14 @@ public static class CliRunner
     public static async Task<Result> RunAsync(string[] args, StringWriter output, CancellationToken cancellation)
     {
         var e = new StringWriter();
-        int code = await CommandLine.RunAsync(args, TextWriter.Synchronized(output), TextWriter.Synchronized(e), cancellation);
+        var run = CommandLine.RunAsync(args, TextWriter.Synchronized(output), TextWriter.Synchronized(e), cancellation);
+        int code;
+        // A command that never returns fails its test with what it printed, instead of holding the whole test run.
+        try { code = await run.WaitAsync(Patience); }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"streamlabel {string.Join(' ', args)} did not return within {Patience.TotalSeconds} s\nstdout:\n{output}\nstderr:\n{e}");
+        }
         return new Result(code, output.ToString(), e.ToString());
     }
 }

@@ -45,7 +45,13 @@ public sealed class LiveFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Dashboard is not null) { await Dashboard.StopAsync(); await Dashboard.DisposeAsync(); }
+        if (Dashboard is not null)
+        {
+            // Open server-sent event streams end with the stop token, so the stop is bounded.
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await Dashboard.StopAsync(stop.Token);
+            await Dashboard.DisposeAsync();
+        }
         await Cluster.DisposeAsync();
     }
 }
