@@ -10,6 +10,10 @@ namespace StreamLabel.Learning;
 /// </summary>
 internal sealed class LearnerState(LearnerSpec spec)
 {
+    /// <summary>The learner's spec: its regularizer settings are the step's for this slot (bank slots may differ in them).</summary>
+    public LearnerSpec Spec => spec;
+
+
     public DriftDetector? Detector { get; } = DriftDetector.Create(spec.DriftDetector);
     public StreamMaturity Maturity { get; } = new(spec.SelfCorrection.MaturityEvents);
     public PrequentialMetrics Metrics { get; } = new();

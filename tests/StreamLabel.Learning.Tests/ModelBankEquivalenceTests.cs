@@ -1,4 +1,5 @@
 using StreamLabel.Learning.Bank;
+using StreamLabel.Specs;
 using StreamLabel.Learning.Tests.Support;
 using Xunit.Abstractions;
 
@@ -14,13 +15,16 @@ public sealed class ModelBankEquivalenceTests(ITestOutputHelper output)
     private const double Absolute = 1e-5, Relative = 1e-4;
 
     [Theory]
-    [InlineData("adam")]
-    [InlineData("sgd")]
-    public void Bank_matches_one_learner_per_student(string optimizer)
+    [InlineData("adam", false)]
+    [InlineData("sgd", false)]
+    [InlineData("adam", true)]
+    [InlineData("sgd", true)]
+    public void Bank_matches_one_learner_per_student(string optimizer, bool ownSettings)
     {
         const int students = 5, rounds = 80;
         using var bank = new ModelBank(BankScenario.Spec(1, optimizer), initialCapacity: 2); // grows while adding
-        var learners = Enumerable.Range(0, students).Select(s => new OnlineLearner(BankScenario.Spec(11 + 13 * s, optimizer))).ToArray();
+        var learners = Enumerable.Range(0, students)
+            .Select(s => new OnlineLearner(ownSettings ? OwnSettings(BankScenario.Spec(11 + 13 * s, optimizer), s) : BankScenario.Spec(11 + 13 * s, optimizer))).ToArray();
         try
         {
             var slots = learners.Select(l => bank.Add(l.Spec)).ToArray();
@@ -81,6 +85,16 @@ public sealed class ModelBankEquivalenceTests(ITestOutputHelper output)
             foreach (var l in learners) l.Dispose();
         }
     }
+
+    // Students that differ in every per-slot hyperparameter (tuning arms): each must still learn as its own learner.
+    private static LearnerSpec OwnSettings(LearnerSpec spec, int student) => (student switch
+    {
+        1 => spec with { Smoothing = 0, SelfCorrection = spec.SelfCorrection with { Enabled = false } },
+        2 => spec with { Smoothing = 0.15, SelfCorrection = spec.SelfCorrection with { MinWeight = 0.05, LossScale = 0.5 } },
+        3 => spec with { Temperature = 4, DistillationWeight = 0.6, LearningRate = spec.LearningRate * 0.5 },
+        4 => spec with { LearningRate = spec.LearningRate * 2, DriftBoost = 3, DriftDetector = DriftDetectorKind.PageHinkley },
+        _ => spec,
+    }).Validate();
 
     // Returns the largest absolute difference.
     private static double AssertClose((float[][] Parameters, long Steps, float[][] Moments) expected, (float[][] Parameters, long Steps, float[][] Moments) actual)

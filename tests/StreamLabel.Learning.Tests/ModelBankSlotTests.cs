@@ -154,9 +154,10 @@ public sealed class ModelBankSlotTests
         Assert.Throws<NotSupportedException>(() => bank.Restore(lagged.Snapshot()));
         Assert.True(bank.Accepts(Spec(77)));
         Assert.True(bank.Accepts(Spec(1) with { HiddenLayers = [16] })); // a new array with equal widths
-        Assert.False(bank.Accepts(Spec(1) with { LearningRate = 0.02 }));
+        Assert.True(bank.Accepts(Spec(1) with { LearningRate = 0.02, Smoothing = 0.2 })); // each slot's own (tuning arms)
+        Assert.False(bank.Accepts(Spec(1) with { WeightDecay = 0.01 }));
         Assert.False(bank.Accepts(Spec(1) with { HiddenLayers = [8] }));
-        Assert.Throws<ArgumentException>(() => bank.Add(Spec(1) with { Smoothing = 0.2 }));
+        Assert.Throws<ArgumentException>(() => bank.Add(Spec(1) with { WeightDecay = 0.01 }));
 
         int a = bank.Add(Spec(1)), b = bank.Add(Spec(2));
         var x = new float[4 * BankScenario.Features];

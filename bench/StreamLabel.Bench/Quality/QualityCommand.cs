@@ -50,7 +50,7 @@ public static class QualityCommand
                 summary[name] = entry;
                 string Part(string field, string label) => entry[field] is JsonObject st
                     ? string.Create(CultureInfo.InvariantCulture, $"  {label} {st["mean"]!.GetValue<double>():0.0000} ± {st["sd"]!.GetValue<double>():0.0000}") : "";
-                Console.WriteLine($"{name,-12}" + Part("accuracy", "accuracy") + Part("teacherAccuracy", "teacher") + Part("teacherMemberAccuracy", "members")
+                Console.WriteLine($"{name,-12}" + Part("accuracy", "accuracy") + Part("bestArmAccuracy", "best arm") + Part("switchesPer2000", "switches/2000") + Part("teacherAccuracy", "teacher") + Part("teacherMemberAccuracy", "members")
                     + Part("lateKeyAccuracy", "late key") + Part("lateKeyParityEvents", "late key parity after"));
             }
             var first = runs[0].Json;
@@ -169,7 +169,7 @@ public static class QualityCommand
     }
 
     private static void Print(string name, VariantScore v) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name,-12} accuracy {v.Accuracy:0.0000}{(v.TeacherAccuracy is double t ? $" (teacher {t:0.0000}{(v.TeacherMemberAccuracy is double m ? $", members {m:0.0000}" : "")}{(v.DistillationWeight is double w ? $", weight {w:0.00}" : "")})" : "")}  before {Fmt(v.AccuracyBeforeDrift)}  after {Fmt(v.AccuracyAfterDrift)}  recovery {(v.RecoveryEvents?.ToString(CultureInfo.InvariantCulture) ?? "-"),6}  detected after {(v.DetectionDelayEvents?.ToString(CultureInfo.InvariantCulture) ?? "-"),5}  {v.EventsPerSecond,9:0} ev/s  drifts {v.DriftsDetected}  corrected {v.LabelsCorrected}  down-weighted {v.SamplesDownWeighted}  adopted {v.ChallengersAdopted}"));
+        $"{name,-12} accuracy {v.Accuracy:0.0000}{(v.ArmAccuracy is { } arms ? $" (arms {string.Join(' ', arms.Select(a => $"{a.Key} {a.Value:0.0000}"))}; switches {v.ServedSwitches}, {v.SwitchesPer2000:0.00}/2000, final {v.FinalArm})" : "")}{(v.TeacherAccuracy is double t ? $" (teacher {t:0.0000}{(v.TeacherMemberAccuracy is double m ? $", members {m:0.0000}" : "")}{(v.DistillationWeight is double w ? $", weight {w:0.00}" : "")})" : "")}  before {Fmt(v.AccuracyBeforeDrift)}  after {Fmt(v.AccuracyAfterDrift)}  recovery {(v.RecoveryEvents?.ToString(CultureInfo.InvariantCulture) ?? "-"),6}  detected after {(v.DetectionDelayEvents?.ToString(CultureInfo.InvariantCulture) ?? "-"),5}  {v.EventsPerSecond,9:0} ev/s  drifts {v.DriftsDetected}  corrected {v.LabelsCorrected}  down-weighted {v.SamplesDownWeighted}  adopted {v.ChallengersAdopted}"));
 
     private static string Fmt(double? x) => x is double d ? d.ToString("0.0000", CultureInfo.InvariantCulture) : "-     ";
 
@@ -192,6 +192,14 @@ public static class QualityCommand
         if (v.TeacherMemberAccuracy is double m) json["teacherMemberAccuracy"] = Math.Round(m, 6);
         if (v.DistillationWeight is double w) json["distillationWeight"] = Math.Round(w, 6);
         if (v.TeacherDrifts is long d) json["teacherDrifts"] = d;
+        if (v.ArmAccuracy is { } arms)
+        {
+            foreach (var (arm, accuracy) in arms) json["arm." + arm] = Math.Round(accuracy, 6);
+            json["bestArmAccuracy"] = Math.Round(arms.Values.Max(), 6);
+            json["servedSwitches"] = v.ServedSwitches;
+            json["switchesPer2000"] = Math.Round(v.SwitchesPer2000 ?? 0, 4);
+            json["finalArm"] = v.FinalArm;
+        }
         if (curves) json["curve"] = new JsonArray(v.Curve.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray());
         return json;
     }

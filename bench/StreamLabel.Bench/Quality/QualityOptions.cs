@@ -17,9 +17,9 @@ public sealed record QualityOptions
         "        [--teacher-keep ROWS] [--teacher-gate advantage|always] [--teacher-noise-every ROWS]\n" +
         "        [--teacher-distill-rows ROWS] [--teacher-spread true|false]\n" +
         "        [--teacher-selection BETA] [--keys K [--late-key-at F]]\n" +
-        "        [--teacher-rehearse STEPS]";
+        "        [--teacher-rehearse STEPS] [--tuning-half-life EVENTS] [--tuning-score Z] [--tuning-evidence N]";
 
-    public static readonly string[] AllVariants = ["ce", "smoothing", "selfcorrect", "distill", "full", "clean"];
+    public static readonly string[] AllVariants = ["ce", "smoothing", "selfcorrect", "distill", "full", "tuned", "clean"];
 
     public required string Data { get; init; }
     public string LabelColumn { get; init; } = "-1";
@@ -79,6 +79,10 @@ public sealed record QualityOptions
     public double? TeacherSelection { get; init; }
     /// <summary>"advantage" (distillation weight from the teacher's measured advantage, 0 without one) or "always" (full weight).</summary>
     public string TeacherGate { get; init; } = "advantage";
+    /// <summary>Overrides of the `tuned` variant's TuningOptions (null = its defaults).</summary>
+    public double? TuningHalfLife { get; init; }
+    public double? TuningScore { get; init; }
+    public double? TuningEvidence { get; init; }
 
     public static QualityOptions Parse(string[] args)
     {
@@ -91,7 +95,8 @@ public sealed record QualityOptions
         }
         string[] known = ["--data", "--label-column", "--noise", "--noise-kind", "--drift-at", "--drift-kind", "--batch", "--seed", "--json", "--limit", "--variants", "--drop-columns",
             "--lr", "--hidden", "--smoothing", "--min-weight", "--loss-scale", "--maturity", "--alpha", "--temperature", "--detector", "--drift-boost", "--curves", "--lagged-labels", "--challenger",
-            "--seeds", "--teacher", "--teacher-members", "--teacher-window", "--teacher-steps", "--teacher-rows", "--teacher-lr", "--teacher-hidden", "--teacher-keep", "--teacher-gate", "--teacher-noise-every", "--teacher-distill-rows", "--teacher-spread", "--teacher-selection", "--keys", "--late-key-at", "--teacher-rehearse"];
+            "--seeds", "--teacher", "--teacher-members", "--teacher-window", "--teacher-steps", "--teacher-rows", "--teacher-lr", "--teacher-hidden", "--teacher-keep", "--teacher-gate", "--teacher-noise-every", "--teacher-distill-rows", "--teacher-spread", "--teacher-selection", "--keys", "--late-key-at", "--teacher-rehearse",
+            "--tuning-half-life", "--tuning-score", "--tuning-evidence"];
         foreach (var key in map.Keys) if (!known.Contains(key)) throw new ArgumentException($"unknown option {key}; known: {string.Join(" ", known)}");
         if (!map.TryGetValue("--data", out var data)) throw new ArgumentException("--data FILE is required");
         string driftKind = map.GetValueOrDefault("--drift-kind", "swap");
@@ -142,6 +147,9 @@ public sealed record QualityOptions
             TeacherSpread = map.ContainsKey("--teacher-spread") ? Flag(map, "--teacher-spread") : null,
             TeacherSelection = Optional(map, "--teacher-selection"),
             TeacherGate = map.GetValueOrDefault("--teacher-gate", "advantage"),
+            TuningHalfLife = Optional(map, "--tuning-half-life"),
+            TuningScore = Optional(map, "--tuning-score"),
+            TuningEvidence = Optional(map, "--tuning-evidence"),
         };
         if (o.TeacherRehearse < 0) throw new ArgumentException($"--teacher-rehearse must be >= 0 (got {o.TeacherRehearse})");
         if (o.Keys < 0) throw new ArgumentException($"--keys must be >= 0 (got {o.Keys})");

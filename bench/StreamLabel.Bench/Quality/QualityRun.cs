@@ -37,7 +37,7 @@ public static class QualityRun
             "ce" or "distill" => baseline,
             "smoothing" => baseline with { Smoothing = smoothing },
             "selfcorrect" => baseline with { SelfCorrection = selfCorrection, DriftBoost = boost, DriftChallengerEvents = challenger },
-            "full" or "clean" => baseline with { Smoothing = smoothing, SelfCorrection = selfCorrection, DriftBoost = boost, DriftChallengerEvents = challenger },
+            "full" or "clean" or "tuned" => baseline with { Smoothing = smoothing, SelfCorrection = selfCorrection, DriftBoost = boost, DriftChallengerEvents = challenger },
             _ => throw new ArgumentException($"unknown variant '{variant}'", nameof(variant)),
         }).Validate();
     }
@@ -66,10 +66,11 @@ public static class QualityRun
             if (teacher.PseudoLabeled(rows) is { } p) student.Learn(p.Features, rows, p.Labels);
     }
 
-    public static bool UsesTeacher(string variant) => variant is "distill" or "full" or "clean";
+    public static bool UsesTeacher(string variant) => variant is "distill" or "full" or "clean" or "tuned";
 
     public static VariantScore Run(string variant, NoisyStream stream, QualityOptions options)
     {
+        if (variant == "tuned") return TunedRun.Run(stream, options);
         var data = stream.Data;
         int f = data.FeatureCount, k = data.ClassCount, n = data.Count;
         var labels = variant == "clean" ? stream.Truth : stream.TrainingLabels;

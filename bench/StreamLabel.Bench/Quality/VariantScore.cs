@@ -28,6 +28,18 @@ public sealed record VariantScore(double Accuracy, double? AccuracyBeforeDrift, 
     /// <summary>Drifts the teacher's own detector reported (ensemble teacher only).</summary>
     public long? TeacherDrifts { get; init; }
 
+    /// <summary>Each tuning arm's own accuracy against the truth (`tuned` only; an arm paused by the budget scores 0 while paused).</summary>
+    public IReadOnlyDictionary<string, double>? ArmAccuracy { get; init; }
+
+    /// <summary>Changes of the served arm over the stream (`tuned` only).</summary>
+    public long? ServedSwitches { get; init; }
+
+    /// <summary>Changes of the served arm per 2,000 events after the first 2,000 (`tuned` only).</summary>
+    public double? SwitchesPer2000 { get; init; }
+
+    /// <summary>The arm served at the end of the stream (`tuned` only).</summary>
+    public string? FinalArm { get; init; }
+
     public const int Window = 500;
 
     public static VariantScore From(bool[] hits, int? driftIndex, double seconds, long drifts = 0, long corrected = 0, long downWeighted = 0, int? detectionDelay = null)

@@ -46,7 +46,7 @@ public sealed partial class ModelBank
             var sqrtBc2 = new float[n];
             for (int j = 0; j < n; j++)
             {
-                var (r, b) = OptimizerUpdate.Rates(template.Optimizer, template.LearningRate, slots[learners[j]].Steps + 1, rateScales[j]);
+                var (r, b) = OptimizerUpdate.Rates(template.Optimizer, slots[learners[j]].Spec.LearningRate, slots[learners[j]].Steps + 1, rateScales[j]);
                 (rate[j], sqrtBc2[j]) = ((float)r, (float)b);
             }
             var rateT = HostTensors.Of(rate, dev);

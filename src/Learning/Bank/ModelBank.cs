@@ -43,7 +43,7 @@ public sealed partial class ModelBank : IDisposable
         Capacity = initialCapacity;
     }
 
-    /// <summary>The spec the bank was made for (slots differ from it in Seed only).</summary>
+    /// <summary>The spec the bank was made for (slots differ from it in Seed and the <see cref="PerSlotHyperparameters"/>).</summary>
     public LearnerSpec Template { get; }
 
     /// <summary>"cuda" or "cpu": where the stacked tensors live.</summary>
@@ -87,10 +87,29 @@ public sealed partial class ModelBank : IDisposable
     /// </summary>
     public static byte[] ShapeKey(LearnerSpec spec)
     {
+        var blank = new LearnerSpec();
+        var shared = spec with
+        {
+            Seed = 0, Device = "",
+            // Each slot's own: the step reads these from the slot's spec (see Step.SlotSettings, LearnerState).
+            LearningRate = blank.LearningRate, Smoothing = blank.Smoothing, SelfCorrection = blank.SelfCorrection,
+            DistillationWeight = blank.DistillationWeight, Temperature = blank.Temperature, DriftBoost = blank.DriftBoost,
+            DriftDetector = blank.DriftDetector,
+        };
         using var ms = new MemoryStream();
-        using (var w = new BinaryWriter(ms)) SpecSerializer.Write(w, spec with { Seed = 0, Device = "" }, OnlineLearner.FormatVersion);
+        using (var w = new BinaryWriter(ms)) SpecSerializer.Write(w, shared, OnlineLearner.FormatVersion);
         return ms.ToArray();
     }
+
+    /// <summary>
+    /// The hyperparameters that are each slot's own (slots that differ in them share a bank and one step): the
+    /// regularizers, the learning rate and the drift detector. The others shape the tensors or the optimizer.
+    /// </summary>
+    public static readonly IReadOnlySet<string> PerSlotHyperparameters = new HashSet<string>
+    {
+        nameof(LearnerSpec.LearningRate), nameof(LearnerSpec.Smoothing), nameof(LearnerSpec.DistillationWeight),
+        nameof(LearnerSpec.Temperature), nameof(LearnerSpec.DriftBoost), nameof(LearnerSpec.DriftDetector),
+    };
 
     /// <summary>The slot's read-only view (spec, version, counters, metrics, maturity, trust).</summary>
     public BankSlot Slot(int slot) => Live(slot, nameof(slot));

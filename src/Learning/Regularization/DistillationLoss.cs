@@ -43,6 +43,18 @@ public static class DistillationLoss
         return Kl(studentLogits, teacherProbabilities, logTeacher, temperature);
     }
 
+    /// <summary>
+    /// The same with T per row [n] (<paramref name="temperaturePerRow"/>, each &gt; 0): replayed rows of learners with
+    /// different temperatures in one call.
+    /// </summary>
+    public static Tensor PerSampleFromProbabilities(Tensor studentLogits, Tensor teacherProbabilities, Tensor temperaturePerRow)
+    {
+        using var tiny = Scalars.Of(1e-30);
+        var logTeacher = teacherProbabilities.clamp_min(tiny).log();
+        var logStudent = nn.functional.log_softmax(studentLogits.div(temperaturePerRow.unsqueeze(1)), 1);
+        return teacherProbabilities.mul(logTeacher.sub(logStudent)).sum(1).mul_(temperaturePerRow.square());
+    }
+
     /// <summary>a·KD + (1-a)·CE(hardTargets, s): the full Hinton loss on one batch (hard targets already smoothed).</summary>
     public static Tensor Total(Tensor studentLogits, Tensor hardTargets, Tensor teacherLogits, double temperature, double alpha)
     {

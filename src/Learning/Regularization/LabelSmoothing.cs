@@ -23,6 +23,27 @@ public static class LabelSmoothing
         return onehot.mul(scale).add_(floor, Scalars.One);
     }
 
+    /// <summary>
+    /// Targets [n, K] with ε per row (<paramref name="epsilonPerRow"/>[i] for row i): rows of learners with different
+    /// smoothing in one call. Each row gets exactly the targets of the scalar overload with its ε.
+    /// </summary>
+    public static Tensor Targets(Tensor labels, int classCount, ReadOnlySpan<float> epsilonPerRow, SmoothingConvention convention)
+    {
+        var scale = new float[epsilonPerRow.Length];
+        var floor = new float[epsilonPerRow.Length];
+        bool uniform = convention == SmoothingConvention.Uniform;
+        for (int i = 0; i < scale.Length; i++)
+        {
+            double e = epsilonPerRow[i];
+            Check(classCount, e, convention);
+            scale[i] = (float)(uniform ? 1 - e : 1 - e - e / (classCount - 1));
+            floor[i] = (float)(uniform ? e / classCount : e / (classCount - 1));
+        }
+        var onehot = nn.functional.one_hot(labels, classCount).to(ScalarType.Float32);
+        var dev = labels.device;
+        return onehot.mul(torch.tensor(scale, device: dev).unsqueeze(1)).add_(torch.tensor(floor, device: dev).unsqueeze(1), Scalars.One);
+    }
+
     /// <summary>The "uniform" epsilon that gives the same targets as <paramref name="epsilonOthers"/> under "others".</summary>
     public static double OthersToUniform(double epsilonOthers, int classCount) => epsilonOthers * classCount / (classCount - 1);
 

@@ -64,6 +64,19 @@ public static class SelfCorrection
         return raw.neg().add_(one, Scalars.One).mul_(globalTrust.neg()).add_(one, Scalars.One);
     }
 
+    /// <summary>
+    /// The same with w_min and s per sample [n] as well: rows of learners with different self-correction settings in
+    /// one call (each in [0, 1] and &gt; 0, checked by their specs).
+    /// </summary>
+    public static Tensor Weights(Tensor perSampleLoss, Tensor referenceLoss, Tensor globalTrust, Tensor minWeight, Tensor lossScale)
+    {
+        using var zero = Scalars.Of(0);
+        using var one = Scalars.Of(1);
+        var raw = perSampleLoss.sub(referenceLoss).clamp_min(zero).div_(lossScale.neg()).exp_();
+        raw = torch.maximum(raw, minWeight).clamp_max_(one);
+        return raw.neg().add_(one, Scalars.One).mul_(globalTrust.neg()).add_(one, Scalars.One);
+    }
+
     // A 0-dim tensor of the value in the other tensor's dtype and device: scalar and per-sample calls share one formula.
     private static Tensor Same(Tensor like, double value) => torch.tensor(value, dtype: like.dtype, device: like.device);
 }

@@ -108,7 +108,7 @@ internal static class LearningStep
         int[] learners, int R, int K, Device dev, StepScratch<float> floats, StepScratch<long> longs)
     {
         int P = entries.Length;
-        var sc = spec.SelfCorrection;
+        var settings = SlotSettings.Of(entries);
         // Per-slot numbers after the drift decisions: row counts, the hard and distillation weights, loss reference.
         var count = new float[P];
         var countD = new float[P];
@@ -119,6 +119,11 @@ internal static class LearningStep
         int nL = 0, nD = 0;
         foreach (var e in entries) { nL += e.Labeled.Count; nD += e.Replayed; }
         var rowsL = longs.Get(RowsL, nL); var slotL = longs.Get(SlotL, nL); var y = longs.Get(LabelsL, nL); var gL = floats.Get(TrustL, nL);
+        // Per-row copies of the regularizer settings, only when the step's slots differ in them.
+        var epsL = settings.SameSmoothing ? null : new float[nL];
+        var minWL = settings.SameCorrection ? null : new float[nL];
+        var scaleL = settings.SameCorrection ? null : new float[nL];
+        var tD = settings.SameTemperature ? null : new float[nD];
         var rowsD = longs.Get(RowsD, nD); var slotD = longs.Get(SlotD, nD); var teacher = floats.Get(Teacher, nD * K);
         int l = 0, d = 0;
         for (int p = 0; p < P; p++)
@@ -126,9 +131,16 @@ internal static class LearningStep
             var e = entries[p];
             var labels = e.Labels.Span;
             float g = (float)e.State.GlobalTrust;
-            foreach (int i in e.Labeled) { rowsL[l] = p * R + i; slotL[l] = p; y[l] = labels[i]; gL[l] = g; l++; }
+            var own = e.State.Spec;
+            foreach (int i in e.Labeled)
+            {
+                rowsL[l] = p * R + i; slotL[l] = p; y[l] = labels[i]; gL[l] = g;
+                if (epsL is not null) epsL[l] = (float)own.Smoothing;
+                if (minWL is not null) { minWL[l] = (float)own.SelfCorrection.MinWeight; scaleL[l] = (float)own.SelfCorrection.LossScale; }
+                l++;
+            }
             int q = e.Replayed;
-            for (int i = 0; i < q; i++) { rowsD[d + i] = p * R + e.Rows + i; slotD[d + i] = p; }
+            for (int i = 0; i < q; i++) { rowsD[d + i] = p * R + e.Rows + i; slotD[d + i] = p; if (tD is not null) tD[d + i] = (float)own.Temperature; }
             if (q > 0) e.Distill!.TeacherProbabilities.AsSpan().CopyTo(teacher.Slice(d * K, q * K));
             d += q;
             count[p] = Math.Max(1, e.Labeled.Count);
@@ -152,22 +164,37 @@ internal static class LearningStep
             var sL = logits.index_select(0, rowIndex);
             var logpL = logp.index_select(0, rowIndex);
             var gT = HostTensors.Of(gL, dev);
-            var targets = LabelSmoothing.Targets(yT, K, spec.Smoothing, spec.SmoothingConvention);
-            if (sc.Enabled) targets = SelfCorrection.Correct(targets, logpL.exp(), SelfCorrection.ExampleTrust(logpL, gT));
+            var targets = epsL is null
+                ? LabelSmoothing.Targets(yT, K, settings.Smoothing, spec.SmoothingConvention)
+                : LabelSmoothing.Targets(yT, K, epsL, spec.SmoothingConvention);
+            // Slots without self-correction have g = 0, so in a step where others correct their rows stay as they are.
+            if (settings.AnyCorrection) targets = SelfCorrection.Correct(targets, logpL.exp(), SelfCorrection.ExampleTrust(logpL, gT));
             var ce = SoftTargetLoss.PerSample(sL, targets);
             meanCe = model.Mean(zeroF, slotIndex, ce.detach(), n);
-            if (sc.Enabled)
+            if (settings.AnyCorrection)
             {
                 // A slot's first step compares against its own batch mean.
                 var refSlot = HostTensors.Of(reference, dev);
                 bool first = false;
                 foreach (float r in reference) first |= float.IsNaN(r);
                 if (first) refSlot = where(refSlot.isnan(), meanCe, refSlot);
-                var w = SelfCorrection.Weights(ce.detach(), refSlot.index_select(0, slotIndex), gT, sc.MinWeight, sc.LossScale);
+                var refRows = refSlot.index_select(0, slotIndex);
+                Tensor w;
+                if (minWL is null)
+                {
+                    w = SelfCorrection.Weights(ce.detach(), refRows, gT, settings.MinWeight, settings.LossScale);
+                    using var midpoint = Scalars.Of((1 + settings.MinWeight) / 2);
+                    down = Sum(zeroD, slotIndex, w.lt(midpoint).to(ScalarType.Float64));
+                }
+                else
+                {
+                    var minW = HostTensors.Of(minWL, dev);
+                    w = SelfCorrection.Weights(ce.detach(), refRows, gT, minW, HostTensors.Of(scaleL!, dev));
+                    using var half = Scalars.Of(0.5);
+                    down = Sum(zeroD, slotIndex, w.lt(minW.mul(half).add_(half, Scalars.One)).to(ScalarType.Float64)); // (1 + w_min)/2 per row
+                }
                 hard = model.Mean(zeroF, slotIndex, ce.mul(w), n);
                 corrected = Sum(zeroD, slotIndex, targets.argmax(1).ne(yT).to(ScalarType.Float64));
-                using var midpoint = Scalars.Of((1 + sc.MinWeight) / 2);
-                down = Sum(zeroD, slotIndex, w.lt(midpoint).to(ScalarType.Float64));
             }
             else hard = model.Mean(zeroF, slotIndex, ce, n);
         }
@@ -178,7 +205,10 @@ internal static class LearningStep
             var n = HostTensors.Of(countD, dev);
             var sR = logits.index_select(0, rowIndex);
             var t = HostTensors.Of(teacher, [nD, K], dev);
-            kd = model.Mean(zeroF, slotIndex, DistillationLoss.PerSampleFromProbabilities(sR, t, spec.Temperature), n);
+            var perRow = tD is null
+                ? DistillationLoss.PerSampleFromProbabilities(sR, t, settings.Temperature)
+                : DistillationLoss.PerSampleFromProbabilities(sR, t, HostTensors.Of(tD, dev));
+            kd = model.Mean(zeroF, slotIndex, perRow, n);
             agreement = model.Mean(zeroD, slotIndex, sR.detach().argmax(1).eq(t.argmax(1)).to(ScalarType.Float64), n);
         }
         // Without replayed rows (or labels) anywhere in the step the weights are 1 and 0, so the mix is skipped.

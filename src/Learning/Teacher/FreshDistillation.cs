@@ -40,6 +40,36 @@ public static class FreshDistillation
         return new DistillationBatch(inputs, rows, targets);
     }
 
+    /// <summary>
+    /// The same for a learner known only by its spec and its own class probabilities (e.g. an arm of a model bank):
+    /// <paramref name="ownProbabilities"/>(inputs, rows) gives them at temperature 1, tempered here to T.
+    /// </summary>
+    public static DistillationBatch? For(LearnerSpec spec, ReadOnlySpan<float> features, int rows, ReadOnlySpan<float> teacherProbabilities,
+        double weight, (float[] Features, float[] CleanProbabilities)? extra, Func<float[], int, float[]> ownProbabilities)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(ownProbabilities);
+        if (spec.LaggedLabels) throw new NotSupportedException("FreshDistillation.For(spec, …) takes learners without lagged labels");
+        if (!(weight >= 0 && weight <= 1)) throw new ArgumentOutOfRangeException(nameof(weight), weight, "must be in [0, 1]");
+        int k = spec.ClassCount;
+        if (teacherProbabilities.Length != rows * k) throw new ArgumentException($"teacherProbabilities has {teacherProbabilities.Length} values, expected rows×K = {rows}×{k}", nameof(teacherProbabilities));
+        if (weight == 0) return null;
+        float[] inputs = features.ToArray(), probabilities = teacherProbabilities.ToArray();
+        if (extra is { } e)
+        {
+            inputs = [.. inputs, .. e.Features];
+            probabilities = [.. probabilities, .. e.CleanProbabilities];
+            rows += e.CleanProbabilities.Length / k;
+        }
+        var targets = Temper(probabilities, rows, k, spec.Temperature);
+        if (weight < 1)
+        {
+            var own = Temper(ownProbabilities(inputs, rows), rows, k, spec.Temperature);
+            for (int i = 0; i < targets.Length; i++) targets[i] = (float)(weight * targets[i] + (1 - weight) * own[i]);
+        }
+        return new DistillationBatch(inputs, rows, targets);
+    }
+
     /// <summary>softmax(log p / T) per row: probabilities at temperature T (p = 0 stays 0).</summary>
     public static float[] Temper(ReadOnlySpan<float> probabilities, int rows, int classCount, double temperature)
     {

@@ -1,0 +1,121 @@
+namespace StreamLabel.Learning.Tuning;
+
+/// <summary>
+/// The bandit of a <see cref="TunedLearner"/>: discounted rewards per arm (accuracy on the incoming labels, predicted
+/// before learning), which arm is served, and which arms keep learning. Every live arm is scored on every label (full
+/// information, so no exploration is spent), and the served arm changes only when a challenger wins a discounted
+/// paired sign test against it: one lucky batch cannot make it flap. A drift clears the test's evidence so the
+/// choice is made again on the new concept. Plain C#: the learner feeds it one batch at a time.
+/// </summary>
+public sealed class ServedArmPolicy
+{
+    private readonly TuningOptions _options;
+    private readonly double _decay; // per labeled event
+    private readonly double[] _hits, _weight; // discounted hits and labeled events per arm
+    private readonly double[] _wins, _losses; // discounted rows where only the arm / only the served arm was right
+    private readonly bool[] _live;
+
+    public ServedArmPolicy(TuningOptions options)
+    {
+        _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
+        int n = options.Arms.Count;
+        _decay = Math.Pow(0.5, 1 / options.HalfLifeEvents);
+        _hits = new double[n]; _weight = new double[n]; _wins = new double[n]; _losses = new double[n];
+        _live = Enumerable.Repeat(true, n).ToArray();
+    }
+
+    /// <summary>The arm whose predictions are served.</summary>
+    public int Served { get; private set; }
+
+    /// <summary>Changes of the served arm so far.</summary>
+    public long Switches { get; private set; }
+
+    /// <summary>Labeled events scored so far.</summary>
+    public long Events { get; private set; }
+
+    /// <summary>The labeled event count at the last change of the served arm (0 before any).</summary>
+    public long LastSwitchAt { get; private set; }
+
+    /// <summary>Whether arm <paramref name="arm"/> keeps learning (within the live-arm budget).</summary>
+    public bool IsLive(int arm) => _live[arm];
+
+    /// <summary>Discounted accuracy of an arm on the incoming labels (NaN before its first label).</summary>
+    public double Reward(int arm) => _weight[arm] > 0 ? _hits[arm] / _weight[arm] : double.NaN;
+
+    /// <summary>The sign test's standard score of an arm against the served one (0 for the served arm).</summary>
+    public double Score(int arm) => arm == Served || _wins[arm] + _losses[arm] == 0 ? 0 : (_wins[arm] - _losses[arm]) / Math.Sqrt(_wins[arm] + _losses[arm]);
+
+    /// <summary>
+    /// Scores one batch: <paramref name="hit"/>[arm][j] says whether the arm's prediction of the batch's j-th labeled row
+    /// (made before learning) equals its label; paused arms' rows are ignored. Returns true when the served arm
+    /// changed. <paramref name="drift"/>: the served arm's detector fired on this batch.
+    /// </summary>
+    public bool Observe(bool[]?[] hit, int labeled, bool drift)
+    {
+        if (hit.Length != _hits.Length) throw new ArgumentException($"hit has {hit.Length} arms, expected {_hits.Length}", nameof(hit));
+        for (int j = 0; j < labeled; j++)
+        {
+            bool served = hit[Served]![j];
+            for (int a = 0; a < _hits.Length; a++)
+            {
+                if (hit[a] is not { } h) continue;
+                _hits[a] = _hits[a] * _decay + (h[j] ? 1 : 0);
+                _weight[a] = _weight[a] * _decay + 1;
+                _wins[a] *= _decay; _losses[a] *= _decay;
+                if (a == Served || h[j] == served) continue;
+                if (h[j]) _wins[a] += 1; else _losses[a] += 1;
+            }
+        }
+        Events += labeled;
+        if (drift) { Array.Clear(_wins); Array.Clear(_losses); }
+        if (Events < _options.WarmupEvents) return false;
+        Budget(drift);
+
+        int best = -1;
+        double bestScore = _options.SwitchScore;
+        for (int a = 0; a < _hits.Length; a++)
+        {
+            if (a == Served || !_live[a] || _wins[a] + _losses[a] < _options.MinEvidence) continue;
+            double z = Score(a);
+            if (z > bestScore) { best = a; bestScore = z; }
+        }
+        if (best < 0) return false;
+        Served = best;
+        Switches++;
+        LastSwitchAt = Events;
+        Array.Clear(_wins); Array.Clear(_losses); // the evidence was relative to the arm served before
+        return true;
+    }
+
+    // Beyond the live-arm budget the lowest rewarded arms pause (never the served one); a drift wakes them all, since
+    // the arm that fits the new concept may be one that fitted the old one badly.
+    private void Budget(bool drift)
+    {
+        if (drift) { Array.Fill(_live, true); return; }
+        int live = _live.Count(l => l);
+        while (live > _options.LiveArms)
+        {
+            int worst = -1;
+            for (int a = 0; a < _live.Length; a++)
+                if (_live[a] && a != Served && (worst < 0 || Reward(a) < Reward(worst))) worst = a;
+            _live[worst] = false;
+            live--;
+        }
+    }
+
+    internal void Write(BinaryWriter w)
+    {
+        w.Write(Served); w.Write(Switches); w.Write(Events); w.Write(LastSwitchAt);
+        for (int a = 0; a < _hits.Length; a++) { w.Write(_hits[a]); w.Write(_weight[a]); w.Write(_wins[a]); w.Write(_losses[a]); w.Write(_live[a]); }
+    }
+
+    internal void Read(BinaryReader r)
+    {
+        Served = r.ReadInt32(); Switches = r.ReadInt64(); Events = r.ReadInt64(); LastSwitchAt = r.ReadInt64();
+        if (Served < 0 || Served >= _hits.Length) throw new InvalidDataException($"served arm {Served} is not one of the {_hits.Length} arms");
+        for (int a = 0; a < _hits.Length; a++)
+        {
+            _hits[a] = r.ReadDouble(); _weight[a] = r.ReadDouble(); _wins[a] = r.ReadDouble(); _losses[a] = r.ReadDouble(); _live[a] = r.ReadBoolean();
+        }
+    }
+}
