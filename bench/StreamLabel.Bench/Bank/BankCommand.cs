@@ -9,7 +9,8 @@ namespace StreamLabel.Bench.Bank;
 /// `bank`: per-learner steps versus one model bank on the same events, micro-batches and keys, in one run: one
 /// OnlineLearner per key on one thread and on one thread per core (the throughput bench's bare baseline), the bank
 /// stepping all keys of a round at once, and the bank through its scheduler (one awaited task per key and step).
-/// Prints events/s and process CPU µs per event, medians of R rounds, and the bank's ratios to the per-learner runs.
+/// Prints events/s and process CPU µs per event, medians of R rounds, and the bank's ratios to the per-learner runs;
+/// last, one TunedLearner per key (reward-tuned arms in one bank each) against the per-learner run on one thread.
 /// </summary>
 public static class BankCommand
 {
@@ -72,6 +73,7 @@ public static class BankCommand
             ($"per-learner, {cores} threads", warm => BareLearnerBaseline.EventsPerSecond(stream, spec, batch, distillRows, cores, warm)),
             ("bank, 1 thread", warm => BareBankBaseline.EventsPerSecond(stream, spec, batch, distillRows, warm)),
             ("bank via scheduler", warm => BareBankBaseline.EventsPerSecond(stream, spec, batch, distillRows, warm, scheduler: true)),
+            ($"tuned ({new Learning.Tuning.TuningOptions().Arms.Count} arms), 1 thread", warm => TunedBaseline.EventsPerSecond(stream, spec, batch, distillRows, warm)),
         };
         var results = variants.Select(_ => new List<(double Rate, double Cpu)>()).ToArray();
         for (int round = 0; round < rounds; round++)
@@ -91,6 +93,7 @@ public static class BankCommand
         Console.WriteLine($"bank / per-learner (1 thread): {medians[2].Rate / medians[0].Rate:F2}x events/s, {medians[0].Cpu / medians[2].Cpu:F2}x less CPU per event");
         Console.WriteLine($"bank / per-learner ({cores} threads): {medians[2].Rate / medians[1].Rate:F2}x events/s, {medians[1].Cpu / medians[2].Cpu:F2}x less CPU per event");
         Console.WriteLine($"scheduler / bank: {medians[3].Rate / medians[2].Rate:F2}x events/s");
+        Console.WriteLine($"tuned / per-learner (1 thread): {medians[4].Cpu / medians[0].Cpu:F2}x CPU per event, {medians[4].Rate / medians[0].Rate:F2}x events/s");
         if (memoryStudents > 0)
         {
             var (learner, slot) = StudentMemory.BytesPerStudent(stream, spec, memoryStudents);
