@@ -37,6 +37,21 @@ public sealed record ModelSpec : Hyperparameters
     /// <summary>Teacher group whose soft targets the student distills; null = no teacher. Default "default".</summary>
     public string? TeacherGroup { get; init; } = "default";
 
+    /// <summary>
+    /// Online tuning of the regularizers: off (default) or bandit (every arm of <see cref="TuningArms"/> learns as a
+    /// shadow learner in one batched step, and the arm with the best reward on the incoming labels is served). Not with
+    /// lagged labels or the drift challenger.
+    /// </summary>
+    public TuningMode Tuning { get; init; }
+
+    /// <summary>The arms a tuned model chooses from, comma-separated (see <see cref="TuningArmNames.Known"/>); the first
+    /// is served until another proves better. One text value, so specs still compare by value. Default
+    /// spec,plain,careful,quick.</summary>
+    public string TuningArms { get; init; } = string.Join(",", TuningArmNames.Default);
+
+    /// <summary>The names in <see cref="TuningArms"/>, in order.</summary>
+    public IReadOnlyList<string> TuningArmList() => (TuningArms ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>Set by the student grain: 1 for the first spec, +1 for each change.</summary>
     public int Version { get; init; } = 1;
 
@@ -55,6 +70,14 @@ public sealed record ModelSpec : Hyperparameters
                 if (HiddenLayers[i] <= 0) Bad($"{nameof(HiddenLayers)}[{i}]", HiddenLayers[i], "must be > 0");
             if (TeacherGroup is { } g && string.IsNullOrWhiteSpace(g)) Bad(nameof(TeacherGroup), $"'{g}'", "must be null (no teacher) or a name");
             ValidateHyperparameters();
+            if (!Enum.IsDefined(Tuning)) Bad(nameof(Tuning), Tuning, $"must be one of: {string.Join(", ", SpecNames.All<TuningMode>())}");
+            var arms = TuningArmList();
+            if (arms.Count == 0) Bad(nameof(TuningArms), "none", "needs at least one arm");
+            foreach (var arm in arms)
+                if (!TuningArmNames.Known.Contains(arm)) Bad(nameof(TuningArms), arm, $"names an unknown arm; known: {string.Join(", ", TuningArmNames.Known)}");
+            if (arms.Distinct(StringComparer.Ordinal).Count() != arms.Count) Bad(nameof(TuningArms), TuningArms, "has duplicates");
+            if (Tuning == TuningMode.Bandit && (LaggedLabels || DriftChallengerEvents > 0))
+                Bad(nameof(Tuning), "bandit", "cannot be combined with LaggedLabels or DriftChallengerEvents (arms share one model bank)");
             return this;
         }
         catch (ArgumentException e)

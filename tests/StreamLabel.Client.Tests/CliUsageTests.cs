@@ -22,6 +22,8 @@ public sealed class CliUsageTests
     [InlineData(new[] { "spec", "set", "k" }, "nothing to set")]
     [InlineData(new[] { "spec", "set", "k", "--classes", "A" }, "at least two distinct")]
     [InlineData(new[] { "spec", "set", "k", "--smoothing", "1.5" }, "ModelSpec.Smoothing must be in [0, 1) (got 1.5)")]
+    [InlineData(new[] { "spec", "set", "k", "--tuning-arms", "spec,fancy" }, "ModelSpec.TuningArms names an unknown arm; known: spec, plain, careful, quick, smooth, teacher (got fancy)")]
+    [InlineData(new[] { "spec", "set", "k", "--tuning", "greedy" }, "Tuning must be one of: off, bandit")]
     [InlineData(new[] { "spec", "set", "k", "--drift-detector", "cusum" }, "--drift-detector: DriftDetector must be one of: adwin, page-hinkley, none (got cusum)")]
     [InlineData(new[] { "spec", "set", "k", "--drift-challenger-events", "many" }, "--drift-challenger-events: DriftChallengerEvents must be an integer")]
     [InlineData(new[] { "spec", "drop", "k" }, "unknown subcommand 'drop'")]

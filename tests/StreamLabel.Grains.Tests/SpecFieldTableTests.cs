@@ -15,7 +15,7 @@ public sealed class SpecFieldTableTests
         Optimizer = OptimizerKind.Sgd, LearningRate = 0.02, WeightDecay = 0.001, Smoothing = 0.1,
         SmoothingConvention = SmoothingConvention.Others, SelfCorrection = false, DriftDetector = DriftDetectorKind.PageHinkley,
         DriftBoost = 1.5, DistillationWeight = 0.4, Temperature = 3, LaggedLabels = true, DriftChallengerEvents = 400,
-        TeacherGroup = "g",
+        TeacherGroup = "g", Tuning = TuningMode.Bandit, TuningArms = "quick,spec",
     };
 
     [Fact]

@@ -32,6 +32,15 @@ internal static class ModelCommand
             var drifts = new Table("DRIFT_AT_EVENT", "AT", "DETECTOR");
             foreach (var x in d.Drifts) drifts.Add(x.Events, x.At, x.Detector);
             drifts.Write(io.Out);
+            if (d.Tuning is { } t)
+            {
+                // Only for tuned models (spec Tuning = bandit): which arm is served and how the others compare.
+                io.Out.WriteLine();
+                io.Out.WriteLine($"tuning: served arm {t.ServedArm}, {t.Switches} switches over {t.Events} labeled events");
+                var arms = new Table("ARM", "SERVED", "REWARD", "SCORE", "LIVE", "STEPS");
+                foreach (var a in t.Arms) arms.Add(a.Name, a.Name == t.ServedArm ? "*" : "", Table.Percent(a.Reward), a.Score, a.Live, a.Steps);
+                arms.Write(io.Out);
+            }
             return 0;
         });
     }

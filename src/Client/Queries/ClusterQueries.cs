@@ -49,9 +49,10 @@ public sealed class ClusterQueries(IClusterClient client)
         var metrics = await student.GetMetricsAsync();
         var spec = await student.GetSpecAsync();
         return new ModelDetail(ModelRow.From(metrics),
-            metrics.Series.Select(p => new SeriesPoint(p.Events, p.At, p.WindowAccuracy, p.Loss, p.CorrectionRate, p.TeacherAgreement)).ToList(),
+            metrics.Series.Select(p => new SeriesPoint(p.Events, p.At, p.WindowAccuracy, p.Loss, p.CorrectionRate, p.TeacherAgreement, p.ArmRewards)).ToList(),
             metrics.DriftEvents.Select(d => new DriftView(d.Events, d.At, d.Detector)).ToList(),
-            metrics.LastOffsets, spec);
+            metrics.LastOffsets, spec,
+            metrics.Tuning is { } t ? new TuningView(t.ServedArm, t.Switches, t.Events, t.Arms.Select(a => new ArmView(a.Name, a.Reward, a.Score, a.Live, a.Steps)).ToList()) : null);
     }
 
     public async Task<PredictionView> PredictAsync(string key, float[] features)

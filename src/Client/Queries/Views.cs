@@ -43,11 +43,12 @@ public sealed record ModelRow(
     double? TeacherStalenessSeconds,
     double? TeacherAgreement,
     double EventsPerSecond,
-    string Silo)
+    string Silo,
+    string? ServedArm)
 {
     public static ModelRow From(ModelMetrics m) => new(m.Key, m.EventsSeen, m.EventsLearned, m.Accuracy, m.WindowAccuracy, m.Loss,
         m.Corrections, m.DownWeights, m.DriftEvents.Count, m.ModelVersion, m.TeacherVersion, m.TeacherStalenessSeconds,
-        m.TeacherAgreement, m.EventsPerSecond, m.Silo);
+        m.TeacherAgreement, m.EventsPerSecond, m.Silo, m.Tuning?.ServedArm);
 }
 
 /// <summary>`model KEY`: a row plus the recent series, the drift times, offsets and the spec.</summary>
@@ -56,9 +57,19 @@ public sealed record ModelDetail(
     IReadOnlyList<SeriesPoint> Series,
     IReadOnlyList<DriftView> Drifts,
     IReadOnlyDictionary<string, long> LastOffsets,
-    ModelSpec? Spec);
+    ModelSpec? Spec,
+    TuningView? Tuning);
 
-public sealed record SeriesPoint(long Events, DateTimeOffset At, double WindowAccuracy, double Loss, double CorrectionRate, double? TeacherAgreement);
+/// <summary>ArmRewards: arm name → discounted reward at that point (tuned models only, else null).</summary>
+public sealed record SeriesPoint(long Events, DateTimeOffset At, double WindowAccuracy, double Loss, double CorrectionRate, double? TeacherAgreement,
+    IReadOnlyDictionary<string, double>? ArmRewards);
+
+/// <summary>A tuned model's bandit: the served arm, its changes, labeled events scored, and every arm.</summary>
+public sealed record TuningView(string ServedArm, long Switches, long Events, IReadOnlyList<ArmView> Arms);
+
+/// <summary>One arm: discounted accuracy on incoming labels (null before any), sign-test score against the served arm
+/// (above the switch score it takes over), whether it keeps learning, and its steps learned.</summary>
+public sealed record ArmView(string Name, double? Reward, double Score, bool Live, long Steps);
 
 public sealed record DriftView(long Events, DateTimeOffset At, string Detector);
 

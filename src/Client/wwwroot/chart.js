@@ -12,13 +12,17 @@ function drawLineChart(canvas, points, options) {
   g.clearRect(0, 0, w, h);
   const pad = { l: 48, r: 12, t: 10, b: 26 };
   const pts = points.filter(p => Number.isFinite(p.x) && Number.isFinite(p.y));
+  // More lines on the same axes (e.g. one per tuning arm), each { name, color, points }, with a legend.
+  const more = (o.more || []).map(l => Object.assign({}, l, { pts: l.points.filter(p => Number.isFinite(p.x) && Number.isFinite(p.y)) }));
+  const all = pts.concat(...more.map(l => l.pts));
+  canvas.dataset.lines = String(more.length + (pts.length ? 1 : 0));
   canvas.dataset.points = String(pts.length);
   canvas.dataset.markers = String(o.markers.length);
   canvas.dataset.last = pts.length ? String(pts[pts.length - 1].y) : "";
   g.font = "11px system-ui, sans-serif"; g.fillStyle = "#6b7385"; g.strokeStyle = "#d9dde5";
-  if (pts.length === 0) { g.fillText("no data yet", w / 2 - 30, h / 2); return; }
-  let xMin = Math.min(...pts.map(p => p.x), ...o.markers), xMax = Math.max(...pts.map(p => p.x), ...o.markers);
-  let yMin = o.yMin ?? Math.min(...pts.map(p => p.y)), yMax = o.yMax ?? Math.max(...pts.map(p => p.y));
+  if (all.length === 0) { g.fillText("no data yet", w / 2 - 30, h / 2); return; }
+  let xMin = Math.min(...all.map(p => p.x), ...o.markers), xMax = Math.max(...all.map(p => p.x), ...o.markers);
+  let yMin = o.yMin ?? Math.min(...all.map(p => p.y)), yMax = o.yMax ?? Math.max(...all.map(p => p.y));
   if (xMax === xMin) { xMax = xMin + 1; }
   if (yMax === yMin) { yMax = yMin + 1; }
   const X = x => pad.l + (x - xMin) / (xMax - xMin) * (w - pad.l - pad.r);
@@ -39,4 +43,10 @@ function drawLineChart(canvas, points, options) {
   pts.forEach((p, i) => i === 0 ? g.moveTo(X(p.x), Y(p.y)) : g.lineTo(X(p.x), Y(p.y)));
   g.stroke();
   if (pts.length === 1) { g.fillStyle = o.color; g.fillRect(X(pts[0].x) - 2, Y(pts[0].y) - 2, 4, 4); }
+  more.forEach((l, k) => {
+    g.strokeStyle = l.color; g.lineWidth = 2; g.beginPath();
+    l.pts.forEach((p, i) => i === 0 ? g.moveTo(X(p.x), Y(p.y)) : g.lineTo(X(p.x), Y(p.y)));
+    g.stroke();
+    g.fillStyle = l.color; g.fillText(l.name, w - pad.r - 90, pad.t + 12 * (k + 1));
+  });
 }

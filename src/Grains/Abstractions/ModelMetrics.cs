@@ -1,6 +1,7 @@
 namespace StreamLabel.Grains;
 
-/// <summary>A point of a model's windowed accuracy series. TeacherAgreement is null before any distillation.</summary>
+/// <summary>A point of a model's windowed accuracy series. TeacherAgreement is null before any distillation; ArmRewards
+/// (arm name → discounted reward) only for a tuned model.</summary>
 [GenerateSerializer, Immutable, Alias("streamlabel.accuracy-point.v1")]
 public sealed record AccuracyPoint(
     [property: Id(0)] long Events,
@@ -8,7 +9,8 @@ public sealed record AccuracyPoint(
     [property: Id(2)] double WindowAccuracy,
     [property: Id(3)] double Loss,
     [property: Id(4)] double CorrectionRate,
-    [property: Id(5)] double? TeacherAgreement);
+    [property: Id(5)] double? TeacherAgreement,
+    [property: Id(6)] IReadOnlyDictionary<string, double>? ArmRewards = null);
 
 /// <summary>A detected concept drift.</summary>
 [GenerateSerializer, Immutable, Alias("streamlabel.drift-event.v1")]
@@ -37,4 +39,23 @@ public sealed record ModelMetrics(
     [property: Id(13)] int ModelVersion,
     [property: Id(14)] int? TeacherVersion,
     [property: Id(15)] IReadOnlyList<AccuracyPoint> Series,
-    [property: Id(16)] string Silo);
+    [property: Id(16)] string Silo,
+    [property: Id(17)] ModelTuning? Tuning = null);
+
+/// <summary>A tuned model (spec Tuning = bandit): the served arm, its changes, labeled events scored, and every arm.</summary>
+[GenerateSerializer, Immutable, Alias("streamlabel.model-tuning.v1")]
+public sealed record ModelTuning(
+    [property: Id(0)] string ServedArm,
+    [property: Id(1)] long Switches,
+    [property: Id(2)] long Events,
+    [property: Id(3)] IReadOnlyList<ArmMetrics> Arms);
+
+/// <summary>One arm of a tuned model: discounted accuracy on the incoming labels (null before any), the sign-test score
+/// against the served arm, whether it keeps learning, and its steps learned.</summary>
+[GenerateSerializer, Immutable, Alias("streamlabel.arm-metrics.v1")]
+public sealed record ArmMetrics(
+    [property: Id(0)] string Name,
+    [property: Id(1)] double? Reward,
+    [property: Id(2)] double Score,
+    [property: Id(3)] bool Live,
+    [property: Id(4)] long Steps);

@@ -1,4 +1,5 @@
 using StreamLabel.Learning;
+using StreamLabel.Learning.Tuning;
 
 namespace StreamLabel.Grains.Student;
 
@@ -14,6 +15,10 @@ public static class LearnerSpecs
         Seed = StableSeed(key),
         Device = "cpu", // students are many and small: CPU; teachers use the accelerator
     }.Validate();
+
+    /// <summary>The tuning of a spec with Tuning = bandit (its arms by name), else null.</summary>
+    public static TuningOptions? TuningFor(ModelSpec spec) =>
+        spec.Tuning == StreamLabel.Specs.TuningMode.Bandit ? new TuningOptions { Arms = TuningArms.Named(spec.TuningArmList()) } : null;
 
     /// <summary>FNV-1a of the key: the same key gets the same initial weights on every silo and run.</summary>
     public static int StableSeed(string key)

@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using StreamLabel.Learning;
+using StreamLabel.Learning.Tuning;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Events;
 
@@ -145,6 +146,6 @@ public sealed partial class StudentGrain
             int reference = e.CleanLabel is not null && _classIndex.TryGetValue(e.CleanLabel, out var clean) ? clean : labels[r];
             if (reference >= 0 && _metrics.Score(result.Predicted[r], reference, clean: e.CleanLabel is not null)) correctAgainstReference++;
         }
-        _metrics.Record(result, rows, correctAgainstReference, learner.Counters, now);
+        _metrics.Record(result, rows, correctAgainstReference, learner.Counters, now, (learner as TunedAsyncLearner)?.Status);
     }
 }

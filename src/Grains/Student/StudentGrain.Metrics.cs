@@ -1,4 +1,5 @@
 using StreamLabel.Learning;
+using StreamLabel.Learning.Tuning;
 
 namespace StreamLabel.Grains.Student;
 
@@ -9,6 +10,6 @@ public sealed partial class StudentGrain
         var now = DateTimeOffset.UtcNow;
         double? staleness = _teacher.TargetsAt is DateTimeOffset at ? (now - at).TotalSeconds : null;
         return Task.FromResult(_metrics.View(Key, _learner?.Counters ?? new LearnerCounters(), _ledger.Applied, ModelVersion,
-            _teacher.TeacherVersion, staleness, silo.SiloAddress.ToString(), now));
+            _teacher.TeacherVersion, staleness, silo.SiloAddress.ToString(), now, (_learner as TunedAsyncLearner)?.Status));
     }
 }

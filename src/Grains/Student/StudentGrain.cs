@@ -5,6 +5,7 @@ using Orleans.Streams.Core;
 using StreamLabel.Grains.Specs;
 using StreamLabel.Grains.Telemetry;
 using StreamLabel.Learning;
+using StreamLabel.Learning.Tuning;
 using StreamLabel.Learning.Bank;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Events;
@@ -84,15 +85,17 @@ public sealed partial class StudentGrain(
     private async Task BuildAsync(ModelSpec spec, byte[]? snapshot)
     {
         await ReleaseLearnerAsync();
-        _learner = await CreateLearnerAsync(LearnerSpecs.ForStudent(spec, Key), snapshot);
+        _learner = await CreateLearnerAsync(LearnerSpecs.ForStudent(spec, Key), LearnerSpecs.TuningFor(spec), snapshot);
         _classIndex = ClassIndex.Of(spec.Classes);
         _teacher.StartModel(spec.FeatureCount);
     }
 
     /// <summary>A slot in the silo's model bank when banking is on and the bank takes the spec, else a learner of its own.</summary>
-    private async Task<IAsyncLearner> CreateLearnerAsync(LearnerSpec spec, byte[]? snapshot)
+    private async Task<IAsyncLearner> CreateLearnerAsync(LearnerSpec spec, TuningOptions? tuning, byte[]? snapshot)
     {
         // The snapshot was made from this spec (a spec change starts a new model), so the spec decides.
+        if (tuning is not null)
+            return new TunedAsyncLearner(snapshot is null ? new TunedLearner(spec, tuning) : TunedLearner.Restore(snapshot, spec, tuning, "cpu"));
         if (_options.ModelBank && ModelBank.Supports(spec))
             return snapshot is null ? await bank.AddAsync(spec) : await bank.RestoreAsync(snapshot, "cpu");
         return new SoloLearner(snapshot is null ? new OnlineLearner(spec) : OnlineLearner.Restore(snapshot, "cpu"));

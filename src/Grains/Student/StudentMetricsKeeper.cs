@@ -1,5 +1,6 @@
 using StreamLabel.Grains.Telemetry;
 using StreamLabel.Learning;
+using StreamLabel.Learning.Tuning;
 
 namespace StreamLabel.Grains.Student;
 
@@ -49,7 +50,7 @@ internal sealed class StudentMetricsKeeper(StudentHistory history, StudentOption
     }
 
     /// <summary>Folds one step into the history and the meters; <paramref name="counters"/> are the learner's after it.</summary>
-    public void Record(PrequentialResult result, int rows, int correct, LearnerCounters counters, DateTimeOffset now)
+    public void Record(PrequentialResult result, int rows, int correct, LearnerCounters counters, DateTimeOffset now, TuningStatus? tuning = null)
     {
         var h = History;
         _rate.Add(rows, now);
@@ -72,14 +73,15 @@ internal sealed class StudentMetricsKeeper(StudentHistory history, StudentOption
         if (_labeledSinceSeries < options.SeriesEveryEvents) return;
         _labeledSinceSeries = 0;
         h.Series.Add(new AccuracyPoint(counters.EventsSeen, now, Finite(_quality.WindowAccuracy), Finite(h.LossAverage),
-            counters.EventsLearned == 0 ? 0 : (double)counters.LabelsCorrected / counters.EventsLearned, Known(h.TeacherAgreement)));
+            counters.EventsLearned == 0 ? 0 : (double)counters.LabelsCorrected / counters.EventsLearned, Known(h.TeacherAgreement),
+            tuning is null ? null : ArmRewards(tuning)));
         if (h.Series.Count > options.SeriesPoints) h.Series.RemoveAt(0);
     }
 
     /// <summary>The operator view of the model. Accuracy is against the clean label when events carry one (replays with
     /// injected noise), else against the label.</summary>
     public ModelMetrics View(string key, LearnerCounters counters, IReadOnlyDictionary<string, long> applied, int modelVersion,
-        int? liveTeacherVersion, double? stalenessSeconds, string silo, DateTimeOffset now)
+        int? liveTeacherVersion, double? stalenessSeconds, string silo, DateTimeOffset now, TuningStatus? tuning = null)
     {
         var h = History;
         double accuracy = h.CleanScored > 0 ? (double)h.CleanCorrect / h.CleanScored : counters.Accuracy;
@@ -87,8 +89,13 @@ internal sealed class StudentMetricsKeeper(StudentHistory history, StudentOption
             key, counters.EventsSeen, counters.EventsLearned, Finite(accuracy), Finite(_quality.WindowAccuracy), Finite(h.LossAverage),
             counters.LabelsCorrected, counters.SamplesDownWeighted, h.Drifts.ToList(), Known(h.TeacherAgreement), stalenessSeconds,
             _rate.PerSecond(now), new Dictionary<string, long>(applied), modelVersion, liveTeacherVersion ?? h.TeacherVersion,
-            h.Series.ToList(), silo);
+            h.Series.ToList(), silo, tuning is null ? null : new ModelTuning(tuning.ServedArm, tuning.Switches, tuning.Events,
+                tuning.Arms.Select(a => new ArmMetrics(a.Name, Known(a.Reward), a.Score, a.Live, a.Version)).ToList()));
     }
+
+    // Arms without a reward yet are left out of the point.
+    private static Dictionary<string, double> ArmRewards(TuningStatus tuning) =>
+        tuning.Arms.Where(a => double.IsFinite(a.Reward)).ToDictionary(a => a.Name, a => Math.Round(a.Reward, 4));
 
     private static double Finite(double value) => double.IsFinite(value) ? value : 0;
 

@@ -80,6 +80,10 @@ public sealed class TunedLearnerTests
     }
 
     [Fact]
+    public void The_catalogue_has_exactly_the_arms_a_spec_can_name() =>
+        Assert.Equal(Specs.TuningArmNames.Known, TuningArms.Catalogue.Keys.ToArray());
+
+    [Fact]
     public void An_arm_with_a_bad_setting_is_named()
     {
         var e = Assert.Throws<ArgumentException>(() => new TunedLearner(BankScenario.Spec(1),
