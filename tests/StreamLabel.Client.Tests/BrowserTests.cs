@@ -87,6 +87,22 @@ public sealed class BrowserTests(LiveFixture live) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_tuned_model_shows_its_served_arm_and_one_reward_line_per_arm()
+    {
+        const string key = "elec2-tuned";
+        await live.Cluster.SetElec2SpecAsync(key);
+        await live.Cluster.RunOkAsync("spec", "set", key, "--tuning", "bandit", "--tuning-arms", "spec,plain,quick", "--json");
+        Assert.Equal(0, (await live.Cluster.ReplayAsync(key, 1500, rate: 20_000)).ExitCode);
+        await live.Cluster.WaitForEventsAsync(key, 1500, TimeSpan.FromSeconds(60));
+        var page = await Open("/model.html?key=" + key);
+        await page.WaitForFunctionAsync("() => Number(document.querySelector('#chart-arms').dataset.lines) === 3", null, new() { Timeout = 30_000 });
+        Assert.True(await page.IsVisibleAsync("#tuning-chart"));
+        Assert.Contains("served arm", await page.InnerTextAsync("#cards"));
+        Assert.False(await (await Open("/model.html?key=" + LiveFixture.Key)).IsVisibleAsync("#tuning-chart")); // untuned: no arm chart
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Shots, "model-tuned.png"), FullPage = true });
+    }
+
+    [Fact]
     public async Task Model_detail_charts_update_during_a_live_replay()
     {
         const string key = "elec2-live";
