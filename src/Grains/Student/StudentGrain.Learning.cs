@@ -16,6 +16,7 @@ public sealed partial class StudentGrain
     /// </summary>
     public async Task OnNextAsync(IList<SequentialItem<StreamEvent>> items)
     {
+        ThrowIfFailed(); // a delivery after a failed one would be judged by a ledger that holds the failed offsets
         var valid = new List<StreamEvent>(items.Count);
         var pending = new List<Task>(); // dead letters and predictions
         int accepted = 0;
@@ -44,8 +45,10 @@ public sealed partial class StudentGrain
         }
         catch (Exception ex)
         {
-            // The in-memory model and ledger may hold part of this delivery: drop the activation so the last durable
-            // state and Kafka's redelivery rebuild it without applying anything twice or losing a dead letter.
+            // The in-memory model and ledger may hold part of this delivery: drop the activation, unsaved (a deactivation
+            // on request would otherwise save it), so the last durable state and Kafka's redelivery rebuild it without
+            // applying anything twice or losing a dead letter or a prediction.
+            _failed = true;
             LogStepFailed(ex, Key);
             DeactivateOnIdle();
             throw;
