@@ -57,7 +57,9 @@ public sealed partial class StudentGrain
 
         _eventsSincePersist += accepted;
         if (_teacher.CountEvents(accepted)) _ = PullTeacherAsync(CancellationToken.None);
-        if (_eventsSincePersist >= _options.PersistEveryEvents) await PersistAsync();
+        // A key without a spec only dead-letters, and those are acknowledged above: its ledger is saved now, or its first
+        // event would hold the partition's commit back until Student:PersistEveryEvents of its events had arrived.
+        if (CanPersist && (_learner is null || _eventsSincePersist >= _options.PersistEveryEvents)) await PersistAsync();
     }
 
     /// <summary>Student:MaxBatchSize; Student:MaxBacklogBatchSize when the delivery is a backlog (more than BacklogSteps

@@ -119,8 +119,9 @@ public sealed partial class StudentGrain(
         if (CanPersist && _ledger.HasUndurable) await PersistAsync();
     }
 
-    /// <summary>Whether the timer and deactivation may save: never after a failed delivery, and only with a model to save.</summary>
-    private bool CanPersist => !_failed && _learner is not null;
+    /// <summary>Whether this activation may save: never after a failed delivery; with its model, or, for a key without a
+    /// spec, its ledger alone (a key with a spec but no learner, after a failed build, would overwrite its stored model).</summary>
+    private bool CanPersist => !_failed && (_learner is not null || state.State.Spec is null);
 
     /// <summary>Refuses work on an activation whose delivery failed: what it would do rests on state that is discarded.</summary>
     private void ThrowIfFailed()
