@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Orleans.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.TestingHost;
 using StackExchange.Redis;
@@ -10,7 +11,8 @@ namespace StreamLabel.Grains.Tests;
 
 /// <summary>
 /// An in-process cluster of the real grains reading the embedded broker: model state in a real redis-server, and
-/// optionally one silo (the last) tagged accelerator=gpu. Settings are the silo's configuration keys.
+/// optionally one silo (the last) tagged accelerator=gpu. Settings are the silo's configuration keys;
+/// <c>configureSilo</c> runs after the grains are added (e.g. to replace a service with one that fails on purpose).
 /// </summary>
 internal static class StudentCluster
 {
@@ -19,7 +21,7 @@ internal static class StudentCluster
     public const string Predictions = "predictions";
 
     public static async Task<InProcessTestCluster> StartAsync(short silos, EmbeddedKafkaBroker broker, RedisServer redis,
-        bool gpuSilo, IDictionary<string, string?>? settings = null)
+        bool gpuSilo, IDictionary<string, string?>? settings = null, Action<ISiloBuilder>? configureSilo = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -41,6 +43,7 @@ internal static class StudentCluster
         {
             silo.AddRedisGrainStorage("models", o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis.ConnectionString));
             silo.AddStreamLabelGrains(configuration);
+            configureSilo?.Invoke(silo);
         });
         builder.ConfigureSilo((options, silo) => silo.UseSiloMetadata(new Dictionary<string, string>
         {

@@ -14,6 +14,7 @@ public sealed partial class StudentGrain
     public async Task<ModelSpec> SetSpecAsync(ModelSpec spec)
     {
         ModelSpecValidator.ThrowIfInvalid(spec);
+        ThrowIfFailed();
         var current = state.State.Spec;
         if (current is not null && SameShape(current, spec)) return current;
         var next = spec with { Version = (current?.Version ?? 0) + 1 };

@@ -17,6 +17,7 @@ public sealed partial class StudentGrain
     /// </summary>
     public async Task OnNextAsync(IList<SequentialItem<StreamEvent>> items)
     {
+        ThrowIfFailed(); // a delivery after a failed one would be judged by a ledger that holds the failed offsets
         var valid = new List<StreamEvent>(items.Count);
         var pending = new List<Task>(); // dead letters and predictions
         int accepted = 0;
@@ -45,8 +46,10 @@ public sealed partial class StudentGrain
         }
         catch (Exception ex)
         {
-            // The in-memory model and ledger may hold part of this delivery: drop the activation so the last durable
-            // state and Kafka's redelivery rebuild it without applying anything twice or losing a dead letter.
+            // The in-memory model and ledger may hold part of this delivery: drop the activation, unsaved (a deactivation
+            // on request would otherwise save it), so the last durable state and Kafka's redelivery rebuild it without
+            // applying anything twice or losing a dead letter or a prediction.
+            _failed = true;
             LogStepFailed(ex, Key);
             DeactivateOnIdle();
             throw;
@@ -55,7 +58,9 @@ public sealed partial class StudentGrain
 
         _eventsSincePersist += accepted;
         if (_teacher.CountEvents(accepted)) _ = PullTeacherAsync(CancellationToken.None);
-        if (_eventsSincePersist >= _options.PersistEveryEvents) await PersistAsync();
+        // A key without a spec only dead-letters, and those are acknowledged above: its ledger is saved now, or its first
+        // event would hold the partition's commit back until Student:PersistEveryEvents of its events had arrived.
+        if (CanPersist && (_learner is null || _eventsSincePersist >= _options.PersistEveryEvents)) await PersistAsync();
     }
 
     /// <summary>Student:MaxBatchSize; Student:MaxBacklogBatchSize when the delivery is a backlog (more than BacklogSteps

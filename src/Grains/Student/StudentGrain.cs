@@ -39,6 +39,9 @@ public sealed partial class StudentGrain(
     private OffsetLedger _ledger = new();
     private IReadOnlyDictionary<string, int> _classIndex = ClassIndex.Of([]);
     private long _eventsSincePersist;
+    // Set when a delivery failed part-way: memory then holds effects (or applied offsets) of an unfinished delivery,
+    // so this activation must never persist again; the last durable state and Kafka's redelivery rebuild it.
+    private bool _failed;
     // Plain parts, made on activation: the operator-facing history, the teacher link, the predictions topic.
     private StudentMetricsKeeper _metrics = null!;
     private TeacherLink _teacher = null!;
@@ -69,7 +72,7 @@ public sealed partial class StudentGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_learner is not null && _ledger.HasUndurable && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
+        if (CanPersist && _ledger.HasUndurable && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
             await PersistAsync();
         await ReleaseLearnerAsync();
     }
@@ -116,12 +119,24 @@ public sealed partial class StudentGrain(
 
     private async Task PersistIfUndurableAsync(CancellationToken cancellationToken)
     {
-        if (_learner is not null && _ledger.HasUndurable) await PersistAsync();
+        if (CanPersist && _ledger.HasUndurable) await PersistAsync();
+    }
+
+    /// <summary>Whether this activation may save: never after a failed delivery; with its model, or, for a key without a
+    /// spec, its ledger alone (a key with a spec but no learner, after a failed build, would overwrite its stored model).</summary>
+    private bool CanPersist => !_failed && (_learner is not null || state.State.Spec is null);
+
+    /// <summary>Refuses work on an activation whose delivery failed: what it would do rests on state that is discarded.</summary>
+    private void ThrowIfFailed()
+    {
+        if (_failed)
+            throw new InvalidOperationException($"student '{Key}' failed a delivery and is deactivating; the next activation resumes from its last durable state");
     }
 
     /// <summary>One write holds the model and the offsets it contains; only then are those offsets durable.</summary>
     private async Task PersistAsync()
     {
+        ThrowIfFailed();
         state.State.Snapshot = _learner is null ? null : await _learner.SnapshotAsync();
         state.State.AppliedOffsets = new Dictionary<string, long>(_ledger.Applied);
         await state.WriteStateAsync();
