@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StreamLabel.Grains.Student;
 using StreamLabel.Grains.Telemetry;
 using StreamLabel.Learning;
+using StreamLabel.Learning.Bank;
 
 namespace StreamLabel.Grains.Tests;
 
@@ -12,11 +13,17 @@ public sealed class StudentMetricsKeeperTests : IDisposable
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private static readonly DateTimeOffset T0 = new(2026, 12, 2, 0, 0, 0, TimeSpan.Zero);
 
-    public void Dispose() => _services.Dispose();
+    private readonly BankSchedulerSet _bank = new(1);
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _bank.Dispose();
+    }
 
     private StudentMetricsKeeper Keeper(StudentHistory? history = null, int seriesEvery = 10, int seriesPoints = 3) =>
         new(history ?? new StudentHistory(), new StudentOptions { SeriesEveryEvents = seriesEvery, SeriesPoints = seriesPoints, WindowSize = 4 },
-            new StreamLabelMetrics(_services.GetRequiredService<IMeterFactory>()));
+            new StreamLabelMetrics(_services.GetRequiredService<IMeterFactory>(), _bank));
 
     private static PrequentialResult Step(int labeled, double loss = 0.5, bool drift = false, double? agreement = null) =>
         new([], new int[labeled], labeled, 0, loss, 0, 0, drift, drift ? "adwin" : null, agreement, 1);

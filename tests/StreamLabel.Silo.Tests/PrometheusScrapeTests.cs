@@ -33,10 +33,25 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output)
             Assert.All(lag, s => Assert.True(s.Value >= 0));
             var up = await prometheus.QueryAsync("up{job=\"streamlabel-silo\"}");
             Assert.Equal(1.0, Assert.Single(up).Value);
+            // The step and storage timings an operator reads beside the rate: bank steps, their busy time, and writes.
+            double bankSteps = 0, busy = 0, persists = 0;
+            var timings = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (DateTime.UtcNow < timings && (bankSteps <= 0 || busy <= 0 || persists <= 0))
+            {
+                bankSteps = Sum(await prometheus.QueryAsync("streamlabel_bank_steps_total{job=\"streamlabel-silo\"}"));
+                busy = Sum(await prometheus.QueryAsync("streamlabel_bank_busy_time_seconds_total{job=\"streamlabel-silo\"}"));
+                persists = Sum(await prometheus.QueryAsync("streamlabel_student_persist_milliseconds_count{job=\"streamlabel-silo\"}"));
+                await Task.Delay(1000);
+            }
+            output.WriteLine($"bank steps {bankSteps}, bank busy {busy:F2} s, persists {persists}");
+            Assert.True(bankSteps > 0 && busy > 0, $"bank steps {bankSteps}, busy {busy} s");
+            Assert.True(persists > 0, "no student write was timed");
         }
         finally
         {
             output.WriteLine(silo.Output);
         }
     }
+
+    private static double Sum(List<(Dictionary<string, string> Labels, double Value)> series) => series.Sum(s => s.Value);
 }

@@ -13,16 +13,19 @@ public sealed partial class StudentGrain
     {
         var spec = state.State.Spec;
         if (_learner is null || spec?.TeacherGroup is null) return;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var pull = await _teacher.PullAsync(GrainFactory.GetGrain<ITeacherGrain>(spec.TeacherGroup), Key, spec, cancellationToken);
             if (!pull.Pulled) return;
+            meters.TeacherPullMilliseconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             meters.TeacherPulls.Add(1);
             if (pull.TargetsVersion is int version) _metrics.TeacherAnswered(version);
         }
         catch (Exception e) when (e is TimeoutException or OrleansException or OperationCanceledException or ArgumentException)
         {
             meters.TeacherPullFailures.Add(1);
+            meters.TeacherPullMilliseconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             LogTeacherUnavailable(Key, spec.TeacherGroup, e.GetType().Name, e.Message);
         }
     }

@@ -139,7 +139,9 @@ public sealed partial class StudentGrain(
         ThrowIfFailed();
         state.State.Snapshot = _learner is null ? null : await _learner.SnapshotAsync();
         state.State.AppliedOffsets = new Dictionary<string, long>(_ledger.Applied);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         await state.WriteStateAsync();
+        meters.PersistMilliseconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         // The written copy is in storage; an idle student need not keep a second one (about 5 KB for the default model).
         state.State.Snapshot = null;
         _ledger.MarkDurable();

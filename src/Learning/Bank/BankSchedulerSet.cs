@@ -30,6 +30,9 @@ public sealed class BankSchedulerSet : IDisposable, IAsyncDisposable
     /// <summary>Bank steps taken, over all workers.</summary>
     public long BankSteps => _schedulers.Sum(s => s.BankSteps);
 
+    /// <summary>All workers' time in rounds (bank steps, adds, snapshots), added up.</summary>
+    public TimeSpan BusyTime => TimeSpan.FromTicks(_schedulers.Sum(s => s.BusyTime.Ticks));
+
     /// <summary>The busiest worker's time in rounds: near the elapsed time, that worker limits learning.</summary>
     public TimeSpan MaxBusyTime => _schedulers.Max(s => s.BusyTime);
 

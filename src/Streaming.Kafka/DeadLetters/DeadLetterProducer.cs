@@ -7,7 +7,7 @@ using StreamLabel.Streaming.Kafka.Events;
 namespace StreamLabel.Streaming.Kafka.DeadLetters;
 
 /// <summary>Writes dead letters with the shared producer: original key and value, source and reason headers.</summary>
-public sealed class DeadLetterProducer(KafkaStreamOptions options, KafkaOutputProducer output) : IDeadLetterWriter
+public sealed class DeadLetterProducer(KafkaStreamOptions options, KafkaOutputProducer output, KafkaStreamMetrics? metrics = null) : IDeadLetterWriter
 {
     private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
 
@@ -47,7 +47,7 @@ public sealed class DeadLetterProducer(KafkaStreamOptions options, KafkaOutputPr
     private void Count(string reason)
     {
         _counts.AddOrUpdate(reason, 1, (_, n) => n + 1);
-        KafkaStreamMetrics.DeadLetters.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        metrics?.DeadLetters.Add(1, new KeyValuePair<string, object?>("reason", reason));
     }
 
     internal static Message<byte[], byte[]> ToMessage(DeadLetter letter)

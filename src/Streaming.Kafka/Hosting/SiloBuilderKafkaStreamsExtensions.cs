@@ -35,9 +35,11 @@ public static class SiloBuilderKafkaStreamsExtensions
     {
         var services = builder.Services;
         configureOptions(services.AddOptions<KafkaStreamOptions>(name));
+        services.AddMetrics();
+        services.TryAddSingleton<KafkaStreamMetrics>();
         services.AddTransient<IConfigurationValidator>(sp => new KafkaStreamOptionsValidator(Options(sp, name), name));
         services.AddKeyedSingleton(name, (sp, _) => new KafkaOutputProducer(Options(sp, name), sp.GetRequiredService<ILogger<KafkaOutputProducer>>()));
-        services.AddKeyedSingleton(name, (sp, _) => new DeadLetterProducer(Options(sp, name), sp.GetRequiredKeyedService<KafkaOutputProducer>(name)));
+        services.AddKeyedSingleton(name, (sp, _) => new DeadLetterProducer(Options(sp, name), sp.GetRequiredKeyedService<KafkaOutputProducer>(name), sp.GetRequiredService<KafkaStreamMetrics>()));
         services.AddKeyedSingleton<IDeadLetterWriter>(name, (sp, _) => sp.GetRequiredKeyedService<DeadLetterProducer>(name));
         services.TryAddSingleton<IDeadLetterWriter>(sp => sp.GetRequiredKeyedService<IDeadLetterWriter>(name));
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<KafkaOutputProducer>(name));

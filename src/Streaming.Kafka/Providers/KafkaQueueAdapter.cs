@@ -12,7 +12,8 @@ internal sealed class KafkaQueueAdapter(
     KafkaStreamOptions options,
     DeadLetterProducer deadLetters,
     IGrainFactory grains,
-    ILoggerFactory loggerFactory) : IQueueAdapter
+    ILoggerFactory loggerFactory,
+    KafkaStreamMetrics metrics) : IQueueAdapter
 {
     public string Name => name;
 
@@ -22,7 +23,7 @@ internal sealed class KafkaQueueAdapter(
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) =>
         new KafkaQueueAdapterReceiver(name, KafkaPartitions.Parse(mapper.QueueToPartition(queueId)), options, deadLetters, grains,
-            loggerFactory.CreateLogger<KafkaQueueAdapterReceiver>());
+            metrics, loggerFactory.CreateLogger<KafkaQueueAdapterReceiver>());
 
     public Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext) =>
         throw new NotSupportedException($"Kafka stream provider '{name}' is read-only: produce events to Kafka topics {string.Join(", ", options.EffectiveTopics)}");

@@ -16,12 +16,14 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
     private readonly DeadLetterProducer _deadLetters;
     private readonly IGrainFactory _grains;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly KafkaStreamMetrics _metrics;
     private readonly SimpleQueueAdapterCache _cache;
     private readonly Lazy<HashRingBasedPartitionedStreamQueueMapper> _mapper;
 
-    private KafkaQueueAdapterFactory(string name, KafkaStreamOptions options, DeadLetterProducer deadLetters, IGrainFactory grains, ILoggerFactory loggerFactory)
+    private KafkaQueueAdapterFactory(string name, KafkaStreamOptions options, DeadLetterProducer deadLetters, IGrainFactory grains, ILoggerFactory loggerFactory,
+        KafkaStreamMetrics metrics)
     {
-        (_name, _options, _deadLetters, _grains, _loggerFactory) = (name, options, deadLetters, grains, loggerFactory);
+        (_name, _options, _deadLetters, _grains, _loggerFactory, _metrics) = (name, options, deadLetters, grains, loggerFactory, metrics);
         _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = options.CacheSize }, name, loggerFactory);
         _mapper = new(() => new HashRingBasedPartitionedStreamQueueMapper(KafkaPartitions.Discover(options), name));
     }
@@ -30,10 +32,10 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
     public static KafkaQueueAdapterFactory Create(IServiceProvider services, string name) =>
         new(name, services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name),
             services.GetRequiredKeyedService<DeadLetterProducer>(name), services.GetRequiredService<IGrainFactory>(),
-            services.GetRequiredService<ILoggerFactory>());
+            services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<KafkaStreamMetrics>());
 
     public Task<IQueueAdapter> CreateAdapter() =>
-        Task.FromResult<IQueueAdapter>(new KafkaQueueAdapter(_name, _mapper.Value, _options, _deadLetters, _grains, _loggerFactory));
+        Task.FromResult<IQueueAdapter>(new KafkaQueueAdapter(_name, _mapper.Value, _options, _deadLetters, _grains, _loggerFactory, _metrics));
 
     public IQueueAdapterCache GetQueueAdapterCache() => _cache;
 

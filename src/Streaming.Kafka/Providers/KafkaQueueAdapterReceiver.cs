@@ -20,6 +20,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     KafkaStreamOptions options,
     DeadLetterProducer deadLetters,
     IGrainFactory grains,
+    KafkaStreamMetrics metrics,
     ILogger<KafkaQueueAdapterReceiver> logger) : IQueueAdapterReceiver
 {
     private readonly string _partitionKey = TopicPartitionKey.Of(partition.Topic, partition.Partition.Value);
@@ -52,7 +53,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         // Assign, not Subscribe: Orleans' queue balancer decides which silo reads which partition.
         _consumer.Assign(new TopicPartitionOffset(partition, Offset.Stored));
         var consumer = _consumer;
-        _lagTracking = ConsumerLagGauge.Track(_partitionKey, () => Lag(consumer));
+        _lagTracking = metrics.ConsumerLag.Track(_partitionKey, () => Lag(consumer));
         _outbox = new DeadLetterOutbox(deadLetters, _watermark, (offset, reason) => LogDeadLetterFailed(logger, _partitionKey, offset, reason));
         _poller = new DurabilityPoller(grains, options, (key, error) => LogDurabilityAskFailed(logger, _partitionKey, key, error));
         LogStarted(logger, _partitionKey, options.ConsumerGroup);
@@ -145,7 +146,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         }
         foreach (var key in order)
             batch.Add(new KafkaBatchContainer(StreamId.Create(options.StreamNamespace, key), byKey[key], new EventSequenceTokenV2(_sequence++)));
-        if (read > 0) KafkaStreamMetrics.EventsRead.Add(read);
+        if (read > 0) metrics.EventsRead.Add(read);
     }
 
     /// <summary>The record as an event, or null after sending it to the dead-letter topic.</summary>
@@ -218,7 +219,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         var events = _watermark.TakeForRedelivery(key, now, quietPeriod);
         if (events.Count == 0) return;
         LogRedelivery(logger, _partitionKey, key, events.Count, events[0].Offset);
-        KafkaStreamMetrics.Redeliveries.Add(events.Count);
+        metrics.Redeliveries.Add(events.Count);
         // A backlog can hold up to Kafka:MaxInFlightEventsPerQueue events: in containers no larger than a read's.
         foreach (var chunk in events.Chunk(options.MaxBatchRecords))
             batch.Add(new KafkaBatchContainer(StreamId.Create(options.StreamNamespace, key), [.. chunk], new EventSequenceTokenV2(_sequence++)));
@@ -265,11 +266,11 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         {
             consumer.Commit([new TopicPartitionOffset(partition, new Offset(target))]);
             Volatile.Write(ref _committed, target);
-            KafkaStreamMetrics.Commits.Add(1);
+            metrics.Commits.Add(1);
         }
         catch (Exception e) when (e is KafkaException or ObjectDisposedException)
         {
-            KafkaStreamMetrics.CommitFailures.Add(1);
+            metrics.CommitFailures.Add(1);
             LogCommitFailed(logger, _partitionKey, target, e.Message);
         }
     }
@@ -296,7 +297,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         _paused = pause;
         if (pause)
         {
-            KafkaStreamMetrics.Pauses.Add(1);
+            metrics.Pauses.Add(1);
             LogPaused(logger, _partitionKey, _watermark.InFlight, _watermark.InFlightBytes);
             consumer.Pause([partition]);
         }
