@@ -32,7 +32,7 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
 var health = builder.Configuration.GetSection(HealthSettings.Section).Get<HealthSettings>() ?? new HealthSettings();
 KafkaEndpoint kafka;
-try { kafka = builder.ResolveKafka(cluster); }
+try { kafka = builder.ResolveKafka(); }
 catch (Exception e) when (e is InvalidOperationException or ArgumentException)
 {
     Console.Error.WriteLine($"streamlabel-silo: failed: {e.Message}");

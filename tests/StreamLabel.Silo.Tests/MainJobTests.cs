@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Xunit.Abstractions;
+using StreamLabel.Testing;
 
 namespace StreamLabel.Silo.Tests;
 
@@ -105,9 +104,9 @@ public sealed class MainJobTests(ITestOutputHelper output)
         start.ArgumentList.Add(Path.Combine(dir, "streamlabel-silo.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
         // Free ports, so parallel test runs and other silos on the machine do not collide.
-        start.ArgumentList.Add($"--Cluster:SiloPort={FreePort()}");
-        start.ArgumentList.Add($"--Cluster:GatewayPort={FreePort()}");
-        start.ArgumentList.Add($"--Health:Urls=http://127.0.0.1:{FreePort()}");
+        start.ArgumentList.Add($"--Cluster:SiloPort={LocalHost.FreePort()}");
+        start.ArgumentList.Add($"--Cluster:GatewayPort={LocalHost.FreePort()}");
+        start.ArgumentList.Add($"--Health:Urls=http://127.0.0.1:{LocalHost.FreePort()}");
         using var process = Process.Start(start)!;
         var lines = new List<string>();
         var interrupted = false;
@@ -138,10 +137,4 @@ public sealed class MainJobTests(ITestOutputHelper output)
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

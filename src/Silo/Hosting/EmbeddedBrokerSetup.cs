@@ -10,7 +10,7 @@ namespace StreamLabel.Silo.Hosting;
 /// </summary>
 internal static class EmbeddedBrokerSetup
 {
-    public static KafkaEndpoint ResolveKafka(this WebApplicationBuilder builder, ClusterSettings cluster)
+    public static KafkaEndpoint ResolveKafka(this WebApplicationBuilder builder)
     {
         var kafka = builder.Configuration.GetSection(KafkaStreamOptions.Section).Get<KafkaStreamOptions>() ?? new KafkaStreamOptions();
         var topics = kafka.EffectiveTopics;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using StreamLabel.Testing;
 
 namespace StreamLabel.Silo.Tests.Support;
 
@@ -37,7 +38,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                 static_configs:
                   - targets: ["{target}"]
             """);
-        int port = SiloProcess.FreePort();
+        int port = LocalHost.FreePort();
         var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(folder, "data")}",
                      $"--web.listen-address=127.0.0.1:{port}" })

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
+using StreamLabel.Testing;
 
 namespace StreamLabel.Silo.Tests.Support;
 
@@ -34,8 +33,8 @@ public sealed class SiloProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
         start.ArgumentList.Add(Path.Combine(dir, "streamlabel-silo.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
-        int health = FreePort(), gateway = FreePort();
-        start.ArgumentList.Add($"--Cluster:SiloPort={FreePort()}");
+        int health = LocalHost.FreePort(), gateway = LocalHost.FreePort();
+        start.ArgumentList.Add($"--Cluster:SiloPort={LocalHost.FreePort()}");
         start.ArgumentList.Add($"--Cluster:GatewayPort={gateway}");
         start.ArgumentList.Add($"--Health:Urls=http://127.0.0.1:{health}");
         return new SiloProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the silo"), health, gateway);
@@ -51,12 +50,6 @@ public sealed class SiloProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
