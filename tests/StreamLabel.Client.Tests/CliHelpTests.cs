@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
 using StreamLabel.Client.Tests.Infrastructure;
 using StreamLabel.Specs;
 
@@ -21,7 +23,8 @@ public sealed class CliHelpTests
     {
         var r = await CliRunner.RunAsync([.. command, "--help"]);
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains($"streamlabel {string.Join(' ', command)}", r.Out);
+        // The usage line starts with the hosting executable's name (the test host here; see the test below).
+        Assert.Matches($@"Usage:\s+\S+ {Regex.Escape(string.Join(' ', command))} ", r.Out);
         Assert.Contains("--json", r.Out);
         Assert.Equal("", r.Error);
     }
@@ -45,6 +48,18 @@ public sealed class CliHelpTests
         Assert.Contains("off|bandit", r.Out); // what --tuning accepts, from the field table
         Assert.Contains("--file", r.Out);
         foreach (var field in SpecFields.All) Assert.Contains(field.Flag, r.Out);
+    }
+
+    [Fact]
+    public async Task The_executable_prints_help_under_its_own_name()
+    {
+        var exe = Path.Combine(AppContext.BaseDirectory, "streamlabel.dll");
+        var start = new ProcessStartInfo("dotnet", [exe, "spec", "set", "--help"]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var p = Process.Start(start)!;
+        string output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.Equal(0, p.ExitCode);
+        Assert.Contains("streamlabel spec set <KEY> [options]", output);
     }
 
     [Fact]
