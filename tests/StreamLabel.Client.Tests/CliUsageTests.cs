@@ -36,6 +36,10 @@ public sealed class CliUsageTests
     [InlineData(new[] { "replay", "x.csv", "--label-column", "c", "--key", "a", "--key-column", "b" }, "not both")]
     [InlineData(new[] { "replay", "/nonexistent.csv", "--label-column", "c" }, "dataset file not found")]
     [InlineData(new[] { "dashboard", "--refresh-ms", "5" }, "RefreshMs must be between")]
+    [InlineData(new[] { "status", "--gateway" }, "status: --gateway needs a value")]
+    [InlineData(new[] { "models", "--json", "true" }, "unexpected argument 'true'")]
+    [InlineData(new[] { "spec" }, "spec: expected `spec show KEY [options]` or `spec set KEY [options]`")]
+    [InlineData(new[] { "replay", "/nonexistent.csv", "--label-column", "-1" }, "dataset file not found")] // -1 is a value, not an option
     public async Task Usage_errors_exit_2_and_name_the_problem(string[] args, string expected)
     {
         var r = await CliRunner.RunAsync(args);

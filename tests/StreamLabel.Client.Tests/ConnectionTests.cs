@@ -1,5 +1,6 @@
 using System.Text.Json;
 using StreamLabel.Client.Cli;
+using StreamLabel.Client.Commands;
 using StreamLabel.Client.Connection;
 using StreamLabel.Client.Tests.Infrastructure;
 using StreamLabel.Testing;
@@ -9,7 +10,8 @@ namespace StreamLabel.Client.Tests;
 /// <summary>Where the client looks for the cluster: configuration file, then flags; and Redis membership for real.</summary>
 public sealed class ConnectionTests
 {
-    private static ParsedArgs Args(params string[] args) => ParsedArgs.Parse("status", args, ParsedArgs.ConnectionOptions, []);
+    private static ParsedArgs Args(params string[] args) =>
+        new(CommandLine.Parse(["status", .. args], new CommandIO(TextWriter.Null, TextWriter.Null, CancellationToken.None)));
 
     [Fact]
     public void Config_file_gives_the_cluster_and_flags_override_it()
@@ -20,6 +22,13 @@ public sealed class ConnectionTests
         Assert.Equal(("prod", "svc", 31234, "Redis", "redis:6379"), (fromFile.ClusterId, fromFile.ServiceId, fromFile.GatewayPort, fromFile.Membership, fromFile.ConnectionString));
         var overridden = ConnectionSettings.From(Args("--config", file, "--gateway", "10.0.0.5:30001", "--cluster-id", "other"));
         Assert.Equal(("other", "10.0.0.5", 30001, "Localhost"), (overridden.ClusterId, overridden.GatewayHost, overridden.GatewayPort, overridden.Membership));
+    }
+
+    [Fact]
+    public void A_repeated_flag_keeps_its_last_value()
+    {
+        var s = ConnectionSettings.From(Args("--gateway", "10.0.0.1:1", "--cluster-id", "a", "--gateway", "10.0.0.2:2"));
+        Assert.Equal(("10.0.0.2", 2, "a"), (s.GatewayHost, s.GatewayPort, s.ClusterId));
     }
 
     [Fact]

@@ -1,80 +1,41 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 
 namespace StreamLabel.Client.Cli;
 
 /// <summary>
-/// A command's arguments: positionals, `--name value` options and `--flag` switches. Only declared names are
-/// accepted, so a typo fails with the list of known options instead of being ignored.
+/// A parsed command line as the commands read it: option values and positionals by name, as text. System.CommandLine
+/// only splits the line; values are checked here so the messages stay the client's own ("--noise must be in [0, 1]").
 /// </summary>
 public sealed class ParsedArgs
 {
-    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
-    private readonly string _command;
+    private readonly ParseResult _result;
 
-    public IReadOnlyList<string> Positionals { get; }
+    internal ParsedArgs(ParseResult result) => _result = result;
 
-    private ParsedArgs(string command, List<string> positionals)
+    /// <summary>The command's path without the executable, e.g. "spec set", for messages.</summary>
+    public string Command => Path(_result.CommandResult);
+
+    public bool Json => Has("--json");
+
+    /// <summary>Whether the option was given on the command line.</summary>
+    public bool Has(string name) => _result.GetResult(name) is OptionResult { Implicit: false };
+
+    /// <summary>An option's value (the last one when given twice) or a positional argument, by name; null when absent.</summary>
+    public string? Value(string name) => _result.GetResult(name) switch
     {
-        _command = command;
-        Positionals = positionals;
-    }
+        OptionResult { Implicit: false, Tokens.Count: > 0 } option => option.GetValueOrDefault<string>(),
+        ArgumentResult { Tokens.Count: > 0 } argument => argument.GetValueOrDefault<string>(),
+        _ => null,
+    };
 
-    /// <summary>Options every cluster command takes (connection + output).</summary>
-    public static readonly string[] ConnectionOptions = ["--gateway", "--membership", "--connection", "--cluster-id", "--service-id", "--config", "--timeout"];
-
-    public static ParsedArgs Parse(string command, IReadOnlyList<string> args, IEnumerable<string> valueOptions, IEnumerable<string> flagOptions)
+    internal static string Path(CommandResult? command)
     {
-        var values = new HashSet<string>(valueOptions, StringComparer.Ordinal);
-        var flags = new HashSet<string>(flagOptions, StringComparer.Ordinal) { "--json" };
-        var positionals = new List<string>();
-        var parsed = new ParsedArgs(command, positionals);
-        for (int i = 0; i < args.Count; i++)
-        {
-            string a = args[i];
-            if (!a.StartsWith("--", StringComparison.Ordinal) || a == "--")
-            {
-                positionals.Add(a);
-                continue;
-            }
-            string name = a; string? inline = null;
-            int eq = a.IndexOf('=');
-            if (eq > 0) { name = a[..eq]; inline = a[(eq + 1)..]; }
-            if (flags.Contains(name))
-            {
-                if (inline is not null) throw new UsageException($"{command}: {name} takes no value");
-                parsed._flags.Add(name);
-            }
-            else if (values.Contains(name))
-            {
-                string? v = inline ?? (i + 1 < args.Count ? args[++i] : null);
-                if (v is null) throw new UsageException($"{command}: {name} needs a value");
-                parsed._values[name] = v;
-            }
-            else
-            {
-                var known = values.Concat(flags).Order(StringComparer.Ordinal);
-                throw new UsageException($"{command}: unknown option '{name}' (known: {string.Join(", ", known)})");
-            }
-        }
-        return parsed;
-    }
-
-    public string Command => _command;
-    public bool Json => _flags.Contains("--json");
-    public bool Has(string flag) => _flags.Contains(flag) || _values.ContainsKey(flag);
-    public string? Value(string name) => _values.GetValueOrDefault(name);
-
-    public string Positional(int index, string what)
-    {
-        if (index < Positionals.Count) return Positionals[index];
-        throw new UsageException($"{_command}: missing {what}");
-    }
-
-    public void NoMorePositionals(int expected)
-    {
-        if (Positionals.Count > expected)
-            throw new UsageException($"{_command}: unexpected argument '{Positionals[expected]}'");
+        var names = new List<string>();
+        for (var c = command; c is not null && c.Command is not RootCommand; c = c.Parent as CommandResult) names.Add(c.Command.Name);
+        names.Reverse();
+        return string.Join(' ', names);
     }
 
     public double? Number(string name, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
@@ -82,8 +43,8 @@ public sealed class ParsedArgs
         var v = Value(name);
         if (v is null) return null;
         if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
-            throw new UsageException($"{_command}: {name} expects a number, got '{v}'");
-        if (d < min || d > max) throw new UsageException($"{_command}: {name} must be in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}], got {v}");
+            throw new UsageException($"{Command}: {name} expects a number, got '{v}'");
+        if (d < min || d > max) throw new UsageException($"{Command}: {name} must be in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}], got {v}");
         return d;
     }
 
@@ -92,21 +53,9 @@ public sealed class ParsedArgs
         var v = Value(name);
         if (v is null) return null;
         if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
-            throw new UsageException($"{_command}: {name} expects a whole number, got '{v}'");
-        if (n < min || n > max) throw new UsageException($"{_command}: {name} must be between {min} and {max}, got {n}");
+            throw new UsageException($"{Command}: {name} expects a whole number, got '{v}'");
+        if (n < min || n > max) throw new UsageException($"{Command}: {name} must be between {min} and {max}, got {n}");
         return n;
-    }
-
-    public bool? Boolean(string name)
-    {
-        var v = Value(name);
-        if (v is null) return null;
-        return v.ToLowerInvariant() switch
-        {
-            "true" or "yes" or "on" or "1" => true,
-            "false" or "no" or "off" or "0" => false,
-            _ => throw new UsageException($"{_command}: {name} expects true or false, got '{v}'"),
-        };
     }
 
     public float[] Floats(string name, string text)
@@ -115,7 +64,7 @@ public sealed class ParsedArgs
         var result = new float[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out result[i]) || !float.IsFinite(result[i]))
-                throw new UsageException($"{_command}: {name} value {i + 1} ('{parts[i]}') is not a finite number");
+                throw new UsageException($"{Command}: {name} value {i + 1} ('{parts[i]}') is not a finite number");
         return result;
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using StreamLabel.Client.Cli;
 using StreamLabel.Client.Connection;
 using StreamLabel.Client.Queries;
@@ -5,11 +6,25 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace StreamLabel.Client.Commands;
 
-/// <summary>Parses a cluster command's options (its own + connection + --json), connects, runs, disconnects.</summary>
+/// <summary>A cluster command: its own arguments and options plus the connection options and --json; connects, runs, disconnects.</summary>
 internal static class ClusterCommand
 {
-    public static ParsedArgs Parse(string command, string[] args, string[]? values = null, string[]? flags = null) =>
-        ParsedArgs.Parse(command, args, ParsedArgs.ConnectionOptions.Concat(values ?? []), flags ?? []);
+    public static Command Create(string name, string description, Func<ParsedArgs, Task<int>> run, params Symbol[] own)
+    {
+        var command = new Command(name, description);
+        foreach (var symbol in own)
+        {
+            if (symbol is Argument argument) command.Add(argument);
+            else command.Add((Option)symbol);
+        }
+        foreach (var option in CliOptions.Connection()) command.Add(option);
+        command.Add(CliOptions.Json());
+        command.SetAction(result => run(new ParsedArgs(result)));
+        return command;
+    }
+
+    /// <summary>The model KEY positional of model, predict and spec.</summary>
+    public static Argument<string> Key() => new("KEY") { Description = "model KEY, as listed by `streamlabel models`" };
 
     public static async Task<int> RunAsync(ParsedArgs args, CommandIO io, Func<ClusterQueries, Task<int>> run)
     {

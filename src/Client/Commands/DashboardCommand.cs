@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using StreamLabel.Client.Cli;
 using StreamLabel.Client.Connection;
@@ -10,10 +11,14 @@ namespace StreamLabel.Client.Commands;
 /// <summary>`streamlabel dashboard [--urls U] [--token T] [--refresh-ms N]`: serves the dashboard until Ctrl-C; prints its URL first.</summary>
 internal static class DashboardCommand
 {
-    public static async Task<int> RunAsync(string[] args, CommandIO io)
+    public static Command Create(CommandIO io) =>
+        ClusterCommand.Create("dashboard", "serves the web dashboard until Ctrl-C; prints its URL first", parsed => RunAsync(parsed, io),
+            CliOptions.Value("--urls", "URLS", "where to listen (default http://127.0.0.1:5080, or Dashboard:Urls; port 0 picks a free port)"),
+            CliOptions.Value("--token", "T", "access token, 16+ characters; required to listen beyond loopback (or Dashboard:Token)"),
+            CliOptions.Value("--refresh-ms", "N", "live update period (default 1000, or Dashboard:RefreshMs)"));
+
+    private static async Task<int> RunAsync(ParsedArgs parsed, CommandIO io)
     {
-        var parsed = ClusterCommand.Parse("dashboard", args, ["--urls", "--token", "--refresh-ms"]);
-        parsed.NoMorePositionals(0);
         var connection = ConnectionSettings.From(parsed);
         var settings = Settings(parsed);
         var app = DashboardServer.Build(settings, connection);

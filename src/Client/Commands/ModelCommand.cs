@@ -1,3 +1,5 @@
+using System.CommandLine;
+using StreamLabel.Client.Cli;
 using StreamLabel.Client.Output;
 
 namespace StreamLabel.Client.Commands;
@@ -5,11 +7,13 @@ namespace StreamLabel.Client.Commands;
 /// <summary>`streamlabel model KEY`: one model's metrics, recent accuracy series and drift times.</summary>
 internal static class ModelCommand
 {
-    public static async Task<int> RunAsync(string[] args, CommandIO io)
+    public static Command Create(CommandIO io) =>
+        ClusterCommand.Create("model", "one model: metrics, recent accuracy series, drift times, tuning arms", parsed => RunAsync(parsed, io),
+            ClusterCommand.Key(), CliOptions.Value("--points", "N", "series points in the table (default 10; JSON has all)"));
+
+    private static async Task<int> RunAsync(ParsedArgs parsed, CommandIO io)
     {
-        var parsed = ClusterCommand.Parse("model", args, ["--points"]);
-        string key = parsed.Positional(0, "model KEY");
-        parsed.NoMorePositionals(1);
+        string key = parsed.Value("KEY")!;
         int points = parsed.Integer("--points", 1, 100_000) ?? 10;
         return await ClusterCommand.RunAsync(parsed, io, async q =>
         {

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using StreamLabel.Client.Cli;
 using StreamLabel.Client.Output;
 
 namespace StreamLabel.Client.Commands;
@@ -5,10 +7,11 @@ namespace StreamLabel.Client.Commands;
 /// <summary>`streamlabel models`: one row per model key.</summary>
 internal static class ModelsCommand
 {
-    public static async Task<int> RunAsync(string[] args, CommandIO io)
+    public static Command Create(CommandIO io) =>
+        ClusterCommand.Create("models", "one row per model key", parsed => RunAsync(parsed, io));
+
+    private static async Task<int> RunAsync(ParsedArgs parsed, CommandIO io)
     {
-        var parsed = ClusterCommand.Parse("models", args);
-        parsed.NoMorePositionals(0);
         return await ClusterCommand.RunAsync(parsed, io, async q =>
         {
             var rows = await q.ModelsAsync();

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using StreamLabel.Client.Cli;
 using StreamLabel.Client.Output;
 
 namespace StreamLabel.Client.Commands;
@@ -5,13 +7,15 @@ namespace StreamLabel.Client.Commands;
 /// <summary>`streamlabel predict KEY --features 1,2,3`: probabilities, predicted class, model version.</summary>
 internal static class PredictCommand
 {
-    public static async Task<int> RunAsync(string[] args, CommandIO io)
+    public static Command Create(CommandIO io) =>
+        ClusterCommand.Create("predict", "probabilities, predicted class, model and teacher version", parsed => RunAsync(parsed, io),
+            ClusterCommand.Key(),
+            CliOptions.Required("--features", "1,2,3", "comma-separated numbers, e.g. --features 0.1,2,3"));
+
+    private static async Task<int> RunAsync(ParsedArgs parsed, CommandIO io)
     {
-        var parsed = ClusterCommand.Parse("predict", args, ["--features"]);
-        string key = parsed.Positional(0, "model KEY");
-        parsed.NoMorePositionals(1);
-        var text = parsed.Value("--features") ?? throw new Cli.UsageException("predict: --features is required (comma-separated numbers, e.g. --features 0.1,2,3)");
-        var features = parsed.Floats("--features", text);
+        string key = parsed.Value("KEY")!;
+        var features = parsed.Floats("--features", parsed.Value("--features")!);
         return await ClusterCommand.RunAsync(parsed, io, async q =>
         {
             var p = await q.PredictAsync(key, features);

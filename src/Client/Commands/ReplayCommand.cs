@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using StreamLabel.Client.Cli;
 using StreamLabel.Client.Output;
@@ -13,17 +14,35 @@ namespace StreamLabel.Client.Commands;
 /// </summary>
 internal static class ReplayCommand
 {
-    private static readonly string[] Options =
-        ["--label-column", "--key", "--key-column", "--noise", "--noise-kind", "--drift-at", "--rate", "--seed", "--events", "--topic", "--bootstrap",
-         "--config"];
-
-    public static async Task<int> RunAsync(string[] args, CommandIO io)
+    public static Command Create(CommandIO io)
     {
-        var a = ParsedArgs.Parse("replay", args, Options, ["--no-progress"]);
-        string file = a.Positional(0, "dataset file: streamlabel replay FILE.csv[.gz] --label-column C");
-        a.NoMorePositionals(1);
+        var command = new Command("replay", "produces a dataset into Kafka (noisy label in the event, clean label in a header), with a progress bar")
+        {
+            new Argument<string>("FILE") { Description = "dataset file: a CSV file, optionally gzipped (FILE.csv.gz)" },
+            CliOptions.Required("--label-column", "C", "a column name, or an index; -1 = last"),
+            CliOptions.Value("--key", "K", "the model key of every event (default: default)"),
+            CliOptions.Value("--key-column", "C", "take each event's model key from this column instead"),
+            CliOptions.Value("--noise", "R", "fraction of training labels flipped, in [0, 1] (default 0)"),
+            CliOptions.Value("--noise-kind", "symmetric|pairflip", "how labels are flipped (default symmetric)", "symmetric", "pairflip"),
+            CliOptions.Value("--drift-at", "F", "swap the classes from this fraction of the replayed stream on, in [0, 1]"),
+            CliOptions.Value("--rate", "EVENTS_PER_S", "pace the replay (default 0: as fast as Kafka takes it)"),
+            CliOptions.Value("--seed", "S", "seed of the label noise (default 1)"),
+            CliOptions.Value("--events", "N", "replay only the first N rows (default: all)"),
+            CliOptions.Value("--topic", "T", "Kafka topic (default events)"),
+            CliOptions.Value("--bootstrap", "SERVERS", "Kafka bootstrap servers (default Kafka:BootstrapServers, then 127.0.0.1:9092)"),
+            CliOptions.Value("--config", "FILE", "settings file: Kafka:BootstrapServers and Kafka:Client:* librdkafka settings (SASL/TLS)"),
+            CliOptions.Flag("--no-progress", "no progress bar on stderr"),
+            CliOptions.Json(),
+        };
+        command.SetAction(result => RunAsync(new ParsedArgs(result), io));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParsedArgs a, CommandIO io)
+    {
+        string file = a.Value("FILE")!;
         if (a.Has("--key") && a.Has("--key-column")) throw new UsageException("replay: give --key or --key-column, not both");
-        string label = a.Value("--label-column") ?? throw new UsageException("replay: --label-column is required (a column name, or an index; -1 = last)");
+        string label = a.Value("--label-column")!;
         var kafka = KafkaSettings.From(a);
         string bootstrap = a.Value("--bootstrap") ?? kafka.BootstrapServers ?? "127.0.0.1:9092";
         if (string.IsNullOrWhiteSpace(bootstrap)) throw new UsageException("replay: --bootstrap must not be empty");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using StreamLabel.Client.Cli;
 using StreamLabel.Client.Output;
@@ -14,20 +15,24 @@ namespace StreamLabel.Client.Commands;
 internal static class SpecCommand
 {
     private static readonly string[] FieldFlags = [.. SpecFields.All.Select(f => f.Flag)];
-    private static readonly string[] SetOptions = ["--file", .. FieldFlags];
 
-    /// <summary>The flags of `spec set`, for usage text.</summary>
-    public static string FlagsUsage => string.Join(" ", SpecFields.All.Select(f => $"[{f.Flag} {f.Accepts}]"));
-
-    public static async Task<int> RunAsync(string[] args, CommandIO io)
+    public static Command Create(CommandIO io) => new("spec", "a model's spec: show it, or set fields of it")
     {
-        string verb = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0]
-            : throw new UsageException("spec: expected `spec show KEY` or `spec set KEY [options]`");
-        if (verb is not ("show" or "set")) throw new UsageException($"spec: unknown subcommand '{verb}' (expected show or set)");
-        var parsed = ClusterCommand.Parse($"spec {verb}", args[1..], verb == "set" ? SetOptions : []);
-        string key = parsed.Positional(0, "model KEY");
-        parsed.NoMorePositionals(1);
-        Func<ModelSpec?, ModelSpec>? change = verb == "set" ? Changes(parsed, key) : null;
+        ClusterCommand.Create("show", "the model's spec", parsed => RunAsync(parsed, io, set: false), ClusterCommand.Key()),
+        ClusterCommand.Create("set", "sets spec fields (one flag per field); starts from the current spec or --file, sends it, bumps its version",
+            parsed => RunAsync(parsed, io, set: true),
+            [ClusterCommand.Key(), CliOptions.Value("--file", "spec.json", "a whole spec (JSON) to start from instead of the current one"), .. SpecFields.All.Select(FieldOption)]),
+    };
+
+    /// <summary>`spec set`'s flag for one spec field: a field added to <see cref="ModelSpec"/> gets its flag here, unlisted.</summary>
+    private static Option FieldOption(SpecField field) =>
+        CliOptions.Value(field.Flag, field.Accepts, $"sets ModelSpec.{field.Name}",
+            field.Type.IsEnum || field.Type == typeof(bool) ? field.Accepts.Split('|') : []);
+
+    private static async Task<int> RunAsync(ParsedArgs parsed, CommandIO io, bool set)
+    {
+        string key = parsed.Value("KEY")!;
+        Func<ModelSpec?, ModelSpec>? change = set ? Changes(parsed, key) : null;
         return await ClusterCommand.RunAsync(parsed, io, async q =>
         {
             var view = change is null ? await q.SpecAsync(key) : await q.SetSpecAsync(key, change);

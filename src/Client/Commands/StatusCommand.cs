@@ -1,3 +1,5 @@
+using System.CommandLine;
+using StreamLabel.Client.Cli;
 using StreamLabel.Client.Output;
 
 namespace StreamLabel.Client.Commands;
@@ -5,10 +7,11 @@ namespace StreamLabel.Client.Commands;
 /// <summary>`streamlabel status`: silos with metadata, model count, events/s, consumer lag, dead letters.</summary>
 internal static class StatusCommand
 {
-    public static async Task<int> RunAsync(string[] args, CommandIO io)
+    public static Command Create(CommandIO io) =>
+        ClusterCommand.Create("status", "silos, models, events/s, consumer lag, dead letters", parsed => RunAsync(parsed, io));
+
+    private static async Task<int> RunAsync(ParsedArgs parsed, CommandIO io)
     {
-        var parsed = ClusterCommand.Parse("status", args);
-        parsed.NoMorePositionals(0);
         return await ClusterCommand.RunAsync(parsed, io, async q =>
         {
             var s = await q.StatusAsync();

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using StreamLabel.Client.Cli;
 using StreamLabel.Client.Output;
 using StreamLabel.Grains;
@@ -7,42 +8,47 @@ namespace StreamLabel.Client.Commands;
 /// <summary>`streamlabel teacher load FILE [--group G]` / `teacher status [--group G]` (all groups when none is given).</summary>
 internal static class TeacherCommand
 {
-    public static async Task<int> RunAsync(string[] args, CommandIO io)
+    public static Command Create(CommandIO io) => new("teacher", "teacher groups: load a checkpoint, or show their status")
     {
-        string verb = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0]
-            : throw new UsageException("teacher: expected `teacher load FILE [--group G]` or `teacher status [--group G]`");
-        var parsed = ClusterCommand.Parse($"teacher {verb}", args[1..], ["--group"]);
+        ClusterCommand.Create("load", "loads a checkpoint (learning-core snapshot bytes) into a teacher group", parsed => LoadAsync(parsed, io),
+            new Argument<string>("FILE") { Description = "checkpoint FILE (a learning-core ReplayTeacher snapshot)" }, Group("default")),
+        ClusterCommand.Create("status", "one teacher group, or every group in the registry", parsed => StatusAsync(parsed, io), Group("every registered group")),
+    };
+
+    private static Option Group(string otherwise) => CliOptions.Value("--group", "G", $"teacher group (default: {otherwise})");
+
+    private static string? GroupOf(ParsedArgs parsed)
+    {
         string? group = parsed.Value("--group");
-        if (group is "") throw new UsageException($"teacher {verb}: --group must not be empty");
-        switch (verb)
+        return group is "" ? throw new UsageException($"{parsed.Command}: --group must not be empty") : group;
+    }
+
+    private static async Task<int> LoadAsync(ParsedArgs parsed, CommandIO io)
+    {
+        string? group = GroupOf(parsed);
+        string file = parsed.Value("FILE")!;
+        if (!File.Exists(file)) throw new UsageException($"teacher load: checkpoint file not found: {file}");
+        var bytes = await File.ReadAllBytesAsync(file, io.Cancellation);
+        if (bytes.Length == 0) throw new UsageException($"teacher load: checkpoint file is empty: {file}");
+        return await ClusterCommand.RunAsync(parsed, io, async q =>
         {
-            case "load":
-            {
-                string file = parsed.Positional(0, "checkpoint FILE");
-                parsed.NoMorePositionals(1);
-                if (!File.Exists(file)) throw new UsageException($"teacher load: checkpoint file not found: {file}");
-                var bytes = await File.ReadAllBytesAsync(file, io.Cancellation);
-                if (bytes.Length == 0) throw new UsageException($"teacher load: checkpoint file is empty: {file}");
-                return await ClusterCommand.RunAsync(parsed, io, async q =>
-                {
-                    var status = await q.LoadTeacherAsync(group ?? "default", bytes);
-                    if (parsed.Json) { Json.Write(io.Out, status); return 0; }
-                    io.Out.WriteLine($"loaded {bytes.Length:N0} bytes into teacher '{status.Group}': now version {status.Version} on {status.Silo} ({status.Device})");
-                    return 0;
-                });
-            }
-            case "status":
-                parsed.NoMorePositionals(0);
-                return await ClusterCommand.RunAsync(parsed, io, async q =>
-                {
-                    var teachers = await q.TeachersAsync(group);
-                    if (parsed.Json) { Json.Write(io.Out, teachers); return 0; }
-                    Write(io.Out, teachers);
-                    return 0;
-                });
-            default:
-                throw new UsageException($"teacher: unknown subcommand '{verb}' (expected load or status)");
-        }
+            var status = await q.LoadTeacherAsync(group ?? "default", bytes);
+            if (parsed.Json) { Json.Write(io.Out, status); return 0; }
+            io.Out.WriteLine($"loaded {bytes.Length:N0} bytes into teacher '{status.Group}': now version {status.Version} on {status.Silo} ({status.Device})");
+            return 0;
+        });
+    }
+
+    private static async Task<int> StatusAsync(ParsedArgs parsed, CommandIO io)
+    {
+        string? group = GroupOf(parsed);
+        return await ClusterCommand.RunAsync(parsed, io, async q =>
+        {
+            var teachers = await q.TeachersAsync(group);
+            if (parsed.Json) { Json.Write(io.Out, teachers); return 0; }
+            Write(io.Out, teachers);
+            return 0;
+        });
     }
 
     private static void Write(TextWriter output, IReadOnlyList<TeacherStatus> teachers)
