@@ -51,17 +51,30 @@ internal sealed class LabeledRing
         return _labels[slot];
     }
 
-    /// <summary>The first <see cref="Count"/> slots' rows and labels (the snapshot form of a buffer that never wrapped
-    /// past them; the owner writes Count and Next itself).</summary>
+    /// <summary>
+    /// The held rows, then their labels, in slot order; the owner writes Count and Next itself. A ring never cut back
+    /// holds its first Count slots, so a <see cref="ReplayBuffer"/> writes the bytes it always has; a cut-back window
+    /// holds the Count slots before Next, wherever they lie.
+    /// </summary>
     public void WriteRows(BinaryWriter w)
     {
-        for (int i = 0; i < Count * FeatureCount; i++) w.Write(_features[i]);
-        for (int i = 0; i < Count; i++) w.Write(_labels[i]);
+        for (int slot = 0; slot < Capacity; slot++)
+            if (Holds(slot)) for (int j = 0; j < FeatureCount; j++) w.Write(_features[slot * FeatureCount + j]);
+        for (int slot = 0; slot < Capacity; slot++)
+            if (Holds(slot)) w.Write(_labels[slot]);
     }
 
+    /// <summary>Reads <see cref="WriteRows"/>' bytes once the owner has set Count and Next.</summary>
     public void ReadRows(BinaryReader r)
     {
-        for (int i = 0; i < Count * FeatureCount; i++) _features[i] = r.ReadSingle();
-        for (int i = 0; i < Count; i++) _labels[i] = r.ReadInt32();
+        if (Count < 0 || Count > Capacity || Next < 0 || Next >= Capacity)
+            throw new InvalidDataException($"snapshot ring position (count {Count}, next {Next}) is outside its capacity {Capacity}");
+        for (int slot = 0; slot < Capacity; slot++)
+            if (Holds(slot)) for (int j = 0; j < FeatureCount; j++) _features[slot * FeatureCount + j] = r.ReadSingle();
+        for (int slot = 0; slot < Capacity; slot++)
+            if (Holds(slot)) _labels[slot] = r.ReadInt32();
     }
+
+    // Whether the slot holds one of the Count newest rows (slots past them keep stale rows no one reads).
+    private bool Holds(int slot) => ((Next - 1 - slot) % Capacity + Capacity) % Capacity < Count;
 }

@@ -1,5 +1,6 @@
 using StreamLabel.Learning.Bank;
 using StreamLabel.Learning.Drift;
+using StreamLabel.Learning.Snapshots;
 
 namespace StreamLabel.Learning.Teacher;
 
@@ -14,6 +15,9 @@ namespace StreamLabel.Learning.Teacher;
 /// </summary>
 public sealed class EnsembleTeacher : IDisposable
 {
+    internal const int Magic = 0x31544E45; // "ENT1"
+    internal const int FormatVersion = 1;
+
     // Rows of the window the noise matrix is estimated on: enough anchors per class, bounded cost.
     private const int EstimateRows = 2000;
 
@@ -27,16 +31,23 @@ public sealed class EnsembleTeacher : IDisposable
     private const double AccuracyHorizon = 1000;
 
     public EnsembleTeacher(LearnerSpec student, TeacherOptions? options = null)
+        : this(options ??= new TeacherOptions(), SpecFor(student, options))
     {
-        ArgumentNullException.ThrowIfNull(student);
-        Options = (options ?? new TeacherOptions()).Validate();
-        MemberSpec = SpecFor(student, Options);
-        _bank = new ModelBank(MemberSpec, Options.Members);
-        _slots = Enumerable.Range(0, Options.Members).Select(m => _bank.Add(MemberSpec with { Seed = Options.Seed + 7919 * (m + 1) })).ToArray();
-        _window = new SlidingWindow(Options.WindowRows, student.FeatureCount, Options.Seed);
+        for (int m = 0; m < _slots.Length; m++) _slots[m] = _bank.Add(MemberSpec with { Seed = Options.Seed + 7919 * (m + 1) });
+    }
+
+    // Everything but the members, which the caller adds to the bank: fresh ones (above) or their snapshots (Restore).
+    // The bank comes last, so that nothing holds native memory when an earlier part throws.
+    private EnsembleTeacher(TeacherOptions options, LearnerSpec memberSpec)
+    {
+        Options = options.Validate();
+        MemberSpec = memberSpec;
+        _slots = new int[Options.Members];
+        _window = new SlidingWindow(Options.WindowRows, MemberSpec.FeatureCount, Options.Seed);
         _detector = Drift.DriftDetector.Create(SpecNames.Parse<DriftDetectorKind>(Options.DriftDetector, "TeacherOptions.DriftDetector"));
-        Noise = new NoiseTransition(student.ClassCount);
+        Noise = new NoiseTransition(MemberSpec.ClassCount);
         _memberAccuracy = new double[Options.Members];
+        _bank = new ModelBank(MemberSpec, Options.Members);
     }
 
     /// <summary>Each member's weight in the ensemble now (sums to 1).</summary>
@@ -76,13 +87,18 @@ public sealed class EnsembleTeacher : IDisposable
     public long DriftsDetected { get; private set; }
 
     /// <summary>The members' spec from a student's: the student's features and classes, the teacher's model and rate.</summary>
-    public static LearnerSpec SpecFor(LearnerSpec student, TeacherOptions options) => new LearnerSpec
+    public static LearnerSpec SpecFor(LearnerSpec student, TeacherOptions options)
     {
-        FeatureCount = student.FeatureCount, ClassCount = student.ClassCount, HiddenLayers = options.HiddenLayers.ToArray(),
-        Optimizer = OptimizerKind.Adam, LearningRate = options.LearningRate, WeightDecay = student.WeightDecay, Smoothing = 0,
-        SelfCorrection = student.SelfCorrection with { Enabled = false }, DriftDetector = DriftDetectorKind.None, DriftBoost = 1,
-        DistillationWeight = student.DistillationWeight, Temperature = student.Temperature, Seed = options.Seed, Device = student.Device,
-    }.Validate();
+        ArgumentNullException.ThrowIfNull(student);
+        options.Validate(); // names a bad option before it is used here
+        return new LearnerSpec
+        {
+            FeatureCount = student.FeatureCount, ClassCount = student.ClassCount, HiddenLayers = options.HiddenLayers.ToArray(),
+            Optimizer = OptimizerKind.Adam, LearningRate = options.LearningRate, WeightDecay = student.WeightDecay, Smoothing = 0,
+            SelfCorrection = student.SelfCorrection with { Enabled = false }, DriftDetector = DriftDetectorKind.None, DriftBoost = 1,
+            DistillationWeight = student.DistillationWeight, Temperature = student.Temperature, Seed = options.Seed, Device = student.Device,
+        }.Validate();
+    }
 
     /// <summary>Mean member probabilities (of the noisy labels), rows × K, without learning.</summary>
     public float[] PredictProbabilities(ReadOnlySpan<float> features, int rows)
@@ -202,6 +218,77 @@ public sealed class EnsembleTeacher : IDisposable
             steps[s] = new BankStep(_slots[s], x, rows + replay, y);
         }
         return steps;
+    }
+
+    /// <summary>
+    /// Everything needed to resume bit-exact: the options, the member spec, each member's bank slot (exactly
+    /// <see cref="OnlineLearner.Snapshot"/>'s bytes) and accuracy, the window with its generator, the detector, the
+    /// noise estimate and the counters.
+    /// </summary>
+    public byte[] Snapshot()
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms))
+        {
+            w.Write(Magic); w.Write(FormatVersion);
+            TeacherOptionsSerializer.Write(w, Options);
+            SpecSerializer.Write(w, MemberSpec, OnlineLearner.ExtendedFormatVersion); // the format that holds every spec field
+            for (int s = 0; s < _slots.Length; s++)
+            {
+                var member = _bank.Snapshot(_slots[s]);
+                w.Write(member.Length); w.Write(member);
+                w.Write(_memberAccuracy[s]);
+            }
+            _window.Write(w);
+            w.Write(_detector is not null);
+            _detector?.Write(w);
+            Noise.Write(w);
+            w.Write(Labeled); w.Write(Correct); w.Write(DriftsDetected); w.Write(_sinceEstimate);
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>
+    /// Rebuilds a teacher from <see cref="Snapshot"/> bytes with its members on <paramref name="device"/> ("auto",
+    /// "cuda", "cpu"); it continues exactly as the original would. Damaged bytes throw an <see cref="InvalidDataException"/>.
+    /// </summary>
+    public static EnsembleTeacher Restore(byte[] snapshot, string device = "auto")
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        // Checked first, so that every ArgumentException below comes from the bytes.
+        if (device is not ("auto" or "cuda" or "cpu")) throw new ArgumentException($"device must be one of: auto, cuda, cpu (got '{device}')", nameof(device));
+        using var r = new BinaryReader(new MemoryStream(snapshot));
+        EnsembleTeacher? teacher = null;
+        try
+        {
+            if (snapshot.Length < 8 || r.ReadInt32() != Magic) throw new InvalidDataException("not an ensemble teacher snapshot (bad magic)");
+            int version = r.ReadInt32();
+            if (version != FormatVersion) throw new InvalidDataException($"ensemble teacher snapshot format {version} is not supported (expected {FormatVersion})");
+            var options = TeacherOptionsSerializer.Read(r).Validate();
+            var memberSpec = SpecSerializer.Read(r, OnlineLearner.ExtendedFormatVersion).Validate() with { Device = device };
+            teacher = new EnsembleTeacher(options, memberSpec);
+            for (int s = 0; s < teacher._slots.Length; s++)
+            {
+                int length = r.ReadInt32();
+                if (length < 0 || length > snapshot.Length - r.BaseStream.Position) throw new EndOfStreamException($"member {s} needs {length} bytes");
+                teacher._slots[s] = teacher._bank.Restore(r.ReadBytes(length), device);
+                teacher._memberAccuracy[s] = r.ReadDouble();
+            }
+            teacher._window.Read(r);
+            if (r.ReadBoolean() != (teacher._detector is not null)) throw new InvalidDataException("ensemble teacher snapshot's drift detector does not match its options");
+            teacher._detector?.Read(r);
+            teacher.Noise.Read(r);
+            teacher.Labeled = r.ReadInt64(); teacher.Correct = r.ReadInt64(); teacher.DriftsDetected = r.ReadInt64(); teacher._sinceEstimate = r.ReadInt64();
+            if (r.BaseStream.Position != snapshot.Length) throw new InvalidDataException("ensemble teacher snapshot has trailing bytes");
+            return teacher;
+        }
+        catch (Exception e)
+        {
+            teacher?.Dispose();
+            if (e is EndOfStreamException) throw new InvalidDataException($"ensemble teacher snapshot is truncated ({e.Message})", e);
+            if (e is ArgumentException) throw new InvalidDataException($"ensemble teacher snapshot holds an invalid value: {e.Message}", e);
+            throw;
+        }
     }
 
     public void Dispose() => _bank.Dispose();

@@ -95,6 +95,25 @@ public sealed class NoiseTransition
         return clean;
     }
 
+    /// <summary>The estimate, its inverse and the count of estimates in use, for the teacher's snapshot.</summary>
+    internal void Write(BinaryWriter w)
+    {
+        foreach (double v in Matrix) w.Write(v);
+        foreach (double v in _inverse) w.Write(v);
+        w.Write(Estimates);
+    }
+
+    internal void Read(BinaryReader r)
+    {
+        var matrix = new double[ClassCount, ClassCount];
+        var inverse = new double[ClassCount, ClassCount];
+        for (int i = 0; i < ClassCount; i++) for (int j = 0; j < ClassCount; j++) matrix[i, j] = r.ReadDouble();
+        for (int i = 0; i < ClassCount; i++) for (int j = 0; j < ClassCount; j++) inverse[i, j] = r.ReadDouble();
+        Matrix = matrix;
+        _inverse = inverse;
+        Estimates = r.ReadInt64();
+    }
+
     private static double[,] Identity(int k)
     {
         var m = new double[k, k];

@@ -40,4 +40,23 @@ public sealed class SlidingWindow
         for (int i = 0; i < rows; i++)
             labels[i] = _ring.CopyRow(_ring.SlotOfNewest(_rng.Next(span)), features.Slice(i * FeatureCount, FeatureCount)); // 0 = newest
     }
+
+    /// <summary>Shape, position, generator state and the held rows, in <see cref="ReplayBuffer"/>'s layout.</summary>
+    internal void Write(BinaryWriter w)
+    {
+        w.Write(Capacity); w.Write(FeatureCount); w.Write(Count); w.Write(_ring.Next); w.Write(_rng.State);
+        _ring.WriteRows(w);
+    }
+
+    /// <summary>Reads <see cref="Write"/>'s bytes into this window, which must have the snapshot's shape.</summary>
+    internal void Read(BinaryReader r)
+    {
+        int capacity = r.ReadInt32(), featureCount = r.ReadInt32();
+        if (capacity != Capacity || featureCount != FeatureCount)
+            throw new InvalidDataException($"snapshot window holds {capacity} rows of {featureCount} features, this one {Capacity} of {FeatureCount}");
+        _ring.Count = r.ReadInt32();
+        _ring.Next = r.ReadInt32();
+        _rng.State = r.ReadUInt64();
+        _ring.ReadRows(r);
+    }
 }
