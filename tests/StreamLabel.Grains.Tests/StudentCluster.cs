@@ -29,6 +29,8 @@ internal static class StudentCluster
             ["Student:PersistInterval"] = "00:00:00.500",
             ["Student:TeacherPullInterval"] = "00:00:00.500",
             ["Teacher:WarmupSamples"] = "200",
+            // These clusters test the distillation path, not whether a young teacher has proven itself (TeacherGateTests).
+            ["Student:TeacherGate"] = "always",
         }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value)).Build();
 
         string gpuSiloName = $"Silo_{silos - 1}";

@@ -53,9 +53,9 @@ internal static class TeacherCommand
 
     private static void Write(TextWriter output, IReadOnlyList<TeacherStatus> teachers)
     {
-        var table = new Table("GROUP", "VERSION", "SAMPLES", "SOFT_TARGET_REQS", "DEVICE", "SILO", "CHECKPOINT", "SILO_METADATA");
+        var table = new Table("GROUP", "KIND", "VERSION", "SAMPLES", "ACCURACY", "STUDENTS", "SOFT_TARGET_REQS", "DEVICE", "SILO", "CHECKPOINT", "SILO_METADATA");
         foreach (var t in teachers)
-            table.Add(t.Group, t.Version, t.SamplesLearned, t.SoftTargetRequests, t.Device, t.Silo, t.FromCheckpoint ? "yes" : "no",
+            table.Add(t.Group, t.Kind, t.Version, t.SamplesLearned, Table.Percent(t.Accuracy), t.Students?.Count ?? 0, t.SoftTargetRequests, t.Device, t.Silo, t.FromCheckpoint ? "yes" : "no",
                 t.SiloMetadata.Count == 0 ? "-" : string.Join(",", t.SiloMetadata.OrderBy(m => m.Key).Select(m => $"{m.Key}={m.Value}")));
         table.Write(output);
     }

@@ -44,11 +44,13 @@ public sealed record ModelRow(
     double? TeacherAgreement,
     double EventsPerSecond,
     string Silo,
-    string? ServedArm)
+    string? ServedArm,
+    double? TeacherAdvantage,
+    double? TeacherWeight)
 {
     public static ModelRow From(ModelMetrics m) => new(m.Key, m.EventsSeen, m.EventsLearned, m.Accuracy, m.WindowAccuracy, m.Loss,
         m.Corrections, m.DownWeights, m.DriftEvents.Count, m.ModelVersion, m.TeacherVersion, m.TeacherStalenessSeconds,
-        m.TeacherAgreement, m.EventsPerSecond, m.Silo, m.Tuning?.ServedArm);
+        m.TeacherAgreement, m.EventsPerSecond, m.Silo, m.Tuning?.ServedArm, m.TeacherAdvantage, m.TeacherWeight);
 }
 
 /// <summary>`model KEY`: a row plus the recent series, the drift times, offsets and the spec.</summary>

@@ -26,7 +26,7 @@ public static class StreamLabelGrainsExtensions
     {
         var services = silo.Services;
         services.AddOptions<StudentOptions>().Bind(configuration.GetSection(StudentOptions.Section)).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
-        services.AddOptions<TeacherOptions>().Bind(configuration.GetSection(TeacherOptions.Section));
+        services.AddOptions<TeacherOptions>().Bind(configuration.GetSection(TeacherOptions.Section)).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddOptions<TeacherPlacementOptions>().Bind(configuration.GetSection(TeacherPlacementOptions.Section));
         // Bound through the spec's field table (not the configuration binder), so every spec field is configurable.
         services.AddOptions<ModelSpecOptions>().Configure(o => o.Patterns = ModelSpecOptions.Read(configuration).Patterns);

@@ -12,6 +12,7 @@ internal sealed class DistillationBuffer(int featureCount, int capacity, int see
     // before the first wrap-around the rows sit in [0, _next), so growing is a plain copy.
     private float[] _ring = new float[Math.Min(capacity, 16) * featureCount];
     private int[] _labels = new int[Math.Min(capacity, 16)];
+    private int[] _predicted = new int[Math.Min(capacity, 16)]; // the student's class for the row, before it learned it
     private readonly Random _random = new(seed);
     private int _next, _count, _unforwarded;
     private float[]? _targetFeatures, _targetProbabilities;
@@ -23,43 +24,47 @@ internal sealed class DistillationBuffer(int featureCount, int capacity, int see
     public DateTimeOffset? TargetsAt { get; private set; }
     public int? TeacherVersion { get; private set; }
 
-    public void Add(ReadOnlySpan<float> features, int label)
+    public void Add(ReadOnlySpan<float> features, int label, int predicted)
     {
         if (_next == _labels.Length && _labels.Length < capacity)
         {
             int rows = Math.Min(capacity, _labels.Length * 2);
             Array.Resize(ref _ring, rows * featureCount);
             Array.Resize(ref _labels, rows);
+            Array.Resize(ref _predicted, rows);
         }
         features.CopyTo(_ring.AsSpan(_next * featureCount, featureCount));
         _labels[_next] = label;
+        _predicted[_next] = predicted;
         _next = (_next + 1) % capacity;
         _count = Math.Min(_count + 1, capacity);
         _unforwarded = Math.Min(_unforwarded + 1, capacity);
     }
 
     /// <summary>The buffered rows, oldest first, as one row-major array.</summary>
-    public (float[] Features, int[] Labels, int Rows) Snapshot() => Latest(_count);
+    public BufferedRows Snapshot() => Latest(_count);
 
     /// <summary>Up to <paramref name="max"/> rows added since the last call (for forwarding to the teacher).</summary>
-    public (float[] Features, int[] Labels, int Rows) TakeUnforwarded(int max)
+    public BufferedRows TakeUnforwarded(int max)
     {
         var latest = Latest(Math.Min(max, _unforwarded));
         _unforwarded = 0;
         return latest;
     }
 
-    private (float[] Features, int[] Labels, int Rows) Latest(int rows)
+    private BufferedRows Latest(int rows)
     {
         var features = new float[rows * featureCount];
         var labels = new int[rows];
+        var predicted = new int[rows];
         for (int i = 0; i < rows; i++)
         {
             int slot = ((_next - rows + i) % capacity + capacity) % capacity;
             _ring.AsSpan(slot * featureCount, featureCount).CopyTo(features.AsSpan(i * featureCount));
             labels[i] = _labels[slot];
+            predicted[i] = _predicted[slot];
         }
-        return (features, labels, rows);
+        return new BufferedRows(features, labels, predicted, rows);
     }
 
     public void SetTargets(float[] features, float[] probabilities, int rows, int classCount, int teacherVersion, DateTimeOffset at)
@@ -88,3 +93,6 @@ internal sealed class DistillationBuffer(int featureCount, int capacity, int see
         return _sample;
     }
 }
+
+/// <summary>Rows of the buffer: row-major features, labels, and the student's prediction of each before it learned it.</summary>
+internal readonly record struct BufferedRows(float[] Features, int[] Labels, int[] Predicted, int Rows);

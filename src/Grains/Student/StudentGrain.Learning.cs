@@ -141,7 +141,7 @@ public sealed partial class StudentGrain
         for (int r = 0; r < rows; r++)
         {
             var e = events[start + r];
-            if (labels[r] >= 0) _teacher.Observe(features.AsSpan(r * f, f), labels[r]);
+            if (labels[r] >= 0) _teacher.Observe(features.AsSpan(r * f, f), labels[r], result.Predicted[r]);
             else
             {
                 publishes.Add(_predictions.PublishAsync(e, result.Probabilities.AsSpan(r * k, k), state.State.Spec!.Classes[result.Predicted[r]],

@@ -10,6 +10,7 @@ public sealed partial class StudentGrain
         var now = DateTimeOffset.UtcNow;
         double? staleness = _teacher.TargetsAt is DateTimeOffset at ? (now - at).TotalSeconds : null;
         return Task.FromResult(_metrics.View(Key, _learner?.Counters ?? new LearnerCounters(), _ledger.Applied, ModelVersion,
-            _teacher.TeacherVersion, staleness, silo.SiloAddress.ToString(), now, (_learner as TunedAsyncLearner)?.Status));
+            _teacher.TeacherVersion, staleness, silo.SiloAddress.ToString(), now, (_learner as TunedAsyncLearner)?.Status,
+            _teacher.Advantage));
     }
 }

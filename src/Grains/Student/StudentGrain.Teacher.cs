@@ -16,13 +16,15 @@ public sealed partial class StudentGrain
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            var pull = await _teacher.PullAsync(GrainFactory.GetGrain<ITeacherGrain>(spec.TeacherGroup), Key, spec, cancellationToken);
+            var learner = _learner;
+            var pull = await _teacher.PullAsync(GrainFactory.GetGrain<ITeacherGrain>(spec.TeacherGroup), Key, spec,
+                (features, rows) => learner.PredictProbabilitiesAsync(features, rows), cancellationToken);
             if (!pull.Pulled) return;
             meters.TeacherPullMilliseconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             meters.TeacherPulls.Add(1);
             if (pull.TargetsVersion is int version) _metrics.TeacherAnswered(version);
         }
-        catch (Exception e) when (e is TimeoutException or OrleansException or OperationCanceledException or ArgumentException)
+        catch (Exception e) when (e is TimeoutException or OrleansException or OperationCanceledException or ArgumentException or ObjectDisposedException)
         {
             meters.TeacherPullFailures.Add(1);
             meters.TeacherPullMilliseconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);

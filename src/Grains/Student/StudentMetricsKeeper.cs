@@ -81,7 +81,8 @@ internal sealed class StudentMetricsKeeper(StudentHistory history, StudentOption
     /// <summary>The operator view of the model. Accuracy is against the clean label when events carry one (replays with
     /// injected noise), else against the label.</summary>
     public ModelMetrics View(string key, LearnerCounters counters, IReadOnlyDictionary<string, long> applied, int modelVersion,
-        int? liveTeacherVersion, double? stalenessSeconds, string silo, DateTimeOffset now, TuningStatus? tuning = null)
+        int? liveTeacherVersion, double? stalenessSeconds, string silo, DateTimeOffset now, TuningStatus? tuning = null,
+        (double Advantage, double Weight)? teaching = null)
     {
         var h = History;
         double accuracy = h.CleanScored > 0 ? (double)h.CleanCorrect / h.CleanScored : counters.Accuracy;
@@ -90,7 +91,8 @@ internal sealed class StudentMetricsKeeper(StudentHistory history, StudentOption
             counters.LabelsCorrected, counters.SamplesDownWeighted, h.Drifts.ToList(), Known(h.TeacherAgreement), stalenessSeconds,
             _rate.PerSecond(now), new Dictionary<string, long>(applied), modelVersion, liveTeacherVersion ?? h.TeacherVersion,
             h.Series.ToList(), silo, tuning is null ? null : new ModelTuning(tuning.ServedArm, tuning.Switches, tuning.Events,
-                tuning.Arms.Select(a => new ArmMetrics(a.Name, Known(a.Reward), a.Score, a.Live, a.Version)).ToList()));
+                tuning.Arms.Select(a => new ArmMetrics(a.Name, Known(a.Reward), a.Score, a.Live, a.Version)).ToList()),
+            teaching?.Advantage, teaching?.Weight);
     }
 
     // Arms without a reward yet are left out of the point.

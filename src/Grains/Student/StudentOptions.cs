@@ -54,6 +54,10 @@ public sealed class StudentOptions
     public TimeSpan TeacherTimeout { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>Soft targets older than this are stale: distillation pauses until fresh ones arrive. Default 30 s.</summary>
     public TimeSpan TeacherStaleAfter { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How much of the teacher's soft targets a student takes: "advantage" (default: by the weight the teacher
+    /// earns from its measured advantage over this student, 0 until it proves better) or "always" (full weight: for a
+    /// teacher known to be stronger, e.g. loaded from a checkpoint).</summary>
+    public string TeacherGate { get; set; } = "advantage";
     /// <summary>Topic for predictions of unlabeled events. Default "streamlabel-predictions".</summary>
     public string PredictionsTopic { get; set; } = "streamlabel-predictions";
     /// <summary>Add a point to the accuracy series every this many labeled events. Default 250.</summary>
@@ -76,6 +80,7 @@ public sealed class StudentOptions
         Require(PersistInterval > TimeSpan.Zero, nameof(PersistInterval), "must be positive");
         Require(TeacherPullInterval > TimeSpan.Zero, nameof(TeacherPullInterval), "must be positive");
         Require(DistillationBufferRows >= 1, nameof(DistillationBufferRows), "must be at least 1");
+        Require(TeacherGate is "advantage" or "always", nameof(TeacherGate), $"must be one of: advantage, always (got '{TeacherGate}')");
         Require(DistillationRowsPerStep >= 0, nameof(DistillationRowsPerStep), "must be >= 0");
         Require(TeacherTimeout > TimeSpan.Zero, nameof(TeacherTimeout), "must be positive");
         Require(SeriesEveryEvents >= 1 && SeriesPoints >= 1 && WindowSize >= 1, "Series*/WindowSize", "must be at least 1");

@@ -1,12 +1,15 @@
 using StreamLabel.Learning;
+using StreamLabel.Learning.Teacher;
 
 namespace StreamLabel.Grains.Student;
 
 /// <summary>
-/// A student's link to its group teacher: the buffer of recent labeled rows and the teacher's soft targets
-/// (<see cref="DistillationBuffer"/>), when to pull, and one pull at a time. A pull forwards the rows the teacher has not
-/// seen, then asks for soft targets of the buffered rows, each bounded by Student:TeacherTimeout; stale targets are not
-/// used, so a slow or missing teacher only pauses distillation.
+/// A student's link to its group teacher: the buffer of recent labeled rows (with the student's own prediction of each,
+/// made before learning it) and the teacher's soft targets, when to pull, and one pull at a time. A pull sends the rows
+/// the teacher has not seen; the teacher answers soft targets for them made before it learns them, and its advantage
+/// over this student. The targets are mixed with the student's own prediction by that advantage's weight (so a teacher
+/// that is no better teaches nothing), and replayed a few rows per step until stale. Each call is bounded by
+/// Student:TeacherTimeout, so a slow or missing teacher only pauses distillation.
 /// </summary>
 internal sealed class TeacherLink(StudentOptions options, int seed)
 {
@@ -20,11 +23,19 @@ internal sealed class TeacherLink(StudentOptions options, int seed)
     /// <summary>When the held soft targets arrived, or null.</summary>
     public DateTimeOffset? TargetsAt => _buffer?.TargetsAt;
 
-    /// <summary>A new model (spec) starts with an empty buffer and no soft targets; pull pacing carries on.</summary>
-    public void StartModel(int featureCount) => _buffer = new DistillationBuffer(featureCount, options.DistillationBufferRows, seed);
+    /// <summary>The teacher's last word on this student: accuracy advantage on its forwarded labels, and the
+    /// distillation weight it earns (null before the first answer).</summary>
+    public (double Advantage, double Weight)? Advantage { get; private set; }
 
-    /// <summary>Buffers a labeled row for the teacher.</summary>
-    public void Observe(ReadOnlySpan<float> features, int label) => Buffer.Add(features, label);
+    /// <summary>A new model (spec) starts with an empty buffer and no soft targets; pull pacing carries on.</summary>
+    public void StartModel(int featureCount)
+    {
+        _buffer = new DistillationBuffer(featureCount, options.DistillationBufferRows, seed);
+        Advantage = null;
+    }
+
+    /// <summary>Buffers a labeled row for the teacher, with the class the student predicted for it before learning it.</summary>
+    public void Observe(ReadOnlySpan<float> features, int label, int predicted) => Buffer.Add(features, label, predicted);
 
     /// <summary>Teacher rows for the next step, or null when the soft targets are missing or stale.</summary>
     public DistillationBatch? ForStep(DateTimeOffset now) =>
@@ -38,28 +49,38 @@ internal sealed class TeacherLink(StudentOptions options, int seed)
     }
 
     /// <summary>
-    /// One round trip with <paramref name="teacher"/>. Not pulled when another pull is in flight or nothing is
-    /// buffered. Failures (timeouts, an unreachable teacher) propagate to the caller, which logs and counts them.
+    /// One round trip with <paramref name="teacher"/>. Not pulled when another pull is in flight, or when no row arrived
+    /// since the last one and the held targets are fresh. <paramref name="ownProbabilities"/> gives the student's class probabilities of rows (at T = 1).
+    /// Failures (timeouts, an unreachable teacher) propagate to the caller, which logs and counts them.
     /// </summary>
-    public async Task<TeacherPull> PullAsync(ITeacherGrain teacher, string key, ModelSpec spec, CancellationToken cancellationToken)
+    public async Task<TeacherPull> PullAsync(ITeacherGrain teacher, string key, ModelSpec spec, Func<float[], int, Task<float[]>> ownProbabilities,
+        CancellationToken cancellationToken)
     {
         if (_buffer is null || _pullInFlight) return TeacherPull.Skipped;
-        var (features, labels, rows) = _buffer.Snapshot();
-        if (rows == 0) return TeacherPull.Skipped;
+        var forward = _buffer.TakeUnforwarded(options.ForwardRowsPerPull);
+        // No new rows: when the held targets are missing or stale, ask again for the buffered ones (not learned twice).
+        bool learn = forward.Rows > 0;
+        if (!learn && _buffer.IsStale(DateTimeOffset.UtcNow, options.TeacherStaleAfter)) forward = _buffer.Snapshot();
+        if (forward.Rows == 0) return TeacherPull.Skipped;
         _pullInFlight = true;
         _eventsSincePull = 0;
         try
         {
-            var (forward, forwardLabels, forwardRows) = _buffer.TakeUnforwarded(options.ForwardRowsPerPull);
-            if (forwardRows > 0)
-                await teacher.ForwardSamplesAsync(new TeacherSamples(key, FloatBytes.ToBytes(forward), forwardLabels, spec.FeatureCount, spec))
-                    .WaitAsync(options.TeacherTimeout, cancellationToken);
-            var response = await teacher.GetSoftTargetsAsync(new SoftTargetsRequest(key, FloatBytes.ToBytes(features), rows,
-                    spec.FeatureCount, spec.Temperature, _buffer.TeacherVersion))
+            var response = await teacher.TeachAsync(new TeachRequest(key, FloatBytes.ToBytes(forward.Features), forward.Labels, forward.Predicted,
+                    spec.FeatureCount, spec, spec.Temperature, learn))
                 .WaitAsync(options.TeacherTimeout, cancellationToken);
-            if (!(response.Ready && response.Rows == rows && response.ClassCount == spec.Classes.Count)) return TeacherPull.Answered(null);
-            Buffer.SetTargets(features, FloatBytes.ToFloats(response.Probabilities), rows, response.ClassCount,
-                response.TeacherVersion, DateTimeOffset.UtcNow);
+            Advantage = (response.Advantage, response.Weight);
+            double weight = options.TeacherGate == "always" ? 1 : response.Weight;
+            if (!(response.Ready && response.Rows == forward.Rows && response.ClassCount == spec.Classes.Count) || weight <= 0)
+                return TeacherPull.Answered(null);
+            var targets = FloatBytes.ToFloats(response.Probabilities);
+            if (weight < 1)
+            {
+                // w·teacher + (1 − w)·own at T: the distillation gradient is then w times the teacher's.
+                var own = FreshDistillation.Temper(await ownProbabilities(forward.Features, forward.Rows), forward.Rows, response.ClassCount, spec.Temperature);
+                for (int i = 0; i < targets.Length; i++) targets[i] = (float)(weight * targets[i] + (1 - weight) * own[i]);
+            }
+            Buffer.SetTargets(forward.Features, targets, forward.Rows, response.ClassCount, response.TeacherVersion, DateTimeOffset.UtcNow);
             return TeacherPull.Answered(response.TeacherVersion);
         }
         finally

@@ -23,6 +23,7 @@ public sealed class LiveCluster : IAsyncDisposable
         ["Orleans__Metadata__accelerator"] = "gpu", // the teacher's placement prefers it; TorchSharp falls back to CPU here
         ["Orleans__Metadata__zone"] = "test",
         ["EmbeddedBroker__Partitions"] = Partitions.ToString(CultureInfo.InvariantCulture),
+        ["Student__TeacherGate"] = "always", // the dashboard shows distillation figures; a young teacher would not earn them yet
     });
 
     public static string Dataset => Path.Combine(AppContext.BaseDirectory, "data", "elec2.csv.gz");
