@@ -9,6 +9,7 @@ using StreamLabel.Learning.Tuning;
 using StreamLabel.Learning.Bank;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.Kafka.ExactlyOnce;
 
 namespace StreamLabel.Grains.Student;
 

@@ -1,3 +1,5 @@
+using StreamLabel.Streaming.Kafka.ExactlyOnce;
+
 namespace StreamLabel.Streaming.Kafka.Events;
 
 /// <summary>

@@ -5,6 +5,7 @@ using Orleans.Runtime;
 using Orleans.Streams;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.Kafka.ExactlyOnce;
 
 namespace StreamLabel.Streaming.Kafka.Providers;
 
