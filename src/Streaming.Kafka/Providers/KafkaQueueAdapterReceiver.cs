@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
+using StreamLabel.Streaming.EventFormat;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Events;
 using StreamLabel.Streaming.Kafka.ExactlyOnce;

@@ -1,4 +1,5 @@
 using System.Text;
+using StreamLabel.Streaming.EventFormat;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Events;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using StreamLabel.Streaming.EventFormat;
 using StreamLabel.Streaming.Kafka.Embedded;
 using StreamLabel.Streaming.Kafka.Events;
 using StreamLabel.Streaming.Kafka.ExactlyOnce;
