@@ -13,9 +13,9 @@ namespace StreamLabel.Streaming.Kafka.Providers;
 /// <summary>
 /// Reads one Kafka partition for the pulling agent: assigns it at the group's committed offset, checks record keys and
 /// turns records into events through the data adapter (bad ones → dead-letter topic), packs each key's events into one
-/// batch container, and commits the offset
-/// below which every event is durable in its grain (asked from the grains, see <see cref="IDurableOffsetSource"/>;
-/// the agent's delivery callbacks are not trusted for this). Pauses the partition when too many events are undurable.
+/// batch container, and commits the offset below which every event is durable in its grain (asked from the grains, see
+/// <see cref="IDurableOffsetSource"/>; the agent's delivery callbacks are not trusted for this). Pauses the partition
+/// when too many events are undurable.
 /// </summary>
 internal sealed partial class KafkaQueueAdapterReceiver(
     string providerName,
@@ -156,7 +156,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     {
         try
         {
-            return ParseOrDeadLetter(result);
+            return AdaptOrDeadLetter(result);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -167,7 +167,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         }
     }
 
-    private StreamEvent? ParseOrDeadLetter(ConsumeResult<object?, byte[]> result)
+    private StreamEvent? AdaptOrDeadLetter(ConsumeResult<object?, byte[]> result)
     {
         var message = result.Message;
         (string Reason, string Detail) problem;
