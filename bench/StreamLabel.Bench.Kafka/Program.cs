@@ -4,6 +4,8 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StreamLabel.Bench.Kafka;
+using StreamLabel.Streaming.EventFormat;
+using StreamLabel.Streaming.Kafka.DataAdapters;
 using StreamLabel.Streaming.Kafka;
 using StreamLabel.Streaming.Kafka.Embedded;
 using StreamLabel.Streaming.Kafka.Events;

@@ -1,7 +1,7 @@
 using System.Text;
+using StreamLabel.Streaming.EventFormat;
 using StreamLabel.Streaming.Kafka.Embedded;
-using StreamLabel.Streaming.Kafka.Events;
-using StreamLabel.Streaming.Kafka.Replay;
+using StreamLabel.Streaming.Replay;
 using StreamLabel.Testing;
 
 namespace StreamLabel.Grains.Tests;

@@ -1,7 +1,7 @@
 using Xunit.Abstractions;
 using StreamLabel.Datasets;
 using StreamLabel.Streaming.Kafka.Embedded;
-using StreamLabel.Streaming.Kafka.Replay;
+using StreamLabel.Streaming.Replay;
 using StreamLabel.Testing;
 
 namespace StreamLabel.Grains.Tests;

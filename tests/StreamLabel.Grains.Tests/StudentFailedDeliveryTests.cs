@@ -2,10 +2,10 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using StreamLabel.Grains.Student;
+using StreamLabel.Streaming.EventFormat;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Embedded;
-using StreamLabel.Streaming.Kafka.Events;
-using StreamLabel.Streaming.Kafka.Replay;
+using StreamLabel.Streaming.Replay;
 using StreamLabel.Testing;
 
 namespace StreamLabel.Grains.Tests;

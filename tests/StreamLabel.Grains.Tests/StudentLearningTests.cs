@@ -6,9 +6,9 @@ using StreamLabel.Grains.Student;
 using Microsoft.Extensions.DependencyInjection;
 using StreamLabel.Learning;
 using StreamLabel.Learning.Bank;
+using StreamLabel.Streaming.EventFormat;
 using StreamLabel.Streaming.Kafka.Embedded;
-using StreamLabel.Streaming.Kafka.Events;
-using StreamLabel.Streaming.Kafka.Replay;
+using StreamLabel.Streaming.Replay;
 using StreamLabel.Testing;
 
 namespace StreamLabel.Grains.Tests;

@@ -1,7 +1,7 @@
 using System.Text;
+using StreamLabel.Streaming.EventFormat;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Embedded;
-using StreamLabel.Streaming.Kafka.Events;
 using StreamLabel.Testing;
 
 namespace StreamLabel.Grains.Tests;

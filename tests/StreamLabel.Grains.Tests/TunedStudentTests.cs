@@ -1,7 +1,7 @@
 using Orleans.TestingHost;
 using StreamLabel.Specs;
 using StreamLabel.Streaming.Kafka.Embedded;
-using StreamLabel.Streaming.Kafka.Replay;
+using StreamLabel.Streaming.Replay;
 using StreamLabel.Testing;
 
 namespace StreamLabel.Grains.Tests;

@@ -3,7 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using StreamLabel.Reliability.Tests.Cluster;
 using StreamLabel.Reliability.Tests.Support;
-using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.EventFormat;
 using StreamLabel.Testing;
 using Xunit.Abstractions;
 

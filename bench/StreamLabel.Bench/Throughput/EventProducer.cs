@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.EventFormat;
 
 namespace StreamLabel.Bench.Throughput;
 

@@ -4,7 +4,7 @@ using StreamLabel.Client.Cli;
 using StreamLabel.Client.Output;
 using StreamLabel.Client.Queries;
 using StreamLabel.Datasets;
-using StreamLabel.Streaming.Kafka.Replay;
+using StreamLabel.Streaming.Replay;
 
 namespace StreamLabel.Client.Commands;
 

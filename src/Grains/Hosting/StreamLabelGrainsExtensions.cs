@@ -9,6 +9,7 @@ using StreamLabel.Grains.Student;
 using StreamLabel.Grains.Teacher;
 using StreamLabel.Grains.Telemetry;
 using StreamLabel.Learning.Bank;
+using StreamLabel.Streaming.Kafka;
 
 namespace StreamLabel.Grains.Hosting;
 
@@ -19,7 +20,8 @@ public static class StreamLabelGrainsExtensions
 
     /// <summary>
     /// Registers what the student and teacher grains need: their options (sections Student, Teacher,
-    /// Teacher:Placement, Models), the GPU placement filter, spec resolution and the meters.
+    /// Teacher:Placement, Models), the GPU placement filter, spec resolution, the meters, and the start-up check that
+    /// Kafka:StreamNamespace is the students' stream namespace.
     /// The Kafka stream provider (AddKafkaStreams) and a grain storage named "models" must be added too.
     /// </summary>
     public static ISiloBuilder AddStreamLabelGrains(this ISiloBuilder silo, IConfiguration configuration)
@@ -32,6 +34,8 @@ public static class StreamLabelGrainsExtensions
         services.AddOptions<ModelSpecOptions>().Configure(o => o.Patterns = ModelSpecOptions.Read(configuration).Patterns);
         services.AddSingleton<ModelSpecResolver>();
         services.AddSingleton<StreamLabelMetrics>();
+        services.AddSingleton<IValidateOptions<KafkaStreamOptions>, StudentStreamNamespaceValidator>();
+        services.AddOptions<KafkaStreamOptions>(KafkaProviderName).ValidateOnStart();
         // The silo's model bank workers (disposed with the silo): students of one shape on a worker step together.
         services.AddSingleton(sp =>
         {

@@ -5,6 +5,7 @@ using StreamLabel.Learning;
 using StreamLabel.Learning.Tuning;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.Kafka.ExactlyOnce;
 
 namespace StreamLabel.Grains.Student;
 

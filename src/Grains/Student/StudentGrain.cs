@@ -9,6 +9,7 @@ using StreamLabel.Learning.Tuning;
 using StreamLabel.Learning.Bank;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.Kafka.ExactlyOnce;
 
 namespace StreamLabel.Grains.Student;
 
@@ -31,7 +32,8 @@ public sealed partial class StudentGrain(
     ILogger<StudentGrain> logger)
     : Grain, IStudentGrain, IDurableOffsetSource, IStreamSubscriptionObserver, IAsyncBatchObserver<StreamEvent>
 {
-    /// <summary>Must equal Kafka:StreamNamespace (its default).</summary>
+    /// <summary>Must equal Kafka:StreamNamespace (its default); a silo whose option differs stops at start
+    /// (<see cref="StudentStreamNamespaceValidator"/>).</summary>
     public const string StreamNamespace = "streamlabel";
 
     private readonly StudentOptions _options = options.Value;

@@ -4,7 +4,7 @@ using StreamLabel.Datasets;
 using StreamLabel.Grains;
 using StreamLabel.Silo.Configuration;
 using StreamLabel.Silo.Hosting;
-using StreamLabel.Streaming.Kafka.Replay;
+using StreamLabel.Streaming.Replay;
 
 namespace StreamLabel.Silo.Demo;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using StreamLabel.Streaming.EventFormat;
 using StreamLabel.Streaming.Kafka.Events;
 
 namespace StreamLabel.Streaming.Kafka.DeadLetters;

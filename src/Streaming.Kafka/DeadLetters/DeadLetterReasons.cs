@@ -1,3 +1,5 @@
+using StreamLabel.Streaming.EventFormat;
+
 namespace StreamLabel.Streaming.Kafka.DeadLetters;
 
 /// <summary>Values of the dead-letter reason header (<c>EventHeaders.DeadLetterReason</c>) and the metric tag.</summary>

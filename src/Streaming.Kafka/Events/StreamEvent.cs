@@ -1,3 +1,6 @@
+using StreamLabel.Streaming.EventFormat;
+using StreamLabel.Streaming.Kafka.ExactlyOnce;
+
 namespace StreamLabel.Streaming.Kafka.Events;
 
 /// <summary>

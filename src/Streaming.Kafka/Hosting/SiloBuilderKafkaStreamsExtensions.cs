@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Streams;
+using StreamLabel.Streaming.Kafka.DataAdapters;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Providers;
 
@@ -29,7 +30,8 @@ public static class SiloBuilderKafkaStreamsExtensions
         builder.AddKafkaStreams(name, ob => ob.Bind(section), configureStream);
 
     /// <summary>Adds the provider, options through an options builder; <paramref name="configureStream"/> can change the
-    /// pulling agent, queue balancer or cache (defaults: implicit subscriptions only, poll every Kafka:PollInterval).</summary>
+    /// pulling agent, queue balancer, cache or data adapter (defaults: implicit subscriptions only, poll every
+    /// Kafka:PollInterval, StreamLabel's JSON event format).</summary>
     public static ISiloBuilder AddKafkaStreams(this ISiloBuilder builder, string name, Action<OptionsBuilder<KafkaStreamOptions>> configureOptions,
         Action<ISiloPersistentStreamConfigurator>? configureStream = null)
     {
@@ -44,13 +46,16 @@ public static class SiloBuilderKafkaStreamsExtensions
         services.TryAddSingleton<IDeadLetterWriter>(sp => sp.GetRequiredKeyedService<IDeadLetterWriter>(name));
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<KafkaOutputProducer>(name));
 
-        return builder.AddPersistentStreams(name, KafkaQueueAdapterFactory.Create, stream =>
+        builder.AddPersistentStreams(name, KafkaQueueAdapterFactory.Create, stream =>
         {
             stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             stream.ConfigurePullingAgent(agent => agent.Configure<IOptionsMonitor<KafkaStreamOptions>>(
                 (o, kafka) => o.GetQueueMsgsTimerPeriod = kafka.Get(name).PollInterval));
             configureStream?.Invoke(stream);
         });
+        // After configureStream: a data adapter it registered (UseDataAdapter) wins over StreamLabel's JSON format.
+        services.TryAddKeyedTransient<IKafkaDataAdapter>(name, (sp, _) => new JsonEventAdapter(Options(sp, name)));
+        return builder;
     }
 
     private static KafkaStreamOptions Options(IServiceProvider services, string name) =>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Confluent.Kafka;
 using StreamLabel.Streaming.Kafka.DeadLetters;
+using StreamLabel.Streaming.Kafka.ExactlyOnce;
 
 namespace StreamLabel.Streaming.Kafka.Providers;
 

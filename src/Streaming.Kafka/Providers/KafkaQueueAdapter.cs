@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Streams;
+using StreamLabel.Streaming.Kafka.DataAdapters;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 
 namespace StreamLabel.Streaming.Kafka.Providers;
@@ -10,6 +11,7 @@ internal sealed class KafkaQueueAdapter(
     string name,
     HashRingBasedPartitionedStreamQueueMapper mapper,
     KafkaStreamOptions options,
+    Func<IKafkaDataAdapter> newDataAdapter,
     DeadLetterProducer deadLetters,
     IGrainFactory grains,
     ILoggerFactory loggerFactory,
@@ -22,7 +24,7 @@ internal sealed class KafkaQueueAdapter(
     public StreamProviderDirection Direction => StreamProviderDirection.ReadOnly;
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) =>
-        new KafkaQueueAdapterReceiver(name, KafkaPartitions.Parse(mapper.QueueToPartition(queueId)), options, deadLetters, grains,
+        new KafkaQueueAdapterReceiver(name, KafkaPartitions.Parse(mapper.QueueToPartition(queueId)), options, newDataAdapter(), deadLetters, grains,
             metrics, loggerFactory.CreateLogger<KafkaQueueAdapterReceiver>());
 
     public Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext) =>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Providers.Streams.Common;
 using Orleans.Streams;
+using StreamLabel.Streaming.Kafka.DataAdapters;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 
 namespace StreamLabel.Streaming.Kafka.Providers;
@@ -13,6 +14,7 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
 {
     private readonly string _name;
     private readonly KafkaStreamOptions _options;
+    private readonly Func<IKafkaDataAdapter> _newDataAdapter;
     private readonly DeadLetterProducer _deadLetters;
     private readonly IGrainFactory _grains;
     private readonly ILoggerFactory _loggerFactory;
@@ -20,22 +22,23 @@ public sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory
     private readonly SimpleQueueAdapterCache _cache;
     private readonly Lazy<HashRingBasedPartitionedStreamQueueMapper> _mapper;
 
-    private KafkaQueueAdapterFactory(string name, KafkaStreamOptions options, DeadLetterProducer deadLetters, IGrainFactory grains, ILoggerFactory loggerFactory,
-        KafkaStreamMetrics metrics)
+    private KafkaQueueAdapterFactory(string name, KafkaStreamOptions options, Func<IKafkaDataAdapter> newDataAdapter, DeadLetterProducer deadLetters,
+        IGrainFactory grains, ILoggerFactory loggerFactory, KafkaStreamMetrics metrics)
     {
-        (_name, _options, _deadLetters, _grains, _loggerFactory, _metrics) = (name, options, deadLetters, grains, loggerFactory, metrics);
+        (_name, _options, _newDataAdapter, _deadLetters, _grains, _loggerFactory, _metrics) = (name, options, newDataAdapter, deadLetters, grains, loggerFactory, metrics);
         _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = options.CacheSize }, name, loggerFactory);
         _mapper = new(() => new HashRingBasedPartitionedStreamQueueMapper(KafkaPartitions.Discover(options), name));
     }
 
-    /// <summary>The factory delegate for <c>AddPersistentStreams</c>.</summary>
+    /// <summary>The factory delegate for <c>AddPersistentStreams</c>. The data adapter is resolved once per partition reader
+    /// (a keyed transient), so each reader has its own.</summary>
     public static KafkaQueueAdapterFactory Create(IServiceProvider services, string name) =>
         new(name, services.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name),
-            services.GetRequiredKeyedService<DeadLetterProducer>(name), services.GetRequiredService<IGrainFactory>(),
+            () => services.GetRequiredKeyedService<IKafkaDataAdapter>(name), services.GetRequiredKeyedService<DeadLetterProducer>(name), services.GetRequiredService<IGrainFactory>(),
             services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<KafkaStreamMetrics>());
 
     public Task<IQueueAdapter> CreateAdapter() =>
-        Task.FromResult<IQueueAdapter>(new KafkaQueueAdapter(_name, _mapper.Value, _options, _deadLetters, _grains, _loggerFactory, _metrics));
+        Task.FromResult<IQueueAdapter>(new KafkaQueueAdapter(_name, _mapper.Value, _options, _newDataAdapter, _deadLetters, _grains, _loggerFactory, _metrics));
 
     public IQueueAdapterCache GetQueueAdapterCache() => _cache;
 

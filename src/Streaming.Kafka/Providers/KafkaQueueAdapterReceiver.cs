@@ -3,29 +3,31 @@ using Microsoft.Extensions.Logging;
 using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
+using StreamLabel.Streaming.Kafka.DataAdapters;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.Kafka.ExactlyOnce;
 
 namespace StreamLabel.Streaming.Kafka.Providers;
 
 /// <summary>
-/// Reads one Kafka partition for the pulling agent: assigns it at the group's committed offset, parses and validates
-/// records (bad ones → dead-letter topic), packs each key's events into one batch container, and commits the offset
-/// below which every event is durable in its grain (asked from the grains, see <see cref="IDurableOffsetSource"/>;
-/// the agent's delivery callbacks are not trusted for this). Pauses the partition when too many events are undurable.
+/// Reads one Kafka partition for the pulling agent: assigns it at the group's committed offset, checks record keys and
+/// turns records into events through the data adapter (bad ones → dead-letter topic), packs each key's events into one
+/// batch container, and commits the offset below which every event is durable in its grain (asked from the grains, see
+/// <see cref="IDurableOffsetSource"/>; the agent's delivery callbacks are not trusted for this). Pauses the partition
+/// when too many events are undurable.
 /// </summary>
 internal sealed partial class KafkaQueueAdapterReceiver(
     string providerName,
     TopicPartition partition,
     KafkaStreamOptions options,
+    IKafkaDataAdapter dataAdapter,
     DeadLetterProducer deadLetters,
     IGrainFactory grains,
     KafkaStreamMetrics metrics,
     ILogger<KafkaQueueAdapterReceiver> logger) : IQueueAdapterReceiver
 {
     private readonly string _partitionKey = TopicPartitionKey.Of(partition.Topic, partition.Partition.Value);
-    private readonly EventParser _parser = new(options);
-    private readonly StringPool _cleanLabels = new();
     private readonly PartitionWatermark _watermark = new();
     private DeadLetterOutbox? _outbox;
     private DurabilityPoller? _poller;
@@ -78,8 +80,8 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         config.QueuedMaxMessagesKbytes ??= 16 * 1024;
         config.QueuedMinMessages ??= 20_000;
         if (options.FetchWaitMax is { } wait) config.FetchWaitMaxMs ??= (int)wait.TotalMilliseconds;
-        // Only headers are read (the clean-label header): the client would otherwise decode the topic name into a new
-        // string for every record, although each reader knows its partition's topic.
+        // Only headers are read (for the data adapter, e.g. the JSON format's clean-label header): the client would
+        // otherwise decode the topic name into a new string for every record, although each reader knows its partition's topic.
         if (config.Get("dotnet.consumer.consume.result.fields") is null) config.ConsumeResultFields = "headers";
         return config;
     }
@@ -154,7 +156,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     {
         try
         {
-            return ParseOrDeadLetter(result);
+            return AdaptOrDeadLetter(result);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -165,22 +167,22 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         }
     }
 
-    private StreamEvent? ParseOrDeadLetter(ConsumeResult<object?, byte[]> result)
+    private StreamEvent? AdaptOrDeadLetter(ConsumeResult<object?, byte[]> result)
     {
         var message = result.Message;
-        string key = message.Key as string ?? "";
-        (string Reason, string Detail)? problem = message.Key is RejectedKey rejected ? (rejected.Reason, rejected.Detail) : null;
-        ParsedEvent parsed = default;
-        problem ??= _parser.TryParse(message.Value, key, out parsed);
-        if (problem is { } p)
+        (string Reason, string Detail) problem;
+        StreamEvent? e = null;
+        if (message.Key is RejectedKey rejected) problem = (rejected.Reason, rejected.Detail);
+        else
         {
-            DeadLetter(new DeadLetter(partition.Topic, partition.Partition.Value, result.Offset.Value, KeyBytes(message.Key), message.Value, p.Reason, p.Detail));
-            return null;
+            string key = message.Key as string ?? "";
+            var record = new ReceivedRecord(partition.Topic, partition.Partition.Value, result.Offset.Value,
+                _watermark.LastUndurableOffset(key), key, message.Value, message.Headers);
+            e = dataAdapter.ToEvent(record, out problem);
         }
-        string? clean = message.Headers is { } headers && headers.TryGetLastBytes(EventHeaders.CleanLabel, out var cleanBytes)
-            ? _cleanLabels.Get(cleanBytes) : null;
-        return new StreamEvent(partition.Topic, partition.Partition.Value, result.Offset.Value, _watermark.LastUndurableOffset(key),
-            key, parsed.Id, parsed.Features, parsed.Label, clean, parsed.TimestampMs, message.Value);
+        if (e is null)
+            DeadLetter(new DeadLetter(partition.Topic, partition.Partition.Value, result.Offset.Value, KeyBytes(message.Key), message.Value, problem.Reason, problem.Detail));
+        return e;
     }
 
     // The record's key bytes for a dead letter: a valid key is UTF-8, so encoding its string gives the bytes back exactly.

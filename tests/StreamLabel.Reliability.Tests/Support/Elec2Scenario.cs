@@ -1,6 +1,6 @@
 using System.Globalization;
 using StreamLabel.Datasets;
-using StreamLabel.Streaming.Kafka.Replay;
+using StreamLabel.Streaming.Replay;
 
 namespace StreamLabel.Reliability.Tests.Support;
 

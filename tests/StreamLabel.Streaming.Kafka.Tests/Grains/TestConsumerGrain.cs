@@ -1,6 +1,7 @@
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.Kafka.ExactlyOnce;
 
 namespace StreamLabel.Streaming.Kafka.Tests.Grains;
 

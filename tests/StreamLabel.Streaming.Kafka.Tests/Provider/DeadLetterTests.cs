@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
+using StreamLabel.Streaming.EventFormat;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Embedded;
 using StreamLabel.Streaming.Kafka.Events;

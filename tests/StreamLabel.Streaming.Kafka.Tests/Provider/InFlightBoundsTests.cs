@@ -1,9 +1,10 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using StreamLabel.Streaming.EventFormat;
 using StreamLabel.Streaming.Kafka.Embedded;
 using StreamLabel.Streaming.Kafka.Events;
-using StreamLabel.Streaming.Kafka.Providers;
+using StreamLabel.Streaming.Kafka.ExactlyOnce;
 using StreamLabel.Streaming.Kafka.Tests.Grains;
 using StreamLabel.Testing;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
-using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.EventFormat;
 using StreamLabel.Testing;
 
 namespace StreamLabel.Streaming.Kafka.Tests.Provider;

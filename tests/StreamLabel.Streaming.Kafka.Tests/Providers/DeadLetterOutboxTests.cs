@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 using StreamLabel.Streaming.Kafka.DeadLetters;
+using StreamLabel.Streaming.Kafka.ExactlyOnce;
 using StreamLabel.Streaming.Kafka.Providers;
 
 namespace StreamLabel.Streaming.Kafka.Tests.Providers;

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using StreamLabel.Datasets;
-using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.EventFormat;
 
-namespace StreamLabel.Streaming.Kafka.Replay;
+namespace StreamLabel.Streaming.Replay;
 
 /// <summary>
 /// Produces a labeled dataset into Kafka in stream order, with optional injected label noise and drift.

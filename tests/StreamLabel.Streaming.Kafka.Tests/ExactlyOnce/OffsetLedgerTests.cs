@@ -1,6 +1,7 @@
 using StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.Kafka.ExactlyOnce;
 
-namespace StreamLabel.Streaming.Kafka.Tests.Events;
+namespace StreamLabel.Streaming.Kafka.Tests.ExactlyOnce;
 
 public sealed class OffsetLedgerTests
 {

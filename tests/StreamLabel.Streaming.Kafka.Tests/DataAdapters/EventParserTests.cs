@@ -1,8 +1,10 @@
 using System.Text;
+using StreamLabel.Streaming.EventFormat;
+using StreamLabel.Streaming.Kafka.DataAdapters;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 using StreamLabel.Streaming.Kafka.Events;
 
-namespace StreamLabel.Streaming.Kafka.Tests.Events;
+namespace StreamLabel.Streaming.Kafka.Tests.DataAdapters;
 
 public sealed class EventParserTests
 {

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace StreamLabel.Streaming.Kafka.Events;
+namespace StreamLabel.Streaming.EventFormat;
 
 /// <summary>Writes the event value: {"features":[...], "label": string|null, "id": string?, "ts": unix ms?}.</summary>
 public static class EventWriter

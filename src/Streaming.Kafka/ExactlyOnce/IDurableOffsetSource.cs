@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace StreamLabel.Streaming.Kafka.Events;
+namespace StreamLabel.Streaming.Kafka.ExactlyOnce;
 
 /// <summary>
 /// Implemented by the grain that consumes a key's events (the same grain the implicit subscription activates).

@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
 using StreamLabel.Streaming.Kafka.DeadLetters;
+using StreamLabel.Streaming.Kafka.Events;
 
-namespace StreamLabel.Streaming.Kafka.Events;
+namespace StreamLabel.Streaming.Kafka.DataAdapters;
 
 /// <summary>The fields of one valid event value.</summary>
 internal readonly record struct ParsedEvent(float[] Features, string? Label, string? Id, long? TimestampMs);

@@ -1,6 +1,6 @@
 using StreamLabel.Streaming.Kafka.Events;
 
-namespace StreamLabel.Streaming.Kafka.Providers;
+namespace StreamLabel.Streaming.Kafka.ExactlyOnce;
 
 /// <summary>
 /// Per-partition bookkeeping of what was read but is not yet durable: per key, the delivered events its grain has not

@@ -1,4 +1,4 @@
-namespace StreamLabel.Streaming.Kafka.Events;
+namespace StreamLabel.Streaming.EventFormat;
 
 /// <summary>Kafka record headers StreamLabel reads or writes.</summary>
 public static class EventHeaders

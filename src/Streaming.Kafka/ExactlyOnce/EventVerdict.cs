@@ -1,4 +1,4 @@
-namespace StreamLabel.Streaming.Kafka.Events;
+namespace StreamLabel.Streaming.Kafka.ExactlyOnce;
 
 /// <summary>What a grain does with a delivered event, as decided by <see cref="OffsetLedger.Check"/>.</summary>
 public enum EventVerdict

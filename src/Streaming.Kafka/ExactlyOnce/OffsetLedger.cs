@@ -1,4 +1,6 @@
-namespace StreamLabel.Streaming.Kafka.Events;
+using StreamLabel.Streaming.Kafka.Events;
+
+namespace StreamLabel.Streaming.Kafka.ExactlyOnce;
 
 /// <summary>
 /// Exactly-once bookkeeping for a consuming grain: which offsets it applied, which of those are durable, and gaps.

@@ -1,6 +1,6 @@
 using StreamLabel.Datasets;
 
-namespace StreamLabel.Streaming.Kafka.Replay;
+namespace StreamLabel.Streaming.Replay;
 
 /// <summary>How a dataset is replayed into Kafka.</summary>
 public sealed record ReplayOptions

@@ -1,7 +1,7 @@
 using StreamLabel.Streaming.Kafka.Events;
-using StreamLabel.Streaming.Kafka.Providers;
+using StreamLabel.Streaming.Kafka.ExactlyOnce;
 
-namespace StreamLabel.Streaming.Kafka.Tests.Providers;
+namespace StreamLabel.Streaming.Kafka.Tests.ExactlyOnce;
 
 public sealed class PartitionWatermarkTests
 {

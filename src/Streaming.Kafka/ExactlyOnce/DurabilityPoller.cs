@@ -1,6 +1,4 @@
-using StreamLabel.Streaming.Kafka.Events;
-
-namespace StreamLabel.Streaming.Kafka.Providers;
+namespace StreamLabel.Streaming.Kafka.ExactlyOnce;
 
 /// <summary>Asks the grains of keys with undurable events for their durable offsets (pull: see IDurableOffsetSource).</summary>
 internal sealed class DurabilityPoller(IGrainFactory grains, KafkaStreamOptions options, Action<string, string> onFailure)

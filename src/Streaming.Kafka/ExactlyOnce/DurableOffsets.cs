@@ -1,4 +1,4 @@
-namespace StreamLabel.Streaming.Kafka.Events;
+namespace StreamLabel.Streaming.Kafka.ExactlyOnce;
 
 /// <summary>A grain's answer to the partition reader.</summary>
 /// <param name="Offsets">"topic:partition" → highest offset whose effect is in the grain's persisted state.</param>
