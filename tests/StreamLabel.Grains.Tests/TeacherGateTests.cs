@@ -2,7 +2,7 @@ using StreamLabel.Grains.Student;
 using StreamLabel.Grains.Teacher;
 using StreamLabel.Learning.Teacher;
 using StreamLabel.Streaming.Kafka.Embedded;
-using StreamLabel.Streaming.Kafka.Replay;
+using StreamLabel.Streaming.Replay;
 using StreamLabel.Testing;
 
 namespace StreamLabel.Grains.Tests;
