@@ -17,7 +17,7 @@ public sealed class DatasetReplayer(string bootstrapServers, IDictionary<string,
     /// 1000 events with the count produced so far: a caller can hold the replay back (e.g. until consumers catch up).
     /// </summary>
     public async Task<long> ReplayAsync(LabeledDataset data, ReplayOptions options, IProgress<(long Produced, long Total)>? progress = null,
-        CancellationToken cancellationToken = default, Func<long, CancellationToken, Task>? pace = null)
+        Func<long, CancellationToken, Task>? pace = null, CancellationToken cancellationToken = default)
     {
         var stream = NoisyStream.Create(data, options.Noise, options.NoiseKind, options.DriftAt, options.Seed);
         int keyColumn = options.KeyColumn is null ? -1 : IndexOfColumn(data, options.KeyColumn);

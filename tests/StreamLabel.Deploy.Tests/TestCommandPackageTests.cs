@@ -90,7 +90,7 @@ public sealed class TestCommandPackageTests
         var dir = Directory.CreateTempSubdirectory("streamlabel-apt-stub-").FullName;
         var path = Path.Combine(dir, "apt-get");
         File.WriteAllText(path, "#!/usr/bin/env bash\n" + body + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return dir;
     }
 }

@@ -35,7 +35,7 @@ public sealed class StoredSpecCompatibilityTests : IDisposable
     {
         var stored = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "student-state-before-spec-enums.json"));
         Assert.Contains("\"StreamLabel.Grains.ModelSpec, StreamLabel.Grains.Abstractions\"", stored);
-        var spec = Storage.Deserialize<StudentState>(BinaryData.FromString(stored)).Spec;
+        var spec = Storage.Deserialize<StudentState>(BinaryData.FromString(stored))!.Spec;
         Assert.NotNull(spec);
         Assert.Equal(8, spec.FeatureCount);
         Assert.Equal(["DOWN", "UP"], spec.Classes);
@@ -53,7 +53,7 @@ public sealed class StoredSpecCompatibilityTests : IDisposable
     public void Student_state_written_now_reads_back()
     {
         var spec = Elec2.Spec(8) with { Optimizer = OptimizerKind.Sgd, LaggedLabels = true, DriftChallengerEvents = 300, Version = 4 };
-        var back = Storage.Deserialize<StudentState>(Storage.Serialize(new StudentState { Spec = spec })).Spec!;
+        var back = Storage.Deserialize<StudentState>(Storage.Serialize(new StudentState { Spec = spec }))!.Spec!;
         Assert.Equal(spec with { Classes = back.Classes, HiddenLayers = back.HiddenLayers }, back);
         Assert.Equal(spec.Classes, back.Classes);
     }
@@ -66,7 +66,7 @@ public sealed class StoredSpecCompatibilityTests : IDisposable
             DriftDetector = DriftDetectorKind.None, SmoothingConvention = SmoothingConvention.Others, LaggedLabels = true, Version = 7,
         };
         var serializer = _services.GetRequiredService<Serializer>();
-        var back = serializer.Deserialize<ModelSpec>(serializer.SerializeToArray(spec));
+        var back = serializer.Deserialize<ModelSpec>(serializer.SerializeToArray(spec))!;
         Assert.Equal(spec with { Classes = back.Classes, HiddenLayers = back.HiddenLayers }, back);
         Assert.Equal(spec.HiddenLayers, back.HiddenLayers);
     }

@@ -78,7 +78,7 @@ public sealed class StudentLearningTests(RedisServer redis) : IClassFixture<Redi
             for (int i = 0; i < 40; i++)
                 await producer.ProduceAsync(StudentCluster.Topic, Message(key, EventWriter.Write(data.Features[i], null, $"unlabeled-{i}")));
             await producer.ProduceAsync(StudentCluster.Topic, Message(key, EventWriter.Write(data.Features[0], "SIDEWAYS", "bad-label")));
-            await producer.ProduceAsync(StudentCluster.Topic, Message(key, EventWriter.Write(data.Features[0][..3], "UP", "bad-width")));
+            await producer.ProduceAsync(StudentCluster.Topic, Message(key, EventWriter.Write(data.Features[0].AsSpan(0, 3), "UP", "bad-width")));
             await producer.ProduceAsync(StudentCluster.Topic, Message("no-spec-here", EventWriter.Write(data.Features[0], "UP", "no-spec")));
         }
         await WaitForSeenAsync(cluster, key, data.Count + 40);

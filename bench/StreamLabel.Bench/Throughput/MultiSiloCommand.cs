@@ -53,7 +53,7 @@ public static class MultiSiloCommand
                 $"{c.ClusterCpuMicrosPerEvent:F1} | {c.SiloCpuMicrosPerEvent:F1} | {c.BenchCpuMicrosPerEvent:F1} | {c.P50LatencyMs:F0} / {c.P99LatencyMs:F0} at {c.LatencyRateEventsPerSecond:N0} ev/s | {c.LoadAverageStart} → {c.LoadAverageEnd} |");
         Console.WriteLine($"{configurations[^1].Silos} silos ÷ {configurations[0].Silos} silo: {speedup:F2}x (target for 2 ÷ 1: >= 1.8x: {(speedup >= 1.8 ? "met" : "missed")})");
         if (o.Json is { } path)
-            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, ResultJson.Options));
         return 0;
     }
 

@@ -169,7 +169,7 @@ public static class ThroughputCommand
         };
         Print(result);
         if (o.Json is { } path)
-            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, ResultJson.Options));
         return 0;
     }
 

@@ -72,7 +72,7 @@ internal static class ReplayCommand
         long produced;
         try
         {
-            produced = await new DatasetReplayer(bootstrap, kafka.Client).ReplayAsync(data, options, bar, io.Cancellation);
+            produced = await new DatasetReplayer(bootstrap, kafka.Client).ReplayAsync(data, options, bar, cancellationToken: io.Cancellation);
         }
         catch (InvalidOperationException e)
         {

@@ -15,7 +15,7 @@ internal static class TeacherCommand
         ClusterCommand.Create("status", "one teacher group, or every group in the registry", parsed => StatusAsync(parsed, io), Group("every registered group")),
     };
 
-    private static Option Group(string otherwise) => CliOptions.Value("--group", "G", $"teacher group (default: {otherwise})");
+    private static Option<string> Group(string otherwise) => CliOptions.Value("--group", "G", $"teacher group (default: {otherwise})");
 
     private static string? GroupOf(ParsedArgs parsed)
     {

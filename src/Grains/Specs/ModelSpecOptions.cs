@@ -27,7 +27,7 @@ public sealed class ModelSpecOptions
         {
             string where = $"{Section}:Patterns:{entry.Key}";
             var pattern = entry["Pattern"];
-            if (string.IsNullOrWhiteSpace(pattern)) throw new ArgumentException($"{where}:Pattern is required", "Pattern");
+            if (string.IsNullOrWhiteSpace(pattern)) throw new ArgumentException($"{where}:Pattern is required", nameof(configuration));
             var spec = new ModelSpec();
             foreach (var setting in entry.GetChildren().Where(c => c.Key != "Pattern"))
             {

@@ -40,7 +40,7 @@ public static partial class NativeHeap
     /// <summary>Returns free arena memory to the system (glibc malloc_trim); false where unavailable.</summary>
     public static bool Trim()
     {
-        try { MallocTrim(0); return true; }
+        try { _ = MallocTrim(0); return true; } // its result only says whether memory was released
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { return false; }
     }
 }

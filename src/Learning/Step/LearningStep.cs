@@ -136,7 +136,7 @@ internal static class LearningStep
             {
                 rowsL[l] = p * R + i; slotL[l] = p; y[l] = labels[i]; gL[l] = g;
                 if (epsL is not null) epsL[l] = (float)own.Smoothing;
-                if (minWL is not null) { minWL[l] = (float)own.SelfCorrection.MinWeight; scaleL[l] = (float)own.SelfCorrection.LossScale; }
+                if (minWL is not null) { minWL[l] = (float)own.SelfCorrection.MinWeight; scaleL![l] = (float)own.SelfCorrection.LossScale; }
                 l++;
             }
             int q = e.Replayed;

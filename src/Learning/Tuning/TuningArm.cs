@@ -50,7 +50,7 @@ public sealed record TuningArm
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"tuning arm '{Name}': {e.Message}", nameof(TuningArm), e);
+            throw new ArgumentException($"tuning arm '{Name}': {e.Message}", e);
         }
     }
 

@@ -49,8 +49,8 @@ internal sealed class DemoReplayJob(
             // The embedded broker keeps at most 5 MiB per partition and drops the oldest records beyond that, so the
             // replay never runs more than MaxAhead events ahead of learning (one key = one partition).
             var replay = new DatasetReplayer(kafka.BootstrapServers, kafka.ClientSettings)
-                .ReplayAsync(data, options, new Progress<(long Produced, long Total)>(p => Interlocked.Exchange(ref produced, p.Produced)), stoppingToken,
-                    kafka.IsEmbedded ? (count, ct) => WaitForLearningAsync(student, baseline, count, ct) : null);
+                .ReplayAsync(data, options, new Progress<(long Produced, long Total)>(p => Interlocked.Exchange(ref produced, p.Produced)),
+                    kafka.IsEmbedded ? (count, ct) => WaitForLearningAsync(student, baseline, count, ct) : null, stoppingToken);
             while (true)
             {
                 var tick = Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
@@ -82,7 +82,8 @@ internal sealed class DemoReplayJob(
         if (!s.ExitWhenDone) return;
         // Deactivate the grains while the silo still runs, so they persist (the teacher on deactivation) into storage
         // that is still there; during shutdown the in-process memory storage may already be gone.
-        try { await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero); }
+        // Not the stopping token: this is the work that must still happen while the host stops.
+        try { await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, CancellationToken.None); }
         catch (Exception e) when (e is OrleansException or TimeoutException) { logger.LogWarning("Deactivating grains before exit failed: {Message}", e.Message); }
         lifetime.StopApplication();
     }

@@ -24,7 +24,7 @@ public static class CliRunner
         var run = CommandLine.RunAsync(args, TextWriter.Synchronized(output), TextWriter.Synchronized(e), cancellation);
         int code;
         // A command that never returns fails its test with what it printed, instead of holding the whole test run.
-        try { code = await run.WaitAsync(Patience); }
+        try { code = await run.WaitAsync(Patience, CancellationToken.None); } // the caller's token is the command's own Ctrl-C
         catch (TimeoutException)
         {
             throw new TimeoutException($"streamlabel {string.Join(' ', args)} did not return within {Patience.TotalSeconds} s\nstdout:\n{output}\nstderr:\n{e}");

@@ -13,7 +13,7 @@ public sealed partial class Shape
     private enum Kind { Object, Map, List, String, Integer, Boolean, Any, Typed }
 
     private Kind kind;
-    private IReadOnlyDictionary<string, Shape> fields = new Dictionary<string, Shape>();
+    private Dictionary<string, Shape> fields = new();
     private string[] required = [];
     private string[]? allowed;
     private long? minimum;

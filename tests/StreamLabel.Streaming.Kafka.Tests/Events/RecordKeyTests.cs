@@ -40,6 +40,6 @@ public sealed class RecordKeyTests
         var missing = Assert.IsType<RejectedKey>(keys.Deserialize([], true, context));
         Assert.Null(missing.Bytes);
         Assert.Equal(DeadLetterReasons.EmptyKey, missing.Reason);
-        Assert.Equal([], Assert.IsType<RejectedKey>(keys.Deserialize([], false, context)).Bytes);
+        Assert.Equal([], Assert.IsType<RejectedKey>(keys.Deserialize([], false, context)).Bytes!);
     }
 }
