@@ -38,12 +38,7 @@ public static class TunedBaseline
                 var labels = new int[batch];
                 for (int start = 0; start < rows.Length; start += batch)
                 {
-                    int n = Math.Min(batch, rows.Length - start);
-                    for (int r = 0; r < n; r++)
-                    {
-                        stream.Row(rows[start + r]).CopyTo(features.AsSpan(r * f, f));
-                        labels[r] = stream.Labels[rows[start + r]];
-                    }
+                    int n = stream.NextBatch(rows, start, batch, features, labels);
                     learners[key].TestThenTrain(features.AsMemory(0, n * f), n, labels.AsMemory(0, n), _ => distill);
                 }
             }

@@ -66,6 +66,18 @@ public static class QualityRun
             if (teacher.PseudoLabeled(rows) is { } p) student.Learn(p.Features, rows, p.Labels);
     }
 
+    /// <summary>Copies the batch of rows from <paramref name="start"/> (features and training labels) into x and y; returns its row count.</summary>
+    internal static int NextBatch(LabeledDataset data, int[] labels, int start, int batch, float[] x, int[] y)
+    {
+        int rows = Math.Min(batch, data.Count - start), f = data.FeatureCount;
+        for (int r = 0; r < rows; r++)
+        {
+            data.Features[start + r].CopyTo(x, r * f);
+            y[r] = labels[start + r];
+        }
+        return rows;
+    }
+
     public static bool UsesTeacher(string variant) => variant is "distill" or "full" or "clean" or "tuned";
 
     public static VariantScore Run(string variant, NoisyStream stream, QualityOptions options)
@@ -92,12 +104,7 @@ public static class QualityRun
         var clock = Stopwatch.StartNew();
         for (int start = 0; start < n; start += batch)
         {
-            int rows = Math.Min(batch, n - start);
-            for (int r = 0; r < rows; r++)
-            {
-                data.Features[start + r].CopyTo(x, r * f);
-                y[r] = labels[start + r];
-            }
+            int rows = NextBatch(data, labels, start, batch, x, y);
             var xs = x.AsSpan(0, rows * f);
             var ys = y.AsSpan(0, rows);
             PrequentialResult result;

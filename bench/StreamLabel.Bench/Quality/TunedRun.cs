@@ -40,12 +40,7 @@ public static class TunedRun
         var clock = Stopwatch.StartNew();
         for (int start = 0; start < n; start += batch)
         {
-            int rows = Math.Min(batch, n - start);
-            for (int r = 0; r < rows; r++)
-            {
-                data.Features[start + r].CopyTo(x, r * f);
-                y[r] = labels[start + r];
-            }
+            int rows = QualityRun.NextBatch(data, labels, start, batch, x, y);
             var xs = x.AsMemory(0, rows * f);
             var ys = y.AsMemory(0, rows);
             TunedResult result;

@@ -39,6 +39,19 @@ public sealed class SyntheticStream
 
     public ReadOnlySpan<float> Row(int i) => Features.AsSpan(i * FeatureCount, FeatureCount);
 
+    /// <summary>Copies the batch of one key's rows (indices <paramref name="rows"/> from <paramref name="start"/>) into
+    /// features and labels; returns its row count.</summary>
+    public int NextBatch(int[] rows, int start, int batch, float[] features, int[] labels)
+    {
+        int n = Math.Min(batch, rows.Length - start);
+        for (int r = 0; r < n; r++)
+        {
+            Row(rows[start + r]).CopyTo(features.AsSpan(r * FeatureCount, FeatureCount));
+            labels[r] = Labels[rows[start + r]];
+        }
+        return n;
+    }
+
     /// <summary>Event indices of each key, in produce order: what one student sees.</summary>
     public int[][] ByKey() => Enumerable.Range(0, KeyNames.Length)
         .Select(k => Enumerable.Range(0, Count).Where(i => KeyOf[i] == k).ToArray()).ToArray();
