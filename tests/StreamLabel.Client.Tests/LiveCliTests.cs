@@ -224,6 +224,7 @@ public sealed class LiveCliTests(LiveFixture live)
 
             var status = Ok(await Run("teacher", "status", "--group", "tload", "--json")).Json().EnumerateArray().Single();
             Assert.True(status.GetProperty("fromCheckpoint").GetBoolean());
+            Assert.Equal("replay", status.GetProperty("kind").GetString()); // a checkpoint made before the ensemble still loads
             Assert.Equal(checkpoint.Version, status.GetProperty("version").GetInt64());
             Assert.Equal(checkpoint.SamplesLearned, status.GetProperty("samplesLearned").GetInt64());
             Assert.Equal("cpu", status.GetProperty("device").GetString()); // no CUDA here: TorchSharp's CPU fallback
@@ -232,7 +233,7 @@ public sealed class LiveCliTests(LiveFixture live)
             var table = Ok(await Run("teacher", "status", "--group", "tload"));
             Assert.Contains("tload", table.Out);
             Assert.Contains("accelerator=gpu", table.Out);
-            Assert.Matches(@"tload\s+" + checkpoint.Version + @"\s", table.Out);
+            Assert.Matches(@"tload\s+replay\s+" + checkpoint.Version + @"\s", table.Out);
         }
         finally { File.Delete(checkpoint.Path); }
     }
