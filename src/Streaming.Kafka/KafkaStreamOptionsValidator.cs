@@ -1,17 +1,20 @@
-using Orleans;
-using Orleans.Runtime;
+using Microsoft.Extensions.Options;
 using StreamLabel.Streaming.Kafka.DeadLetters;
 
 namespace StreamLabel.Streaming.Kafka;
 
-/// <summary>Checks <see cref="KafkaStreamOptions"/> at silo start; errors name the bad option.</summary>
-public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, string providerName) : IConfigurationValidator
+/// <summary>
+/// Checks the options of the provider named <paramref name="providerName"/> when they are first read, and at silo start
+/// (registered with ValidateOnStart, as every StreamLabel options class is); errors name the bad option.
+/// </summary>
+public sealed class KafkaStreamOptionsValidator(string providerName) : IValidateOptions<KafkaStreamOptions>
 {
-    public void ValidateConfiguration()
+    public ValidateOptionsResult Validate(string? name, KafkaStreamOptions options)
     {
+        if (name != providerName) return ValidateOptionsResult.Skip;
         var errors = Validate(options);
-        if (errors.Count > 0)
-            throw new OrleansConfigurationException($"Kafka stream provider '{providerName}': " + string.Join("; ", errors));
+        return errors.Count == 0 ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Kafka stream provider '{providerName}': " + string.Join("; ", errors));
     }
 
     /// <summary>All problems found, each naming its option ("Kafka:Option").</summary>

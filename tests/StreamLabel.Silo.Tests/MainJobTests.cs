@@ -65,13 +65,19 @@ public sealed class MainJobTests(ITestOutputHelper output)
         Assert.Contains("noise kind 'sideways'", stdout);
     }
 
-    [Fact]
-    public async Task A_start_up_failure_exits_1_with_its_reason_not_an_abort()
+    [Theory]
+    [InlineData("--Student:MaxBatchSize=0", "Student:MaxBatchSize must be at least 1")]
+    [InlineData("--Teacher:Kind=magic", "Teacher:Kind must be one of: ensemble, replay (got 'magic')")]
+    [InlineData("--Kafka:MaxBatchRecords=0", "Kafka:MaxBatchRecords must be between 1 and 1000000")]
+    [InlineData("--Models:Patterns:0:Pattern=k*", "Models:Patterns:0: ModelSpec.Classes needs at least two distinct")]
+    public async Task A_start_up_failure_exits_1_with_its_reason_not_an_abort(string option, string reason)
     {
-        // Student options are validated when the silo starts: the failure surfaces from the host, not from argument parsing.
-        var (exitCode, stdout) = await RunAsync(["--Student:MaxBatchSize=0", "--events", "100"], TimeSpan.FromSeconds(120));
+        // Every options class is checked the same way when the silo starts (OptionsProblems / IValidateOptions with
+        // ValidateOnStart): the failure surfaces from the host, with its reason, not from argument parsing.
+        var (exitCode, stdout) = await RunAsync([option, "--events", "100"], TimeSpan.FromSeconds(120));
         Assert.Equal(1, exitCode);
-        Assert.Contains("streamlabel-silo: failed: Student:MaxBatchSize must be at least 1", stdout);
+        Assert.Contains("streamlabel-silo: failed: ", stdout);
+        Assert.Contains(reason, stdout);
         Assert.DoesNotContain("Unhandled exception", stdout);
     }
 

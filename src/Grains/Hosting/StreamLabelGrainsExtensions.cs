@@ -27,11 +27,14 @@ public static class StreamLabelGrainsExtensions
     public static ISiloBuilder AddStreamLabelGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
         var services = silo.Services;
-        services.AddOptions<StudentOptions>().Bind(configuration.GetSection(StudentOptions.Section)).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
-        services.AddOptions<TeacherOptions>().Bind(configuration.GetSection(TeacherOptions.Section)).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddOptions<StudentOptions>().Bind(configuration.GetSection(StudentOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StudentOptions>>(new OptionsProblems<StudentOptions>(o => o.Problems()));
+        services.AddOptions<TeacherOptions>().Bind(configuration.GetSection(TeacherOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TeacherOptions>>(new OptionsProblems<TeacherOptions>(o => o.Problems()));
         services.AddOptions<TeacherPlacementOptions>().Bind(configuration.GetSection(TeacherPlacementOptions.Section));
         // Bound through the spec's field table (not the configuration binder), so every spec field is configurable.
-        services.AddOptions<ModelSpecOptions>().Configure(o => o.Patterns = ModelSpecOptions.Read(configuration).Patterns);
+        services.AddOptions<ModelSpecOptions>().Configure(o => o.Patterns = ModelSpecOptions.Read(configuration).Patterns).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ModelSpecOptions>>(new OptionsProblems<ModelSpecOptions>(o => o.Problems()));
         services.AddSingleton<ModelSpecResolver>();
         services.AddSingleton<StreamLabelMetrics>();
         services.AddSingleton<IValidateOptions<KafkaStreamOptions>, StudentStreamNamespaceValidator>();

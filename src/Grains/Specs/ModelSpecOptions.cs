@@ -18,6 +18,19 @@ public sealed class ModelSpecOptions
 
     public List<ModelSpecPattern> Patterns { get; set; } = [];
 
+    /// <summary>Every pattern that names no key pattern or gives a spec no model can be built from, each naming it.</summary>
+    public List<string> Problems()
+    {
+        var problems = new List<string>();
+        for (int i = 0; i < Patterns.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Patterns[i].Pattern)) problems.Add($"Models:Patterns:{i}:Pattern is required");
+            try { ModelSpecValidator.ThrowIfInvalid(Patterns[i].Spec, $"Models:Patterns:{i}"); }
+            catch (ArgumentException e) { problems.Add(e.Message.Replace($" (Parameter '{e.ParamName}')", "")); }
+        }
+        return problems;
+    }
+
     /// <summary>Reads section "Models" through the spec's field table; an unknown or malformed field throws an
     /// <see cref="ArgumentException"/> naming its configuration key.</summary>
     public static ModelSpecOptions Read(IConfiguration configuration)

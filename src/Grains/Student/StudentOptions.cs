@@ -67,9 +67,11 @@ public sealed class StudentOptions
     /// <summary>Window of the windowed accuracy, in labeled events. Default 500.</summary>
     public int WindowSize { get; set; } = 500;
 
-    public void Validate()
+    /// <summary>Every problem, each naming its option ("Student:Option rule"); empty when the options are good.</summary>
+    public List<string> Problems()
     {
-        void Require(bool ok, string name, string rule) { if (!ok) throw new InvalidOperationException($"Student:{name} {rule}"); }
+        var problems = new List<string>();
+        void Require(bool ok, string name, string rule) { if (!ok) problems.Add($"Student:{name} {rule}"); }
         Require(TorchThreads >= 0, nameof(TorchThreads), "must be >= 0 (0 = libtorch's default)");
         Require(IdleDeactivateAfter >= TimeSpan.FromMinutes(1), nameof(IdleDeactivateAfter), "must be at least 1 minute (Orleans' collection quantum)");
         Require(MaxBatchSize >= 1, nameof(MaxBatchSize), "must be at least 1");
@@ -85,5 +87,6 @@ public sealed class StudentOptions
         Require(TeacherTimeout > TimeSpan.Zero, nameof(TeacherTimeout), "must be positive");
         Require(SeriesEveryEvents >= 1 && SeriesPoints >= 1 && WindowSize >= 1, "Series*/WindowSize", "must be at least 1");
         Require(!string.IsNullOrWhiteSpace(PredictionsTopic), nameof(PredictionsTopic), "is required");
+        return problems;
     }
 }

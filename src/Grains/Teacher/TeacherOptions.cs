@@ -36,12 +36,16 @@ public sealed class TeacherOptions
     /// that a teacher without persisted state starts from. Default none: teachers start untrained.</summary>
     public Dictionary<string, string> Checkpoints { get; set; } = [];
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the bad option (Teacher:...).</summary>
-    public void Validate()
+    /// <summary>Every problem, each naming its option ("Teacher:Option rule"); empty when the options are good.</summary>
+    public List<string> Problems()
     {
-        if (Kind is not ("ensemble" or "replay")) throw new ArgumentException($"Teacher:Kind must be one of: ensemble, replay (got '{Kind}')", nameof(Kind));
-        if (Members is < 1) throw new ArgumentException($"Teacher:Members must be >= 1 (got {Members})", nameof(Members));
-        if (WindowRows is < 1) throw new ArgumentException($"Teacher:WindowRows must be >= 1 (got {WindowRows})", nameof(WindowRows));
-        if (WarmupSamples < 0) throw new ArgumentException($"Teacher:WarmupSamples must be >= 0 (got {WarmupSamples})", nameof(WarmupSamples));
+        var problems = new List<string>();
+        void Require(bool ok, string name, string rule) { if (!ok) problems.Add($"Teacher:{name} {rule}"); }
+        Require(Kind is "ensemble" or "replay", nameof(Kind), $"must be one of: ensemble, replay (got '{Kind}')");
+        Require(Members is null or >= 1, nameof(Members), $"must be >= 1 (got {Members})");
+        Require(WindowRows is null or >= 1, nameof(WindowRows), $"must be >= 1 (got {WindowRows})");
+        Require(WarmupSamples >= 0, nameof(WarmupSamples), $"must be >= 0 (got {WarmupSamples})");
+        Require(PersistEverySamples >= 1, nameof(PersistEverySamples), $"must be >= 1 (got {PersistEverySamples})");
+        return problems;
     }
 }

@@ -36,10 +36,10 @@ public static class SiloBuilderKafkaStreamsExtensions
         Action<ISiloPersistentStreamConfigurator>? configureStream = null)
     {
         var services = builder.Services;
-        configureOptions(services.AddOptions<KafkaStreamOptions>(name));
+        configureOptions(services.AddOptions<KafkaStreamOptions>(name).ValidateOnStart());
         services.AddMetrics();
         services.TryAddSingleton<KafkaStreamMetrics>();
-        services.AddTransient<IConfigurationValidator>(sp => new KafkaStreamOptionsValidator(Options(sp, name), name));
+        services.AddSingleton<IValidateOptions<KafkaStreamOptions>>(new KafkaStreamOptionsValidator(name));
         services.AddKeyedSingleton(name, (sp, _) => new KafkaOutputProducer(Options(sp, name), sp.GetRequiredService<ILogger<KafkaOutputProducer>>()));
         services.AddKeyedSingleton(name, (sp, _) => new DeadLetterProducer(Options(sp, name), sp.GetRequiredKeyedService<KafkaOutputProducer>(name), sp.GetRequiredService<KafkaStreamMetrics>()));
         services.AddKeyedSingleton<IDeadLetterWriter>(name, (sp, _) => sp.GetRequiredKeyedService<DeadLetterProducer>(name));
