@@ -21,7 +21,7 @@ internal static class StudentCluster
     public const string Predictions = "predictions";
 
     public static async Task<InProcessTestCluster> StartAsync(short silos, EmbeddedKafkaBroker broker, RedisServer redis,
-        bool gpuSilo, IDictionary<string, string?>? settings = null, Action<ISiloBuilder>? configureSilo = null)
+        bool gpuSilo, IDictionary<string, string?>? settings = null, Action<ISiloBuilder>? configureSilo = null, string? gpuSiloName = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -33,7 +33,7 @@ internal static class StudentCluster
             ["Student:TeacherGate"] = "always",
         }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value)).Build();
 
-        string gpuSiloName = $"Silo_{silos - 1}";
+        gpuSiloName ??= $"Silo_{silos - 1}"; // another name: a silo started later (StartAdditionalSiloAsync) is the GPU one
         var builder = KafkaTestCluster.CreateBuilder(silos, broker, redis: null, o =>
         {
             o.Topics = [Topic];

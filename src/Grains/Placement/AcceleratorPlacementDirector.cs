@@ -19,9 +19,7 @@ public sealed partial class AcceleratorPlacementDirector(
     {
         var o = options.Value;
         var candidates = silos.ToList();
-        var matching = candidates.Where(s =>
-            metadata.GetSiloMetadata(s).Metadata.TryGetValue(o.MetadataKey, out var v) &&
-            string.Equals(v, o.MetadataValue, StringComparison.OrdinalIgnoreCase)).ToList();
+        var matching = candidates.Where(s => o.Matches(metadata.GetSiloMetadata(s).Metadata)).ToList();
         if (matching.Count > 0) return matching;
         if (o.Fallback == NoGpuSiloFallback.Refuse)
         {

@@ -20,4 +20,11 @@ public sealed class TeacherPlacementOptions
     public string MetadataValue { get; set; } = "gpu";
     /// <summary>Default <see cref="NoGpuSiloFallback.AnySilo"/>.</summary>
     public NoGpuSiloFallback Fallback { get; set; } = NoGpuSiloFallback.AnySilo;
+    /// <summary>How often a teacher placed on a silo without the metadata (the fallback, e.g. while the GPU silos were
+    /// still starting) looks for one that has it, and moves there. Default 30 s.</summary>
+    public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether the silo's metadata marks it as an accelerator silo.</summary>
+    public bool Matches(IReadOnlyDictionary<string, string> siloMetadata) =>
+        siloMetadata.TryGetValue(MetadataKey, out var v) && string.Equals(v, MetadataValue, StringComparison.OrdinalIgnoreCase);
 }

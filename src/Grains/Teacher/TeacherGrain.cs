@@ -18,7 +18,9 @@ namespace StreamLabel.Grains.Teacher;
 public sealed partial class TeacherGrain(
     [PersistentState("teacher", "models")] IPersistentState<TeacherState> state,
     IOptions<TeacherOptions> options,
+    IOptions<TeacherPlacementOptions> placement,
     ISiloMetadataCache siloMetadata,
+    IClusterMembershipService membership,
     ILocalSiloDetails silo,
     ILogger<TeacherGrain> logger) : Grain, ITeacherGrain
 {
@@ -33,6 +35,8 @@ public sealed partial class TeacherGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (!OnAccelerator(silo.SiloAddress))
+            this.RegisterGrainTimer(MoveToAcceleratorAsync, new GrainTimerCreationOptions(placement.Value.RecheckInterval, placement.Value.RecheckInterval) { Interleave = false });
         if (state.State.Snapshot is { } snapshot)
         {
             // State written before the ensemble has no kind: it holds a replay teacher.
@@ -124,6 +128,19 @@ public sealed partial class TeacherGrain(
         return Status();
     }
 
+    // A teacher placed by the fallback (no accelerator silo was active then, e.g. at cluster start) moves once one is:
+    // otherwise it would stay on a CPU silo for as long as it is busy.
+    private Task MoveToAcceleratorAsync(CancellationToken cancellationToken)
+    {
+        var target = membership.CurrentSnapshot.Members.Values.FirstOrDefault(m => m.Status == SiloStatus.Active && OnAccelerator(m.SiloAddress));
+        if (target is null) return Task.CompletedTask;
+        LogMoving(Group, silo.SiloAddress.ToString(), target.SiloAddress.ToString());
+        this.MigrateOnIdle(); // persisted on the way out; the new activation is placed by the accelerator filter
+        return Task.CompletedTask;
+    }
+
+    private bool OnAccelerator(SiloAddress address) => placement.Value.Matches(siloMetadata.GetSiloMetadata(address).Metadata);
+
     // The group's model, made from the first student's spec; a student of another shape is refused by name.
     private IGroupTeacher TeacherFor(ModelSpec studentSpec, int featureCount, string studentKey)
     {
@@ -205,6 +222,9 @@ public sealed partial class TeacherGrain(
         await state.WriteStateAsync();
         _samplesSincePersist = 0;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Teacher {Group} moves from silo {From} to accelerator silo {To}")]
+    private partial void LogMoving(string group, string from, string to);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Teacher {Group} ({Kind}) runs on {Device} (silo {Silo})")]
     private partial void LogDevice(string group, string kind, string device, string silo);
