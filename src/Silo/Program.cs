@@ -10,7 +10,7 @@ using StreamLabel.Silo.Demo;
 using StreamLabel.Silo.Hosting;
 
 if (args.Length > 0 && args[0] == "broker")
-    return await BrokerCommand.RunAsync(args[1..]);
+    return await BrokerCommand.RunAsync(args[1..], Console.Out, Console.Error);
 if (args.Length > 0 && args[0] == "postgres-schema")
     return await PostgresSchemaCommand.RunAsync(args[1..]);
 

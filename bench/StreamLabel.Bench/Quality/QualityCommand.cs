@@ -13,12 +13,8 @@ namespace StreamLabel.Bench.Quality;
 /// </summary>
 public static class QualityCommand
 {
-    public static int Run(string[] args)
+    public static int Run(QualityOptions options)
     {
-        QualityOptions options;
-        try { options = QualityOptions.Parse(args); }
-        catch (ArgumentException e) { Console.Error.WriteLine($"quality: {e.Message}\n{QualityOptions.Help}"); return 2; }
-
         try { foreach (var v in options.Variants) QualityRun.StudentSpec(v, 1, 2, options); }
         catch (ArgumentException e) { Console.Error.WriteLine($"quality: {e.Message}"); return 2; }
         TorchSharp.torch.set_num_threads(1); // small models: intra-op threads only add overhead on a shared machine

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.CommandLine;
+using StreamLabel.Bench.Cli;
 using StreamLabel.Datasets;
 
 namespace StreamLabel.Bench.Quality;
@@ -6,19 +8,6 @@ namespace StreamLabel.Bench.Quality;
 /// <summary>Command line of `quality`; every bad option is reported by name.</summary>
 public sealed record QualityOptions
 {
-    public const string Help =
-        "quality --data FILE --label-column NAME_OR_INDEX [--noise R] [--noise-kind symmetric|pairflip] [--drift-at F]\n" +
-        "        [--drift-kind swap|none] [--batch B] [--seed S] [--json OUT] [--limit N] [--variants ce,smoothing,...]\n" +
-        "        [--drop-columns a,b] [--lr X] [--hidden 32,16] [--smoothing E] [--min-weight W] [--loss-scale S]\n" +
-        "        [--maturity TAU] [--alpha A] [--temperature T] [--detector adwin|page-hinkley|none]\n" +
-        "        [--drift-boost X] [--curves true] [--lagged-labels true]\n" +
-        "        [--challenger EVENTS] [--seeds N] [--teacher ensemble|replay] [--teacher-members M]\n" +
-        "        [--teacher-window ROWS] [--teacher-steps S] [--teacher-rows R] [--teacher-lr X] [--teacher-hidden 64,64]\n" +
-        "        [--teacher-keep ROWS] [--teacher-gate advantage|always] [--teacher-noise-every ROWS]\n" +
-        "        [--teacher-distill-rows ROWS] [--teacher-spread true|false]\n" +
-        "        [--teacher-selection BETA] [--keys K [--late-key-at F]]\n" +
-        "        [--teacher-rehearse STEPS] [--tuning-half-life EVENTS] [--tuning-score Z] [--tuning-evidence N]";
-
     public static readonly string[] AllVariants = ["ce", "smoothing", "selfcorrect", "distill", "full", "tuned", "clean"];
 
     public required string Data { get; init; }
@@ -84,20 +73,59 @@ public sealed record QualityOptions
     public double? TuningScore { get; init; }
     public double? TuningEvidence { get; init; }
 
-    public static QualityOptions Parse(string[] args)
+    /// <summary>The options as System.CommandLine declares them: the names the parser reads and the help text.</summary>
+    internal static IEnumerable<Option> Declared() =>
+    [
+        BenchOptions.Value("--data", "FILE", "CSV(.gz) stream (required); also looked up beside the bench and in its data/ folder"),
+        BenchOptions.Value("--label-column", "NAME_OR_INDEX", "the label column. Default -1 (the last)"),
+        BenchOptions.Value("--noise", "R", "training-label noise rate in [0, 1). Default 0"),
+        BenchOptions.Value("--noise-kind", "symmetric|pairflip", "how noisy labels are drawn. Default symmetric"),
+        BenchOptions.Value("--drift-at", "F", "fraction of the stream where the drift happens. Default none"),
+        BenchOptions.Value("--drift-kind", "swap|none", "swap the two most frequent classes, or none (a control: the point is measured, no labels change). Default swap"),
+        BenchOptions.Value("--batch", "B", "rows per learning step. Default 32"),
+        BenchOptions.Value("--seed", "S", "noise draw and model seed. Default 1"),
+        BenchOptions.Value("--json", "OUT", "also write the results as JSON to OUT"),
+        BenchOptions.Value("--limit", "N", "only the first N rows (0 = all). Default 0"),
+        BenchOptions.Value("--variants", "ce,smoothing,...", $"variants to run. Default {string.Join(",", AllVariants)}"),
+        BenchOptions.Value("--drop-columns", "a,b", "feature columns to drop (e.g. Elec2's date)"),
+        BenchOptions.Value("--lr", "X", "the variants' learning rate"),
+        BenchOptions.Value("--hidden", "32,16", "the variants' hidden layer widths"),
+        BenchOptions.Value("--smoothing", "E", "label smoothing"),
+        BenchOptions.Value("--min-weight", "W", "self-correction MinWeight"),
+        BenchOptions.Value("--loss-scale", "S", "self-correction LossScale"),
+        BenchOptions.Value("--maturity", "TAU", "self-correction MaturityEvents"),
+        BenchOptions.Value("--alpha", "A", "distillation weight"),
+        BenchOptions.Value("--temperature", "T", "distillation temperature"),
+        BenchOptions.Value("--detector", "adwin|page-hinkley|none", "drift detector"),
+        BenchOptions.Value("--drift-boost", "X", "DriftBoost of the self-correcting variants"),
+        BenchOptions.Value("--curves", "true|false", "add each variant's accuracy per 500-event block to the JSON"),
+        BenchOptions.Value("--lagged-labels", "true|false", "every student (and teacher) also sees the previous observed label"),
+        BenchOptions.Value("--challenger", "EVENTS", "drift challenger window of the self-correcting variants. Default off"),
+        BenchOptions.Value("--seeds", "N", "run seeds S..S+N-1 and report mean ± sd. Default 1"),
+        BenchOptions.Value("--teacher", "ensemble|replay", "the teacher. Default ensemble"),
+        BenchOptions.Value("--teacher-members", "M", "TeacherOptions.Members"),
+        BenchOptions.Value("--teacher-window", "ROWS", "TeacherOptions.WindowRows"),
+        BenchOptions.Value("--teacher-steps", "S", "TeacherOptions.StepsPerBatch"),
+        BenchOptions.Value("--teacher-rows", "R", "TeacherOptions.ReplayRows"),
+        BenchOptions.Value("--teacher-lr", "X", "TeacherOptions.LearningRate"),
+        BenchOptions.Value("--teacher-hidden", "64,64", "TeacherOptions.HiddenLayers"),
+        BenchOptions.Value("--teacher-keep", "ROWS", "TeacherOptions.KeepOnDrift"),
+        BenchOptions.Value("--teacher-gate", "advantage|always", "distillation weight from the teacher's measured advantage, or full. Default advantage"),
+        BenchOptions.Value("--teacher-noise-every", "ROWS", "TeacherOptions.NoiseEstimateEvery"),
+        BenchOptions.Value("--teacher-distill-rows", "ROWS", "TeacherOptions.DistillWindowRows"),
+        BenchOptions.Value("--teacher-spread", "true|false", "TeacherOptions.SpreadWindows"),
+        BenchOptions.Value("--teacher-selection", "BETA", "TeacherOptions.SelectionSharpness"),
+        BenchOptions.Value("--keys", "K", "multi-key scenario: rows dealt round-robin to K keys sharing one teacher. Default 0 (off)"),
+        BenchOptions.Value("--late-key-at", "F", "with --keys: one more key joins from this fraction of the stream on"),
+        BenchOptions.Value("--teacher-rehearse", "STEPS", "extra student steps per batch on teacher-labeled rows once the gate is >= 0.5. Default 0"),
+        BenchOptions.Value("--tuning-half-life", "EVENTS", "the tuned variant's TuningOptions.HalfLifeEvents"),
+        BenchOptions.Value("--tuning-score", "Z", "the tuned variant's TuningOptions.SwitchScore"),
+        BenchOptions.Value("--tuning-evidence", "N", "the tuned variant's TuningOptions.MinEvidence"),
+    ];
+
+    internal static QualityOptions Parse(OptionValues values)
     {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument '{args[i]}'");
-            if (i + 1 >= args.Length) throw new ArgumentException($"option {args[i]} needs a value");
-            map[args[i]] = args[++i];
-        }
-        string[] known = ["--data", "--label-column", "--noise", "--noise-kind", "--drift-at", "--drift-kind", "--batch", "--seed", "--json", "--limit", "--variants", "--drop-columns",
-            "--lr", "--hidden", "--smoothing", "--min-weight", "--loss-scale", "--maturity", "--alpha", "--temperature", "--detector", "--drift-boost", "--curves", "--lagged-labels", "--challenger",
-            "--seeds", "--teacher", "--teacher-members", "--teacher-window", "--teacher-steps", "--teacher-rows", "--teacher-lr", "--teacher-hidden", "--teacher-keep", "--teacher-gate", "--teacher-noise-every", "--teacher-distill-rows", "--teacher-spread", "--teacher-selection", "--keys", "--late-key-at", "--teacher-rehearse",
-            "--tuning-half-life", "--tuning-score", "--tuning-evidence"];
-        foreach (var key in map.Keys) if (!known.Contains(key)) throw new ArgumentException($"unknown option {key}; known: {string.Join(" ", known)}");
+        var map = values.ByName();
         if (!map.TryGetValue("--data", out var data)) throw new ArgumentException("--data FILE is required");
         string driftKind = map.GetValueOrDefault("--drift-kind", "swap");
         if (driftKind is not ("swap" or "none")) throw new ArgumentException($"--drift-kind '{driftKind}' is not one of: swap, none (a control: the point is measured, no labels change)");

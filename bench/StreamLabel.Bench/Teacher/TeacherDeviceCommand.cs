@@ -20,15 +20,8 @@ public static class TeacherDeviceCommand
     private const double FirstStepTolerance = 1e-4;
     private const double AccuracyTolerance = 0.02;
 
-    public static int Run(string[] args)
+    public static int Run(TeacherDeviceSettings s)
     {
-        TeacherDeviceSettings s;
-        try { s = TeacherDeviceSettings.Parse(args); }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine($"teacher-device: {e.Message}\n{TeacherDeviceSettings.Help}");
-            return 2;
-        }
         string path = File.Exists(s.Data) ? s.Data : Path.Combine(AppContext.BaseDirectory, "data", Path.GetFileName(s.Data));
         if (!File.Exists(path))
         {

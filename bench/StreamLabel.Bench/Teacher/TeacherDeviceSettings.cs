@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using StreamLabel.Bench.Cli;
 using StreamLabel.Grains.Teacher;
 
 namespace StreamLabel.Bench.Teacher;
@@ -6,20 +8,6 @@ namespace StreamLabel.Bench.Teacher;
 /// <summary>Options of `teacher-device`; defaults are the teacher grain's (TeacherOptions, StudentOptions).</summary>
 public sealed record TeacherDeviceSettings
 {
-    public const string Help = """
-        teacher-device options (the teacher grain's learner on each device, same stream, same seed):
-          --data PATH         CSV(.gz) stream, label last. Default data/elec2.csv.gz
-          --events N          first N events. Default 20000
-          --noise R           symmetric label noise rate. Default 0.2
-          --batch B           rows per teacher step. Default 64
-          --hidden H,H        teacher hidden layers. Default 64,64 (Teacher:HiddenLayers' default)
-          --pull-every P      a soft-target pull every P steps. Default 4
-          --pull-rows R       rows per pull (Student:ForwardRowsPerPull-sized). Default 256
-          --devices LIST      devices to compare, the first is the reference. Default cpu,cuda
-          --require-cuda      exit 1 unless CUDA ran and matched the reference (see bench/README.md)
-          --json OUT          write the results as JSON
-        """;
-
     public string Data { get; init; } = "data/elec2.csv.gz";
     public int Events { get; init; } = 20_000;
     public double Noise { get; init; } = 0.2;
@@ -34,32 +22,39 @@ public sealed record TeacherDeviceSettings
     public int ReplayBufferRows { get; init; } = new TeacherOptions().ReplayBufferRows;
     public int ReplayBatches { get; init; } = new TeacherOptions().ReplayBatches;
 
-    public static TeacherDeviceSettings Parse(string[] args)
+    /// <summary>The options as System.CommandLine declares them: the names <see cref="Parse"/> reads and the help text.</summary>
+    internal static IEnumerable<Option> Declared() =>
+    [
+        BenchOptions.Value("--data", "PATH", "CSV(.gz) stream, label last. Default data/elec2.csv.gz"),
+        BenchOptions.Value("--events", "N", "first N events. Default 20000"),
+        BenchOptions.Value("--noise", "R", "symmetric label noise rate. Default 0.2"),
+        BenchOptions.Value("--batch", "B", "rows per teacher step. Default 64"),
+        BenchOptions.Value("--hidden", "H,H", "teacher hidden layers. Default 64,64 (Teacher:HiddenLayers' default)"),
+        BenchOptions.Value("--pull-every", "P", "a soft-target pull every P steps. Default 4"),
+        BenchOptions.Value("--pull-rows", "R", "rows per pull (Student:ForwardRowsPerPull-sized). Default 256"),
+        BenchOptions.Value("--devices", "LIST", "devices to compare, the first is the reference. Default cpu,cuda"),
+        BenchOptions.Flag("--require-cuda", "exit 1 unless CUDA ran and matched the reference (see bench/README.md)"),
+        BenchOptions.Value("--json", "OUT", "write the results as JSON"),
+    ];
+
+    /// <summary>Reads the parsed options; throws <see cref="ArgumentException"/> naming the bad option.</summary>
+    internal static TeacherDeviceSettings Parse(OptionValues v)
     {
         var s = new TeacherDeviceSettings();
-        var a = new BenchArgs(args);
-        while (a.MoveNext())
+        return s with
         {
-            string name = a.Name;
-            string Value() => a.Value();
-            int Int(int min) => a.Int(min);
-            s = name switch
-            {
-                "--data" => s with { Data = Value() },
-                "--events" => s with { Events = Int(1) },
-                "--noise" => s with { Noise = Rate(name, Value()) },
-                "--batch" => s with { Batch = Int(1) },
-                "--hidden" => s with { Hidden = Value().Split(',').Select(h => int.TryParse(h, out int w) && w > 0 ? w
-                    : throw new ArgumentException($"--hidden must be positive widths separated by commas (got '{h}')")).ToArray() },
-                "--pull-every" => s with { PullEveryBatches = Int(1) },
-                "--pull-rows" => s with { PullRows = Int(1) },
-                "--devices" => s with { Devices = ParseDevices(Value()) },
-                "--require-cuda" => s with { RequireCuda = true },
-                "--json" => s with { Json = Value() },
-                _ => throw a.Unknown(),
-            };
-        }
-        return s;
+            Data = v.Text("--data") ?? s.Data,
+            Events = v.Int("--events", 1, s.Events),
+            Noise = v.Text("--noise") is { } noise ? Rate("--noise", noise) : s.Noise,
+            Batch = v.Int("--batch", 1, s.Batch),
+            Hidden = v.Text("--hidden") is { } hidden ? hidden.Split(',').Select(h => int.TryParse(h, out int w) && w > 0 ? w
+                : throw new ArgumentException($"--hidden must be positive widths separated by commas (got '{h}')")).ToArray() : s.Hidden,
+            PullEveryBatches = v.Int("--pull-every", 1, s.PullEveryBatches),
+            PullRows = v.Int("--pull-rows", 1, s.PullRows),
+            Devices = v.Text("--devices") is { } devices ? ParseDevices(devices) : s.Devices,
+            RequireCuda = v.Has("--require-cuda"),
+            Json = v.Text("--json"),
+        };
     }
 
     private static double Rate(string name, string v) =>

@@ -16,15 +16,8 @@ public static class ThroughputCommand
 {
     private const string Topic = "events";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(ThroughputOptions o)
     {
-        ThroughputOptions o;
-        try { o = ThroughputOptions.Parse(args); }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine($"throughput: {e.Message}\n{ThroughputOptions.Help}");
-            return 2;
-        }
         if (o.MultiSilo)
         {
             try { return await MultiSiloCommand.RunAsync(o); }

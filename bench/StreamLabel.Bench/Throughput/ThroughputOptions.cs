@@ -1,41 +1,11 @@
-using System.Globalization;
+using System.CommandLine;
+using StreamLabel.Bench.Cli;
 
 namespace StreamLabel.Bench.Throughput;
 
 /// <summary>Options of `throughput`. Defaults are the issue's target shape: 16 keys, 8 partitions, MLP hidden 32.</summary>
 public sealed class ThroughputOptions
 {
-    public const string Help = """
-        throughput options:
-          --keys K             model keys (one student each). Default 16
-          --events N           labeled events produced and learned. Default 200000 (the mock broker slows on long partitions)
-          --partitions P       partitions of the events topic. Default 8
-          --batch B            largest micro-batch per learning step (Student:MaxBatchSize; the bare run uses the same). Default 32 (the silo's)
-          --backlog-batch B2   step size while a student catches up a backlog (Student:MaxBacklogBatchSize); the bare
-                               runs (learners, bank) and PyTorch step in B2 too. 0 = off, every step at most B. Default 0 (the
-                               silo's: fewer updates cost accuracy); --backlog-batch 256 measures the faster catch-up mode
-          --hidden H           MLP hidden width (features 8, classes 2). Default 32
-          --features F         features per event. Default 8
-          --rounds R           measure raw / bare / end to end R times (own topic and silo each) and report medians. Default 3
-          --torch-threads T    torch.set_num_threads for this process; 0 = leave TorchSharp's default. Default 1
-          --latency-seconds S  length of the half-rate latency run. Default 10
-          --idle-students M    students activated for the memory-per-student figure. Default 2000
-          --no-pytorch         skip the PyTorch reference (/usr/bin/python3 with python3-torch)
-          --set Section:Key=V  silo setting for the end-to-end runs (repeatable), e.g. --set Kafka:PollInterval=00:00:00.005
-          --hold-seconds S     keep the idle-student silo up S seconds while its students are active (attach
-                               dotnet-counters / dotnet-gcdump). Default 0
-          --e2e-only           skip baselines, latency and memory (for profiling the end-to-end path)
-          --latency-windows MS print produce→learned p50/p99/max per MS-millisecond window of the latency run (finds stalls)
-          --alloc-profile      with --latency-only or --e2e-only: sampled allocations by type during the measure
-          --memory-only        only the idle-student memory measure (a silo, no throughput rounds)
-          --latency-only R     only the latency measure, at R events/s (a silo after the warm-up pass, no throughput rounds)
-          --json OUT           also write the results as JSON to OUT
-          --multi-silo         scale-out mode instead: redis-server, the broker and streamlabel-silo processes (src/Silo,
-                               built Release), each silo pinned to a core with taskset, measured for each --silos count
-          --silos N1,N2        (multi-silo) silo counts to compare in one run; silo i runs on core i-1. Default 1,2
-          --teacher-core C     (multi-silo) core of the teacher's silo (accelerator=gpu). Default 0 (shares silo 1's core)
-        """;
-
     public int Keys { get; private set; } = 16;
     public int Events { get; private set; } = 200_000;
     public int Partitions { get; private set; } = 8;
@@ -63,51 +33,71 @@ public sealed class ThroughputOptions
     public int[] SiloCounts { get; private set; } = [1, 2];
     public int TeacherCore { get; private set; }
 
-    /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> naming the bad option.</summary>
-    public static ThroughputOptions Parse(string[] args)
+    /// <summary>The options as System.CommandLine declares them: the names <see cref="Parse"/> reads and the help text.</summary>
+    internal static IEnumerable<Option> Declared() =>
+    [
+        BenchOptions.Value("--keys", "K", "model keys (one student each). Default 16"),
+        BenchOptions.Value("--events", "N", "labeled events produced and learned. Default 200000 (the mock broker slows on long partitions)"),
+        BenchOptions.Value("--partitions", "P", "partitions of the events topic. Default 8"),
+        BenchOptions.Value("--batch", "B", "largest micro-batch per learning step (Student:MaxBatchSize; the bare run uses the same). Default 32 (the silo's)"),
+        BenchOptions.Value("--backlog-batch", "B2", "step size while a student catches up a backlog (Student:MaxBacklogBatchSize); the bare runs " +
+            "(learners, bank) and PyTorch step in B2 too. 0 = off, every step at most B. Default 0 (the silo's: fewer updates cost accuracy); " +
+            "--backlog-batch 256 measures the faster catch-up mode"),
+        BenchOptions.Value("--hidden", "H", "MLP hidden width (features 8, classes 2). Default 32"),
+        BenchOptions.Value("--features", "F", "features per event. Default 8"),
+        BenchOptions.Value("--rounds", "R", "measure raw / bare / end to end R times (own topic and silo each) and report medians. Default 3"),
+        BenchOptions.Value("--torch-threads", "T", "torch.set_num_threads for this process; 0 = leave TorchSharp's default. Default 1"),
+        BenchOptions.Value("--latency-seconds", "S", "length of the half-rate latency run. Default 10"),
+        BenchOptions.Value("--idle-students", "M", "students activated for the memory-per-student figure. Default 2000"),
+        BenchOptions.Flag("--no-pytorch", "skip the PyTorch reference (/usr/bin/python3 with python3-torch)"),
+        BenchOptions.Value("--set", "Section:Key=V", "silo setting for the end-to-end runs (repeatable), e.g. --set Kafka:PollInterval=00:00:00.005"),
+        BenchOptions.Value("--hold-seconds", "S", "keep the idle-student silo up S seconds while its students are active (attach " +
+            "dotnet-counters / dotnet-gcdump). Default 0"),
+        BenchOptions.Flag("--e2e-only", "skip baselines, latency and memory (for profiling the end-to-end path)"),
+        BenchOptions.Value("--latency-windows", "MS", "print produce→learned p50/p99/max per MS-millisecond window of the latency run (finds stalls)"),
+        BenchOptions.Flag("--alloc-profile", "with --latency-only or --e2e-only: sampled allocations by type during the measure"),
+        BenchOptions.Flag("--memory-only", "only the idle-student memory measure (a silo, no throughput rounds)"),
+        BenchOptions.Value("--latency-only", "R", "only the latency measure, at R events/s (a silo after the warm-up pass, no throughput rounds)"),
+        BenchOptions.Value("--json", "OUT", "also write the results as JSON to OUT"),
+        BenchOptions.Flag("--multi-silo", "scale-out mode instead: redis-server, the broker and streamlabel-silo processes (src/Silo, " +
+            "built Release), each silo pinned to a core with taskset, measured for each --silos count"),
+        BenchOptions.Value("--silos", "N1,N2", "(multi-silo) silo counts to compare in one run; silo i runs on core i-1. Default 1,2"),
+        BenchOptions.Value("--teacher-core", "C", "(multi-silo) core of the teacher's silo (accelerator=gpu). Default 0 (shares silo 1's core)"),
+    ];
+
+    /// <summary>Reads the parsed options; throws <see cref="ArgumentException"/> naming the bad option.</summary>
+    internal static ThroughputOptions Parse(OptionValues v)
     {
         var o = new ThroughputOptions();
-        var a = new BenchArgs(args);
-        while (a.MoveNext())
+        o.Keys = v.Int("--keys", 1, o.Keys);
+        o.Events = v.Int("--events", 1, o.Events);
+        o.Partitions = v.Int("--partitions", 1, o.Partitions);
+        o.Batch = v.Int("--batch", 1, o.Batch);
+        o.Hidden = v.Int("--hidden", 1, o.Hidden);
+        o.BacklogBatch = v.Int("--backlog-batch", 0, o.BacklogBatch);
+        o.Features = v.Int("--features", 1, o.Features);
+        o.TorchThreads = v.Int("--torch-threads", 0, o.TorchThreads);
+        o.Rounds = v.Int("--rounds", 1, o.Rounds);
+        o.LatencySeconds = v.Int("--latency-seconds", 1, o.LatencySeconds);
+        o.IdleStudents = v.Int("--idle-students", 1, o.IdleStudents);
+        o.PyTorch = !v.Has("--no-pytorch");
+        o.Json = v.Text("--json");
+        o.EndToEndOnly = v.Has("--e2e-only");
+        o.MemoryOnly = v.Has("--memory-only");
+        o.LatencyWindowMs = v.Int("--latency-windows", 1, o.LatencyWindowMs);
+        o.AllocationProfile = v.Has("--alloc-profile");
+        o.LatencyOnlyRate = v.Int("--latency-only", 1, o.LatencyOnlyRate);
+        o.HoldSeconds = v.Int("--hold-seconds", 0, o.HoldSeconds);
+        o.MultiSilo = v.Has("--multi-silo");
+        o.TeacherCore = v.Int("--teacher-core", 0, o.TeacherCore);
+        if (v.Text("--silos") is { } list)
+            o.SiloCounts = list.Split(',').Select(x => int.TryParse(x, out int n) && n >= 1 ? n
+                : throw new ArgumentException($"--silos needs silo counts >= 1 separated by commas (got '{list}')")).ToArray();
+        foreach (string pair in v.All("--set"))
         {
-            string Value() => a.Value();
-            int Int(int min) => a.Int(min);
-            switch (a.Name)
-            {
-                case "--keys": o.Keys = Int(1); break;
-                case "--events": o.Events = Int(1); break;
-                case "--partitions": o.Partitions = Int(1); break;
-                case "--batch": o.Batch = Int(1); break;
-                case "--hidden": o.Hidden = Int(1); break;
-                case "--backlog-batch": o.BacklogBatch = Int(0); break;
-                case "--features": o.Features = Int(1); break;
-                case "--torch-threads": o.TorchThreads = Int(0); break;
-                case "--rounds": o.Rounds = Int(1); break;
-                case "--latency-seconds": o.LatencySeconds = Int(1); break;
-                case "--idle-students": o.IdleStudents = Int(1); break;
-                case "--no-pytorch": o.PyTorch = false; break;
-                case "--json": o.Json = Value(); break;
-                case "--e2e-only": o.EndToEndOnly = true; break;
-                case "--memory-only": o.MemoryOnly = true; break;
-                case "--latency-windows": o.LatencyWindowMs = Int(1); break;
-                case "--alloc-profile": o.AllocationProfile = true; break;
-                case "--latency-only": o.LatencyOnlyRate = Int(1); break;
-                case "--hold-seconds": o.HoldSeconds = Int(0); break;
-                case "--multi-silo": o.MultiSilo = true; break;
-                case "--teacher-core": o.TeacherCore = Int(0); break;
-                case "--silos":
-                    string list = Value();
-                    o.SiloCounts = list.Split(',').Select(x => int.TryParse(x, out int n) && n >= 1 ? n
-                        : throw new ArgumentException($"--silos needs silo counts >= 1 separated by commas (got '{list}')")).ToArray();
-                    break;
-                case "--set":
-                    string pair = Value();
-                    int eq = pair.IndexOf('=');
-                    if (eq <= 0) throw new ArgumentException($"--set needs Section:Key=Value (got '{pair}')");
-                    o.Settings[pair[..eq]] = pair[(eq + 1)..];
-                    break;
-                default: throw a.Unknown();
-            }
+            int eq = pair.IndexOf('=');
+            if (eq <= 0) throw new ArgumentException($"--set needs Section:Key=Value (got '{pair}')");
+            o.Settings[pair[..eq]] = pair[(eq + 1)..];
         }
         if (o.BacklogBatch != 0 && o.BacklogBatch < o.Batch)
             throw new ArgumentException($"--backlog-batch ({o.BacklogBatch}) must be 0 (off) or at least --batch ({o.Batch}), as Student:MaxBacklogBatchSize");

@@ -1,3 +1,7 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using System.Runtime.InteropServices;
 using StreamLabel.Streaming.Kafka.Embedded;
 
@@ -10,26 +14,46 @@ namespace StreamLabel.Silo.Hosting;
 /// </summary>
 internal static class BrokerCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Runs `broker` with <paramref name="args"/> (the words after it): exit 0 when stopped, 2 on a usage error.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var options = new EmbeddedBrokerOptions();
-        for (int i = 0; i < args.Length; i++)
+        var brokersOption = Value("--brokers", "N", "brokers in the cluster (ids 1..N). Default 1");
+        var partitionsOption = Value("--partitions", "P", "partitions of each topic. Default 8");
+        var topicsOption = Value("--topics", "a,b", "topics created up front, separated by commas. Default events");
+        var command = new Command("broker", "the embedded Kafka-protocol broker on its own; SIGUSR1 takes every broker down, SIGUSR2 brings them back")
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--brokers": options.Brokers = ParseInt(Value(), "--brokers"); break;
-                case "--partitions": options.Partitions = ParseInt(Value(), "--partitions"); break;
-                case "--topics": options.Topics = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(); break;
-                default: throw new ArgumentException($"unknown option '{args[i]}' (known: --brokers, --partitions, --topics)");
-            }
+            brokersOption, partitionsOption, topicsOption,
+        };
+        // Only `broker` is parsed here: the main host's --Section:Key=value arguments belong to the configuration system.
+        var root = new Command("streamlabel-silo") { new HelpOption(), command };
+        var result = root.Parse(["broker", .. args], new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (result.Action is HelpAction)
+            return await result.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var options = new EmbeddedBrokerOptions();
+        try
+        {
+            if (result.Action is ParseErrorAction) throw new ArgumentException(Describe(result));
+            if (Text(result, brokersOption) is { } brokers) options.Brokers = ParseInt(brokers, brokersOption.Name);
+            if (Text(result, partitionsOption) is { } partitions) options.Partitions = ParseInt(partitions, partitionsOption.Name);
+            if (Text(result, topicsOption) is { } topics) options.Topics = topics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         }
+        catch (ArgumentException e)
+        {
+            stderr.WriteLine($"streamlabel-silo broker: {e.Message}");
+            stderr.WriteLine("run `streamlabel-silo broker --help` for usage");
+            return 2;
+        }
+        return await ServeAsync(options, stdout, stderr);
+    }
+
+    private static async Task<int> ServeAsync(EmbeddedBrokerOptions options, TextWriter stdout, TextWriter stderr)
+    {
         using var broker = EmbeddedKafkaBroker.Start(options);
         // The first line is the address alone, so scripts can read it: BOOT=$(streamlabel-silo broker | head -1).
-        Console.WriteLine(broker.BootstrapServers);
-        Console.Error.WriteLine($"embedded Kafka-protocol broker: {options.Brokers} broker(s), topics {string.Join(",", options.EffectiveTopics)} x {options.Partitions} partitions. Ctrl-C stops it.");
-        using var down = PosixSignalRegistration.Create(SigUsr1, c => { c.Cancel = true; SetAll(broker, options.Brokers, up: false); });
-        using var up = PosixSignalRegistration.Create(SigUsr2, c => { c.Cancel = true; SetAll(broker, options.Brokers, up: true); });
+        stdout.WriteLine(broker.BootstrapServers);
+        stderr.WriteLine($"embedded Kafka-protocol broker: {options.Brokers} broker(s), topics {string.Join(",", options.EffectiveTopics)} x {options.Partitions} partitions. Ctrl-C stops it.");
+        using var down = PosixSignalRegistration.Create(SigUsr1, c => { c.Cancel = true; SetAll(broker, options.Brokers, up: false, stderr); });
+        using var up = PosixSignalRegistration.Create(SigUsr2, c => { c.Cancel = true; SetAll(broker, options.Brokers, up: true, stderr); });
         var stopped = new TaskCompletionSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stopped.TrySetResult(); };
         AppDomain.CurrentDomain.ProcessExit += (_, _) => stopped.TrySetResult();
@@ -41,11 +65,35 @@ internal static class BrokerCommand
     private const PosixSignal SigUsr1 = (PosixSignal)10;
     private const PosixSignal SigUsr2 = (PosixSignal)12;
 
-    private static void SetAll(EmbeddedKafkaBroker broker, int brokers, bool up)
+    private static void SetAll(EmbeddedKafkaBroker broker, int brokers, bool up, TextWriter stderr)
     {
         for (int id = 1; id <= brokers; id++)
             if (up) broker.SetBrokerUp(id); else broker.SetBrokerDown(id);
-        Console.Error.WriteLine($"embedded broker: {brokers} broker(s) {(up ? "up" : "down")}");
+        stderr.WriteLine($"embedded broker: {brokers} broker(s) {(up ? "up" : "down")}");
+    }
+
+    // Values as text, checked here so the messages stay the command's own; a repeated option keeps its last value.
+    private static Option<string> Value(string name, string helpName, string description) => new(name)
+    {
+        HelpName = helpName,
+        Description = description,
+        Arity = ArgumentArity.OneOrMore,
+        CustomParser = result => result.Tokens[^1].Value,
+    };
+
+    private static string? Text(ParseResult result, Option<string> option) =>
+        result.GetResult(option) is OptionResult { Implicit: false, Tokens.Count: > 0 } given ? given.Tokens[^1].Value : null;
+
+    // The first problem, by what failed: an unknown word, an option without its value.
+    private static string Describe(ParseResult result)
+    {
+        if (result.UnmatchedTokens.Count > 0)
+        {
+            string token = result.UnmatchedTokens[0];
+            return token.StartsWith('-') ? $"unknown option '{token}' (known: --brokers, --partitions, --topics)" : $"unexpected argument '{token}'";
+        }
+        return result.Errors.Select(e => e.SymbolResult).OfType<OptionResult>().FirstOrDefault() is { } noValue
+            ? $"{noValue.Option.Name} needs a value" : string.Join("; ", result.Errors.Select(e => e.Message));
     }
 
     private static int ParseInt(string text, string option) =>
