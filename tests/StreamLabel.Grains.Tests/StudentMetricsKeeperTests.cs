@@ -23,7 +23,7 @@ public sealed class StudentMetricsKeeperTests : IDisposable
 
     private StudentMetricsKeeper Keeper(StudentHistory? history = null, int seriesEvery = 10, int seriesPoints = 3) =>
         new(history ?? new StudentHistory(), new StudentOptions { SeriesEveryEvents = seriesEvery, SeriesPoints = seriesPoints, WindowSize = 4 },
-            new StreamLabelMetrics(_services.GetRequiredService<IMeterFactory>(), _bank));
+            new StreamLabelMetrics(_services.GetRequiredService<IMeterFactory>(), _bank, Microsoft.Extensions.Options.Options.Create(new StudentOptions())));
 
     private static PrequentialResult Step(int labeled, double loss = 0.5, bool drift = false, double? agreement = null) =>
         new([], new int[labeled], labeled, 0, loss, 0, 0, drift, drift ? "adwin" : null, agreement, 1);

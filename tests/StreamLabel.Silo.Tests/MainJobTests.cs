@@ -132,7 +132,14 @@ public sealed class MainJobTests(ITestOutputHelper output)
         process.BeginErrorReadLine();
         using var cts = new CancellationTokenSource(timeout);
         try { await process.WaitForExitAsync(cts.Token); }
-        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); throw new TimeoutException($"silo did not exit within {timeout}"); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            string last;
+            lock (lines) last = string.Join('\n', lines.TakeLast(40));
+            // What the silo printed last says where it stood: still starting, replaying, or stopping.
+            throw new TimeoutException($"silo did not exit within {timeout} (interrupted: {interrupted}); its last output:\n{last}");
+        }
         process.WaitForExit(); // drain the output
         string text;
         lock (lines) text = string.Join('\n', lines);

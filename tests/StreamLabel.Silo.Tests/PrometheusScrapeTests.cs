@@ -46,6 +46,11 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output)
             output.WriteLine($"bank steps {bankSteps}, bank busy {busy:F2} s, persists {persists}");
             Assert.True(bankSteps > 0 && busy > 0, $"bank steps {bankSteps}, busy {busy} s");
             Assert.True(persists > 0, "no student write was timed");
+            // Per-key accuracy: the demo's one key, as a series with its key label, a fraction.
+            var keyAccuracy = await prometheus.QueryAsync("streamlabel_student_window_accuracy{job=\"streamlabel-silo\"}");
+            var series = Assert.Single(keyAccuracy);
+            Assert.False(string.IsNullOrEmpty(series.Labels["key"]));
+            Assert.InRange(series.Value, 0.0, 1.0);
         }
         finally
         {

@@ -47,6 +47,7 @@ public sealed partial class StudentGrain(
     // Plain parts, made on activation: the operator-facing history, the teacher link, the predictions topic.
     private StudentMetricsKeeper _metrics = null!;
     private TeacherLink _teacher = null!;
+    private IDisposable? _keyAccuracy; // this key's series of the per-key accuracy gauge, if within the limit
     private PredictionPublisher _predictions = null!;
 
     private string Key => this.GetPrimaryKeyString();
@@ -55,6 +56,7 @@ public sealed partial class StudentGrain(
     {
         _ledger = new OffsetLedger(state.State.AppliedOffsets);
         _metrics = new StudentMetricsKeeper(state.State.History, _options, meters);
+        _keyAccuracy = meters.KeyAccuracy.Track(Key, () => _metrics.WindowAccuracy);
         _teacher = new TeacherLink(_options, LearnerSpecs.StableSeed(Key));
         _predictions = new PredictionPublisher(_options.PredictionsTopic, (topic, key, value) => output.PublishAsync(topic, key, value));
         var spec = state.State.Spec ?? specs.Find(Key);
@@ -74,6 +76,7 @@ public sealed partial class StudentGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _keyAccuracy?.Dispose();
         if (CanPersist && _ledger.HasUndurable && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
             await PersistAsync();
         await ReleaseLearnerAsync();

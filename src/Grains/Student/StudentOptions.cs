@@ -64,6 +64,9 @@ public sealed class StudentOptions
     public int SeriesEveryEvents { get; set; } = 250;
     /// <summary>Points kept in the accuracy series. Default 400.</summary>
     public int SeriesPoints { get; set; } = 400;
+    /// <summary>Students per silo whose windowed accuracy is a metric series of its own (label `key`); 0 = none.
+    /// Bounded because each key is a series a Prometheus server keeps. Default 100.</summary>
+    public int KeyMetrics { get; set; } = 100;
     /// <summary>Window of the windowed accuracy, in labeled events. Default 500.</summary>
     public int WindowSize { get; set; } = 500;
 
@@ -87,6 +90,7 @@ public sealed class StudentOptions
         Require(TeacherTimeout > TimeSpan.Zero, nameof(TeacherTimeout), "must be positive");
         Require(SeriesEveryEvents >= 1 && SeriesPoints >= 1 && WindowSize >= 1, "Series*/WindowSize", "must be at least 1");
         Require(!string.IsNullOrWhiteSpace(PredictionsTopic), nameof(PredictionsTopic), "is required");
+        Require(KeyMetrics >= 0, nameof(KeyMetrics), "must be >= 0 (0 = no per-key series)");
         return problems;
     }
 }

@@ -33,8 +33,10 @@ public sealed class StreamLabelMetrics : IDisposable
     public Histogram<double> TeacherPullMilliseconds { get; }
     /// <summary>One write of a student's model and applied offsets to grain storage.</summary>
     public Histogram<double> PersistMilliseconds { get; }
+    /// <summary>Windowed accuracy per key, for a bounded number of keys.</summary>
+    public KeyAccuracyGauge KeyAccuracy { get; }
 
-    public StreamLabelMetrics(IMeterFactory factory, BankSchedulerSet bank)
+    public StreamLabelMetrics(IMeterFactory factory, BankSchedulerSet bank, Microsoft.Extensions.Options.IOptions<Student.StudentOptions> options)
     {
         _meter = factory.Create(MeterName);
         EventsSeen = _meter.CreateCounter<long>("streamlabel.events.seen", "{event}", "Events a student received and predicted");
@@ -52,6 +54,7 @@ public sealed class StreamLabelMetrics : IDisposable
         PersistMilliseconds = _meter.CreateHistogram<double>(PersistName, "ms", "Writing a student's model and applied offsets to grain storage");
         // The bank's own clock, read at collection: busy time over steps is the mean bank step time.
         _bank = bank;
+        KeyAccuracy = new KeyAccuracyGauge(_meter, options.Value.KeyMetrics);
         _meter.CreateObservableCounter("streamlabel.bank.busy_time", BankBusySeconds, "s", "Time the silo's model bank workers spent in rounds");
         _meter.CreateObservableCounter("streamlabel.bank.steps", BankSteps, "{step}", "Batched steps of the silo's model banks (each steps many students)");
     }
