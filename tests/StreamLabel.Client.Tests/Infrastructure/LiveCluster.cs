@@ -23,7 +23,11 @@ public sealed class LiveCluster : IAsyncDisposable
         ["Orleans__Metadata__accelerator"] = "gpu", // the teacher's placement prefers it; TorchSharp falls back to CPU here
         ["Orleans__Metadata__zone"] = "test",
         ["EmbeddedBroker__Partitions"] = Partitions.ToString(CultureInfo.InvariantCulture),
-        ["Student__TeacherGate"] = "always", // the dashboard shows distillation figures; a young teacher would not earn them yet
+        // The dashboard and CLI tests read distillation figures from a 4 s replay: a teacher that answers after 100 rows,
+        // pulls every 300 events and full weight (a young teacher would not earn one yet) make sure there are some.
+        ["Student__TeacherGate"] = "always",
+        ["Student__TeacherPullEveryEvents"] = "300",
+        ["Teacher__WarmupSamples"] = "100",
     });
 
     public static string Dataset => Path.Combine(AppContext.BaseDirectory, "data", "elec2.csv.gz");
