@@ -106,7 +106,11 @@ public sealed class MainJobTests(ITestOutputHelper output)
     private async Task<(int ExitCode, string Output)> RunAsync(string[] args, TimeSpan timeout, Func<string, bool>? interruptWhen = null)
     {
         var dir = typeof(MainJobTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SiloOutputDir").Value!;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
+        // Through `env --default-signal=INT`: a test run started in the background (as CI may start it) inherits an
+        // ignored SIGINT, which .NET keeps, and the silo would then never see the Ctrl-C this test sends.
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Path.Combine(dir, "streamlabel-silo.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
         // Free ports, so parallel test runs and other silos on the machine do not collide.
