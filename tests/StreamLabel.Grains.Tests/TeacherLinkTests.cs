@@ -46,7 +46,6 @@ public sealed class TeacherLinkTests
             return new TeachResponse(ready ? FloatBytes.ToBytes(p) : [], request.Labels.Length, 2, version, ready, advantage, weight, 0.8);
         }
 
-        public Task ForwardSamplesAsync(TeacherSamples samples) => throw new NotSupportedException();
         public Task<SoftTargetsResponse> GetSoftTargetsAsync(SoftTargetsRequest request) => throw new NotSupportedException();
         public Task<TeacherStatus> GetStatusAsync() => throw new NotSupportedException();
         public Task<TeacherStatus> LoadCheckpointAsync(byte[] snapshot) => throw new NotSupportedException();

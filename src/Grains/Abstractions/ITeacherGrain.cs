@@ -5,8 +5,6 @@ public interface ITeacherGrain : IGrainWithStringKey
 {
     /// <summary>Soft targets at the requested temperature for a batch of feature vectors (one batched forward pass).</summary>
     Task<SoftTargetsResponse> GetSoftTargetsAsync(SoftTargetsRequest request);
-    /// <summary>Labeled samples forwarded by students; the teacher learns from them with replay.</summary>
-    Task ForwardSamplesAsync(TeacherSamples samples);
     Task<TeacherStatus> GetStatusAsync();
     /// <summary>Replaces the teacher's model by a checkpoint (learning-core snapshot bytes).</summary>
     Task<TeacherStatus> LoadCheckpointAsync(byte[] snapshot);
@@ -68,14 +66,6 @@ public sealed record SoftTargetsResponse(
     [property: Id(2)] int ClassCount,
     [property: Id(3)] int TeacherVersion,
     [property: Id(4)] bool Ready);
-
-[GenerateSerializer, Immutable, Alias("streamlabel.teacher-samples.v1")]
-public sealed record TeacherSamples(
-    [property: Id(0)] string StudentKey,
-    [property: Id(1)] byte[] Features,
-    [property: Id(2)] int[] Labels,
-    [property: Id(3)] int FeatureCount,
-    [property: Id(4)] ModelSpec Spec);
 
 /// <summary>A teacher group: its model (Kind: "ensemble" or "replay"), where it runs, what it learned, its prequential
 /// accuracy on the labels its students forwarded (before learning each), and its advantage over each student.</summary>

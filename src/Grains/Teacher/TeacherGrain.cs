@@ -58,14 +58,6 @@ public sealed partial class TeacherGrain(
         _teacher?.Dispose();
     }
 
-    public async Task ForwardSamplesAsync(TeacherSamples samples)
-    {
-        var teacher = TeacherFor(samples.Spec, samples.FeatureCount, samples.StudentKey);
-        var features = Rows(samples.Features, samples.Labels.Length, teacher.FeatureCount);
-        teacher.PredictThenLearn(features, samples.Labels.Length, samples.Labels, 1);
-        await LearnedAsync(samples.Labels.Length);
-    }
-
     public async Task<TeachResponse> TeachAsync(TeachRequest request)
     {
         var teacher = TeacherFor(request.Spec, request.FeatureCount, request.StudentKey);
