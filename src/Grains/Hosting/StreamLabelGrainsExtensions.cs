@@ -20,7 +20,7 @@ public static class StreamLabelGrainsExtensions
 
     /// <summary>
     /// Registers what the student and teacher grains need: their options (sections Student, Teacher,
-    /// Teacher:Placement, Models), the GPU placement filter, spec resolution, the meters, and the start-up check that
+    /// Teacher:Placement, Models), the GPU and CPU tier placement filters, spec resolution, the meters, and the start-up check that
     /// Kafka:StreamNamespace is the students' stream namespace.
     /// The Kafka stream provider (AddKafkaStreams) and a grain storage named "models" must be added too.
     /// </summary>
@@ -49,6 +49,7 @@ public static class StreamLabelGrainsExtensions
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<StudentOptions>>((collection, student) =>
             collection.ClassSpecificCollectionAge[typeof(StudentGrain).FullName!] = student.Value.IdleDeactivateAfter);
         services.AddPlacementFilter<AcceleratorPlacementStrategy, AcceleratorPlacementDirector>(ServiceLifetime.Singleton);
+        services.AddPlacementFilter<CpuSiloPlacementStrategy, CpuSiloPlacementDirector>(ServiceLifetime.Singleton);
         return silo;
     }
 }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using Orleans.Streams;
 using Orleans.Streams.Core;
+using StreamLabel.Grains.Placement;
 using StreamLabel.Grains.Specs;
 using StreamLabel.Grains.Telemetry;
 using StreamLabel.Learning;
@@ -18,8 +20,12 @@ namespace StreamLabel.Grains.Student;
 /// micro-batch predicts first (prequential metrics), then learns with smoothing, self-correction and, when it holds
 /// fresh soft targets from its teacher, distillation. Model and applied Kafka offsets are persisted together, so
 /// a redelivered event is applied exactly once in the surviving history (<see cref="OffsetLedger"/>).
+/// Placed on the silo whose pulling agent activates it, which reads the key's partition, so deliveries stay in process;
+/// never on a GPU silo while a CPU silo is up.
 /// </summary>
 [ImplicitStreamSubscription(StreamNamespace)]
+[PreferLocalPlacement]
+[CpuSiloPlacement]
 public sealed partial class StudentGrain(
     [PersistentState("student", "models")] IPersistentState<StudentState> state,
     IOptions<StudentOptions> options,
