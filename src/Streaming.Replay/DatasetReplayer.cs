@@ -19,7 +19,10 @@ public sealed class DatasetReplayer(string bootstrapServers, IDictionary<string,
     public async Task<long> ReplayAsync(LabeledDataset data, ReplayOptions options, IProgress<(long Produced, long Total)>? progress = null,
         Func<long, CancellationToken, Task>? pace = null, CancellationToken cancellationToken = default)
     {
+        if (options.Unlabeled is < 0 or > 1 || double.IsNaN(options.Unlabeled))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Unlabeled, "ReplayOptions.Unlabeled must be in [0, 1]");
         var stream = NoisyStream.Create(data, options.Noise, options.NoiseKind, options.DriftAt, options.Seed);
+        var unlabeled = options.Unlabeled > 0 ? new Random(unchecked(options.Seed * 31 + 7)) : null;
         int keyColumn = options.KeyColumn is null ? -1 : IndexOfColumn(data, options.KeyColumn);
         long total = options.MaxEvents > 0 ? Math.Min(options.MaxEvents, data.Count) : data.Count;
 
@@ -53,7 +56,7 @@ public sealed class DatasetReplayer(string bootstrapServers, IDictionary<string,
             var message = new Message<byte[], byte[]>
             {
                 Key = Encoding.UTF8.GetBytes(key),
-                Value = EventWriter.Write(features, data.Classes[stream.TrainingLabels[i]], $"{data.Name}:{i}"),
+                Value = EventWriter.Write(features, unlabeled?.NextDouble() < options.Unlabeled ? null : data.Classes[stream.TrainingLabels[i]], $"{data.Name}:{i}"),
                 Headers = new Headers { { EventHeaders.CleanLabel, Encoding.UTF8.GetBytes(data.Classes[stream.Truth[i]]) } },
             };
             while (true)

@@ -18,6 +18,9 @@ public sealed record ReplayOptions
     public double? DriftAt { get; init; }
     /// <summary>Events per second; 0 = as fast as the broker takes them. Default 0.</summary>
     public double Rate { get; init; }
+    /// <summary>Fraction of events sent without a label, drawn per event (its own generator: the noise draws stay those of
+    /// <see cref="Seed"/>); students predict those and publish the predictions. Default 0.</summary>
+    public double Unlabeled { get; init; }
     /// <summary>Stop after this many events; 0 = the whole dataset. Default 0.</summary>
     public long MaxEvents { get; init; }
     public int Seed { get; init; } = 1;

@@ -16,7 +16,9 @@ public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output
     /// (SIGSTOP by `local-cluster.sh broker-pause`: connections stay open, every fetch, produce, commit and metadata
     /// request goes unanswered); "down" is the mock cluster's own broker down (every connection closed, new ones
     /// refused), so every client of the cluster has to reconnect. No silo crashes, every event is learned exactly once,
-    /// and the group's commits reach the partitions' ends.
+    /// and the group's commits reach the partitions' ends. The outages outlast the silos' producer timeout
+    /// (<see cref="ClusterFixture.ProducerTimeoutMs"/>): predictions not yet delivered when the broker goes down time
+    /// out and fail their deliveries, whose events must be learned once on redelivery.
     /// </summary>
     [Theory]
     [InlineData("pause", 15, 30)]
@@ -28,6 +30,7 @@ public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output
         var cluster = fixture.Cluster;
         var scenario = new Elec2Scenario(keyOffset, Rows, skip: 8000);
         var pids = SiloPids();
+        int timeoutsBefore = ProduceTimeouts();
         try
         {
             await scenario.ProduceAsync(cluster.Bootstrap, ClusterFixture.Topic, 0, Rows / 3);
@@ -35,7 +38,9 @@ public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output
                 async () => $"learned {await fixture.TotalSeenAsync(scenario.Keys)} before the outage");
 
             // A paced replay (about 7 s) is connected when the broker goes away; it queues its records until it is back.
-            var producing = scenario.ProduceAsync(cluster.Bootstrap, ClusterFixture.Topic, Rows / 3, Rows, rate: 300, seed: 2);
+            // Half of it is unlabeled, so the students publish predictions up to the moment the broker goes away (and
+            // the fixture's producer linger holds the last of them back).
+            var producing = scenario.ProduceAsync(cluster.Bootstrap, ClusterFixture.Topic, Rows / 3, Rows, rate: 300, seed: 2, unlabeled: 0.5);
             await Task.Delay(TimeSpan.FromSeconds(1));
             int brokerPort = int.Parse(cluster.Bootstrap.Split(':')[1]);
             int connectionsBefore = TcpConnections.EstablishedTo(brokerPort);
@@ -64,7 +69,15 @@ public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output
             results.Figure("events learned", metrics.Sum(m => m?.EventsSeen ?? 0));
             results.Figure("recovery (broker back -> all events learned)", recovery, "s");
             results.Figure("recovery (broker back -> offsets committed to the ends)", committed, "s");
-            if (mode == "down") Assert.Equal(0, connectionsDuring); // every client really lost its connections
+            int timeouts = ProduceTimeouts() - timeoutsBefore;
+            results.Figure($"silo log lines with a produce timed out ({ClusterFixture.ProducerTimeoutSetting} {ClusterFixture.ProducerTimeoutMs} ms)", timeouts);
+            if (mode == "down")
+            {
+                Assert.Equal(0, connectionsDuring); // every client really lost its connections
+                // Closed connections send the lingering predictions back to the queue, where they time out. (A paused
+                // broker's open sockets take them and answer after the pause, so there they need not time out.)
+                Assert.True(timeouts > 0, $"no produce timed out in a {seconds} s outage: the producer's timeout path was not exercised");
+            }
             AssertLearnedExactly(scenario, metrics);
             Assert.Equal(pids, SiloPids()); // no silo crashed
         }
@@ -73,6 +86,10 @@ public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output
             if (mode == "pause") cluster.BrokerResume(); else cluster.BrokerUp(); // idempotent; the next tests need the broker
         }
     }
+
+    // librdkafka's error for a message that was not delivered within message.timeout.ms, as the silos log it.
+    private int ProduceTimeouts() => fixture.Cluster.Logs().Where(l => l.Name.StartsWith("silo", StringComparison.Ordinal))
+        .Sum(l => l.Text.Split('\n').Count(line => line.Contains("Message timed out", StringComparison.Ordinal)));
 
     /// <summary>
     /// redis-server (membership table and every grain's state) is stopped mid-replay — gracefully (SIGTERM) or by a

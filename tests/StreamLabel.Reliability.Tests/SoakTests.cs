@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using StreamLabel.Streaming.EventFormat;
 using StreamLabel.Reliability.Tests.Cluster;
 using StreamLabel.Reliability.Tests.Support;
 using StreamLabel.Testing;
@@ -62,13 +65,88 @@ public sealed class SoakTests(ClusterFixture fixture, ITestOutputHelper output)
             async () => $"learned {await fixture.TotalSeenAsync(scenario.Keys)} of {producedTotal}");
         samples.Add(await MemorySample.TakeAsync(cluster, clock.Elapsed.TotalSeconds));
 
+        results.Figure("events produced / learned", $"{producedTotal} / {await fixture.TotalSeenAsync(scenario.Keys)}");
+        AssertFlat(samples, warmUp, results);
+    }
+
+    /// <summary>
+    /// Keys that go idle and come back: a window of 8 of 24 "solo-" keys gets the events, moving on by one key a second,
+    /// and idle students are deactivated every 3 s (Orleans' forced collection, as Student:IdleDeactivateAfter would
+    /// after minutes), so every key's student is deactivated (persisted, its bank slot freed) and activated again from
+    /// storage a few times during the soak. What the silos hold must stay flat as in the steady soak, and every event
+    /// must be learned exactly once across the activations.
+    /// </summary>
+    [Fact]
+    public async Task Keys_that_go_idle_and_come_back_keep_silo_memory_flat_and_lose_nothing()
+    {
+        fixture.EnsureAllSilosRunning();
+        var results = new ReliabilityResults(output, $"key churn {Seconds}s");
+        var cluster = fixture.Cluster;
+        const int keys = 24, window = 8;
+        var names = Enumerable.Range(0, keys).Select(k => $"{ClusterFixture.SoloKeyPrefix}churn-{k}").ToList();
+        var data = Elec2Scenario.Dataset;
+        var produced = names.ToDictionary(k => k, _ => 0L);
+        var samples = new List<MemorySample>();
+        var activeStudents = new List<int>();
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
+        var clock = Stopwatch.StartNew();
+
+        var producing = Task.Run(async () =>
+        {
+            using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = cluster.Bootstrap, LingerMs = 5 }).Build();
+            long total = (long)(Seconds * Rate);
+            for (long i = 0; i < total; i++)
+            {
+                // The window's first key is the second count since the start: each key gets events for 8 s, then rests 16 s.
+                var key = names[(int)((i / (long)Rate + i % window) % keys)];
+                int row = (int)(i % data.Count);
+                producer.Produce(ClusterFixture.Topic, new Message<byte[], byte[]>
+                {
+                    Key = Encoding.UTF8.GetBytes(key),
+                    Value = EventWriter.Write(data.Features[row], data.Classes[data.Labels[row]], $"churn-{i}"),
+                });
+                produced[key]++;
+                var due = TimeSpan.FromSeconds((i + 1) / Rate);
+                if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
+            }
+            producer.Flush(TimeSpan.FromSeconds(30));
+        });
+        var warmUp = TimeSpan.FromSeconds(Seconds / 4.0);
+        while (!producing.IsCompleted)
+        {
+            await management.ForceActivationCollection(TimeSpan.FromSeconds(2));
+            activeStudents.Add(await StudentActivationsAsync(management));
+            samples.Add(await MemorySample.TakeAsync(cluster, clock.Elapsed.TotalSeconds));
+            await Task.WhenAny(producing, Task.Delay(TimeSpan.FromSeconds(3)));
+        }
+        await producing;
+        long producedTotal = produced.Values.Sum();
+        // Asking a student for its metrics activates it from storage: its count is what it persisted.
+        await Eventually.HoldsAsync(async () => await fixture.TotalSeenAsync(names) >= producedTotal, TimeSpan.FromSeconds(60),
+            async () => $"learned {await fixture.TotalSeenAsync(names)} of {producedTotal}");
+        samples.Add(await MemorySample.TakeAsync(cluster, clock.Elapsed.TotalSeconds));
+
+        results.Figure("events produced / learned", $"{producedTotal} / {await fixture.TotalSeenAsync(names)}");
+        results.Figure("active students when sampled (of 24 keys)", string.Join(" ", activeStudents));
+        Assert.True(activeStudents.Skip(2).Min() < keys - window, $"students were not deactivated: active {string.Join(" ", activeStudents)}");
+        var metrics = await fixture.MetricsAsync(names);
+        for (int k = 0; k < keys; k++)
+            Assert.True(metrics[k]?.EventsSeen == produced[names[k]], $"{names[k]}: learned {metrics[k]?.EventsSeen}, produced {produced[names[k]]}");
+        AssertFlat(samples, warmUp, results);
+    }
+
+    private static async Task<int> StudentActivationsAsync(IManagementGrain management) =>
+        (await management.GetSimpleGrainStatistics()).Where(s => s.GrainType.Contains("StudentGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+
+    /// <summary>Prints the samples and each part's growth per minute after the warm-up, and checks it against the limits.</summary>
+    private void AssertFlat(List<MemorySample> samples, TimeSpan warmUp, ReliabilityResults results)
+    {
         var afterWarmUp = samples.Where(s => s.At >= warmUp.TotalSeconds).ToList();
         Assert.True(afterWarmUp.Count >= 4, $"only {afterWarmUp.Count} samples after the warm-up");
         // Medians of the first and last three samples after the warm-up.
         var (first, last) = (MemorySample.Median(afterWarmUp.Take(3).ToList()), MemorySample.Median(afterWarmUp.TakeLast(3).ToList()));
         double minutes = (last.At - first.At) / 60;
-        results.Figure("events produced / learned", $"{producedTotal} / {await fixture.TotalSeenAsync(scenario.Keys)}");
-        int silo = cluster.Pid(LocalCluster.CpuSilo1) ?? 0;
+        int silo = fixture.Cluster.Pid(LocalCluster.CpuSilo1) ?? 0;
         results.Figure("silos' GC mode / MALLOC_ARENA_MAX / DOTNET_GCConserveMemory", $"{(first.ServerGc ? "server" : "workstation")} / " +
             $"{SiloProcessStats.EnvironmentVariable(silo, "MALLOC_ARENA_MAX") ?? "-"} / {SiloProcessStats.EnvironmentVariable(silo, "DOTNET_GCConserveMemory") ?? "-"}");
         results.Figure("samples (every 3 s, all silos summed: RSS/managed after GC/native in use/tensors)", string.Join(" ", samples.Select(s =>

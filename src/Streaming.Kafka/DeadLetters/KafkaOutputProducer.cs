@@ -20,16 +20,17 @@ public sealed partial class KafkaOutputProducer : IDisposable
             .Build();
     }
 
-    /// <summary>The producer settings: Kafka:Client, then the provider's own. message.max.bytes, unless set, takes a dead
-    /// letter of Kafka:MaxRecordBytes (librdkafka's default, 1000000, is below the default record limit of 1 MiB).</summary>
+    /// <summary>The producer settings: Kafka:Client, then the provider's own (acks=all, which durability needs).
+    /// message.max.bytes, unless set, takes a dead letter of Kafka:MaxRecordBytes (librdkafka's default, 1000000, is
+    /// below the default record limit of 1 MiB); linger.ms, unless set, is 5 (a delivery waits for its acks).</summary>
     internal static ProducerConfig ConfigFor(KafkaStreamOptions options)
     {
         var config = new ProducerConfig(new Dictionary<string, string>(options.Client))
         {
             BootstrapServers = options.BootstrapServers,
             Acks = Acks.All,
-            LingerMs = 5,
         };
+        config.LingerMs ??= 5;
         config.MessageMaxBytes ??= options.MaxRecordBytes + DeadLetterLimits.Room;
         return config;
     }

@@ -50,7 +50,15 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["Kafka__DurabilityPollInterval"] = "00:00:00.300",
         ["Kafka__RedeliverAfter"] = "00:00:10",
         ["Kafka__MaxRecordBytes"] = MaxRecordBytes.ToString(),
+        // Shorter than the outage tests' outages (librdkafka's default is 5 min), so predictions and dead letters produced
+        // while the broker is away time out and fail their delivery, which must then be redelivered, not lost. The
+        // linger keeps the last 200 ms of predictions in the producer, so some are always there when the broker goes.
+        [$"Kafka__Client__{ProducerTimeoutSetting}"] = ProducerTimeoutMs.ToString(),
+        ["Kafka__Client__linger.ms"] = "200",
     };
+
+    public const string ProducerTimeoutSetting = "message.timeout.ms";
+    public const int ProducerTimeoutMs = 5000;
 
     public LocalCluster Cluster { get; } = new(
         Path.Combine(Path.GetTempPath(), "streamlabel-reliability-" + Guid.NewGuid().ToString("N")[..8]), SiloSettings);

@@ -17,6 +17,9 @@ internal sealed class Elec2Scenario
     private static readonly Lazy<LabeledDataset> Data = new(() =>
         CsvDatasetReader.Read(Path.Combine(AppContext.BaseDirectory, "data", "elec2.csv.gz"), "class"));
 
+    /// <summary>The whole bundled Elec2 stream (8 features).</summary>
+    public static LabeledDataset Dataset => Data.Value;
+
     public LabeledDataset Rows { get; }
     public IReadOnlyList<string> Keys { get; }
     private readonly int _day;
@@ -44,11 +47,12 @@ internal sealed class Elec2Scenario
     public LabeledDataset Slice(int from, int to) =>
         Rows with { Features = Rows.Features[from..to], Labels = Rows.Labels[from..to] };
 
-    /// <summary>Replays rows [from, to) into the topic, keyed by day; returns how many were produced.</summary>
-    public Task<long> ProduceAsync(string bootstrap, string topic, int from, int to, double noise = 0.1, double rate = 0, int seed = 1) =>
+    /// <summary>Replays rows [from, to) into the topic, keyed by day, a fraction <paramref name="unlabeled"/> of them
+    /// without a label (the students publish predictions of those); returns how many were produced.</summary>
+    public Task<long> ProduceAsync(string bootstrap, string topic, int from, int to, double noise = 0.1, double rate = 0, int seed = 1, double unlabeled = 0) =>
         new DatasetReplayer(bootstrap, ProducerSettings).ReplayAsync(Slice(from, to), new ReplayOptions
         {
-            Topic = topic, KeyColumn = "day", Noise = noise, Rate = rate, Seed = seed,
+            Topic = topic, KeyColumn = "day", Noise = noise, Rate = rate, Seed = seed, Unlabeled = unlabeled,
         });
 
     /// <summary>Elec2 rows [from, rows), all 8 features, clean labels, under one model key.</summary>

@@ -2,7 +2,7 @@ using StreamLabel.Streaming.Kafka.DeadLetters;
 
 namespace StreamLabel.Streaming.Kafka.Tests.Providers;
 
-/// <summary>The silo's producer takes a dead letter of Kafka:MaxRecordBytes unless Kafka:Client says otherwise.</summary>
+/// <summary>The silo's producer takes a dead letter of Kafka:MaxRecordBytes and lingers 5 ms, unless Kafka:Client says otherwise.</summary>
 public sealed class ProducerConfigTests
 {
     [Fact]
@@ -19,5 +19,13 @@ public sealed class ProducerConfigTests
     {
         var options = new KafkaStreamOptions { BootstrapServers = "b:9092", Client = new() { ["message.max.bytes"] = "2000000" } };
         Assert.Equal(2_000_000, KafkaOutputProducer.ConfigFor(options).MessageMaxBytes);
+    }
+
+    [Fact]
+    public void Linger_defaults_to_5_ms_and_an_explicit_one_is_kept()
+    {
+        Assert.Equal(5, KafkaOutputProducer.ConfigFor(new KafkaStreamOptions { BootstrapServers = "b:9092" }).LingerMs);
+        var options = new KafkaStreamOptions { BootstrapServers = "b:9092", Client = new() { ["linger.ms"] = "200" } };
+        Assert.Equal(200, KafkaOutputProducer.ConfigFor(options).LingerMs);
     }
 }
