@@ -41,7 +41,10 @@ public sealed class OutageTests(ClusterFixture fixture, ITestOutputHelper output
             // Half of it is unlabeled, so the students publish predictions up to the moment the broker goes away (and
             // the fixture's producer linger holds the last of them back).
             var producing = scenario.ProduceAsync(cluster.Bootstrap, ClusterFixture.Topic, Rows / 3, Rows, rate: 300, seed: 2, unlabeled: 0.5);
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            // The outage starts once the paced events are being learned (a fixed delay let it start, under load, before
+            // any of them arrived, and then no prediction was waiting when the broker went).
+            await Eventually.HoldsAsync(async () => await fixture.TotalSeenAsync(scenario.Keys) >= Rows / 3 + 150, TimeSpan.FromSeconds(60),
+                async () => $"learned {await fixture.TotalSeenAsync(scenario.Keys)} of the first {Rows / 3 + 150} before the outage");
             int brokerPort = int.Parse(cluster.Bootstrap.Split(':')[1]);
             int connectionsBefore = TcpConnections.EstablishedTo(brokerPort);
             if (mode == "pause") cluster.BrokerPause(); else cluster.BrokerDown();
