@@ -171,6 +171,18 @@ public sealed class ModelBankSlotTests
     }
 
     [Fact]
+    public void Growing_frees_the_buffers_it_replaces()
+    {
+        using var bank = new ModelBank(Spec(1), initialCapacity: 1);
+        bank.Add(Spec(1));
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int s = 0; s < 64; s++) bank.Add(Spec(s)); // capacity 1 → 128: seven growths
+        long after = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Assert.Equal(128, bank.Capacity);
+        Assert.True(after <= before, $"live tensors grew from {before} to {after} over seven growths");
+    }
+
+    [Fact]
     public void Live_tensor_count_stays_flat_over_many_rounds()
     {
         using var bank = new ModelBank(Spec(1), initialCapacity: 2);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using StreamLabel.Bench.Throughput;
 using StreamLabel.Grains;
 
@@ -9,6 +10,7 @@ namespace StreamLabel.Bench.Bank;
 /// stepping all keys of a round at once, and the bank through its scheduler (one awaited task per key and step).
 /// Prints events/s and process CPU µs per event, medians of R rounds, and the bank's ratios to the per-learner runs;
 /// last, one TunedLearner per key (reward-tuned arms in one bank each) against the per-learner run on one thread.
+/// `--bank-only` measures the bank on one thread alone; `--json` writes every round and the medians.
 /// </summary>
 public static class BankCommand
 {
@@ -19,14 +21,17 @@ public static class BankCommand
         var spec = new ModelSpec(o.Features, SyntheticStream.Classes, [o.Hidden]);
         var stream = new SyntheticStream(o.Events, o.Keys, o.Features);
         int cores = Math.Min(Environment.ProcessorCount, o.Keys);
+        string loadAtStart = LoadAverage();
         Console.WriteLine($"bank: {o.Events} events, {o.Keys} keys, batch {o.Batch}, {o.DistillRows} distillation rows per step, MLP {o.Features}-{o.Hidden}-2, " +
-            $"{Environment.ProcessorCount} cores, torch threads {o.TorchThreads}, load average {LoadAverage()}");
+            $"{Environment.ProcessorCount} cores, torch threads {o.TorchThreads}, load average {loadAtStart}");
 
-        var variants = new (string Name, Func<bool, (double Rate, double Cpu)> Measure)[]
+        (string Name, Func<bool, (double Rate, double Cpu)> Measure) bank =
+            ("bank, 1 thread", warm => BareBankBaseline.EventsPerSecond(stream, spec, o.Batch, o.DistillRows, warm));
+        var variants = o.BankOnly ? [bank] : new (string Name, Func<bool, (double Rate, double Cpu)> Measure)[]
         {
             ("per-learner, 1 thread", warm => BareLearnerBaseline.EventsPerSecond(stream, spec, o.Batch, o.DistillRows, 1, warm)),
             ($"per-learner, {cores} threads", warm => BareLearnerBaseline.EventsPerSecond(stream, spec, o.Batch, o.DistillRows, cores, warm)),
-            ("bank, 1 thread", warm => BareBankBaseline.EventsPerSecond(stream, spec, o.Batch, o.DistillRows, warm)),
+            bank,
             ("bank via scheduler", warm => BareBankBaseline.EventsPerSecond(stream, spec, o.Batch, o.DistillRows, warm, scheduler: true)),
             ($"tuned ({new Learning.Tuning.TuningOptions().Arms.Count} arms), 1 thread", warm => TunedBaseline.EventsPerSecond(stream, spec, o.Batch, o.DistillRows, warm)),
         };
@@ -45,6 +50,8 @@ public static class BankCommand
         for (int v = 0; v < variants.Length; v++)
             Console.WriteLine($"| {variants[v].Name} | {medians[v].Rate:N0} | {1e6 / medians[v].Rate:F2} | {medians[v].Cpu:F2} |");
         Console.WriteLine();
+        if (o.Json is { } json) WriteJson(json, o, loadAtStart, variants.Select(v => v.Name).ToArray(), results, medians);
+        if (o.BankOnly) return 0;
         Console.WriteLine($"bank / per-learner (1 thread): {medians[2].Rate / medians[0].Rate:F2}x events/s, {medians[0].Cpu / medians[2].Cpu:F2}x less CPU per event");
         Console.WriteLine($"bank / per-learner ({cores} threads): {medians[2].Rate / medians[1].Rate:F2}x events/s, {medians[1].Cpu / medians[2].Cpu:F2}x less CPU per event");
         Console.WriteLine($"scheduler / bank: {medians[3].Rate / medians[2].Rate:F2}x events/s");
@@ -55,6 +62,21 @@ public static class BankCommand
             Console.WriteLine($"bytes per student (learning core only): OnlineLearner {learner:N0}, bank slot {slot:N0} ({learner / slot:F1}x less)");
         }
         return 0;
+    }
+
+    private static void WriteJson(string path, BankOptions o, string loadAtStart, string[] names, List<(double Rate, double Cpu)>[] results,
+        (double Rate, double Cpu)[] medians)
+    {
+        var variants = names.Select((name, v) => new
+        {
+            name,
+            eventsPerSecond = medians[v].Rate,
+            cpuMicrosPerEvent = medians[v].Cpu,
+            rounds = results[v].Select(r => new { eventsPerSecond = r.Rate, cpuMicrosPerEvent = r.Cpu }).ToArray(),
+        });
+        var document = new { options = o, loadAverageAtStart = loadAtStart, loadAverageAtEnd = LoadAverage(), variants };
+        File.WriteAllText(path, JsonSerializer.Serialize(document, ResultJson.Options));
+        Console.WriteLine($"json: {path}");
     }
 
     private static double Median(IEnumerable<double> values)

@@ -16,6 +16,10 @@ public sealed record BankOptions
     public int Rounds { get; init; } = 3;
     public int TorchThreads { get; init; } = 1;
     public int MemoryStudents { get; init; } = 2000;
+    /// <summary>Measure only the bank on one thread: the per-learner and tuned runs take most of a run's time, so
+    /// many rounds of the bank alone fit where a loaded machine needs them.</summary>
+    public bool BankOnly { get; init; }
+    public string? Json { get; init; }
 
     /// <summary>The options as System.CommandLine declares them: the names <see cref="Parse"/> reads and the help text.</summary>
     internal static IEnumerable<Option> Declared() =>
@@ -29,6 +33,8 @@ public sealed record BankOptions
         BenchOptions.Value("--rounds", "R", "measure each variant R times, report medians. Default 3"),
         BenchOptions.Value("--torch-threads", "T", "torch.set_num_threads; 0 = TorchSharp's default. Default 1"),
         BenchOptions.Value("--memory-students", "M", "bytes per student: M OnlineLearners vs M bank slots (0 = skip). Default 2000"),
+        BenchOptions.Flag("--bank-only", "measure only the bank on one thread (no per-learner, scheduler, tuned or memory runs)"),
+        BenchOptions.Value("--json", "OUT", "also write every round and the medians as JSON to OUT"),
     ];
 
     /// <summary>Reads the parsed options; throws <see cref="ArgumentException"/> naming the bad option.</summary>
@@ -46,6 +52,8 @@ public sealed record BankOptions
             Rounds = v.Int("--rounds", 1, d.Rounds),
             TorchThreads = v.Int("--torch-threads", 0, d.TorchThreads),
             MemoryStudents = v.Int("--memory-students", 0, d.MemoryStudents),
+            BankOnly = v.Has("--bank-only"),
+            Json = v.Text("--json"),
         };
         if (o.Events < o.Keys) throw new ArgumentException($"--events ({o.Events}) must be at least --keys ({o.Keys})");
         return o;

@@ -8,12 +8,12 @@ public sealed partial class ModelBank
 {
     /// <summary>
     /// The bank's weights as a <see cref="LearningStep"/> sees them for one step: the stepped slots' rows of the
-    /// stacked tensors, gathered into leaves of their own, run with batched matrix products, reduced per slot by
-    /// segment sums, and written back only for the slots that learn.
+    /// flat weights, gathered into one leaf [P, all parameters] whose per-parameter views run with batched matrix
+    /// products, reduced per slot by segment sums, and written back only for the slots that learn.
     /// </summary>
     private sealed class StackedSlots(ModelBank bank, BankSlot[] slots) : IStepModel
     {
-        private Tensor[] _gathered = [];
+        private Tensor? _gathered;
 
         public Tensor Forward(ReadOnlySpan<float> inputs, int slotCount, int rows, int width, bool learn)
         {
@@ -21,11 +21,9 @@ public sealed partial class ModelBank
             var slotRows = bank._longs.Get(SlotRows, P);
             for (int p = 0; p < P; p++) slotRows[p] = slots[p].Index;
             var index = HostTensors.Of(slotRows, bank.DeviceType);
-            _gathered = new Tensor[bank._params.Length];
-            using (no_grad())
-                for (int i = 0; i < _gathered.Length; i++) _gathered[i] = bank._params[i].index_select(0, index);
-            if (learn) foreach (var t in _gathered) t.requires_grad_(true);
-            return ModelBank.Forward(HostTensors.Of(inputs, [P, rows, width], bank.DeviceType), _gathered).reshape(P * rows, bank.ClassCount);
+            using (no_grad()) _gathered = bank._params.Rows.index_select(0, index);
+            if (learn) _gathered.requires_grad_(true);
+            return ModelBank.Forward(HostTensors.Of(inputs, [P, rows, width], bank.DeviceType), bank._params.ViewsOf(_gathered)).reshape(P * rows, bank.ClassCount);
         }
 
         public Tensor Mean(Tensor zero, Tensor slotOfRow, Tensor rows, Tensor rowsPerSlot) =>
@@ -33,8 +31,9 @@ public sealed partial class ModelBank
 
         public long Version(int p) => slots[p].Version;
 
-        // Adam/SGD on the learning slots only: gather their rows (weights, gradients, moments), update, scatter back,
-        // so slots that did not learn keep their weights and moments (Adam with a zero gradient would still move them).
+        // Adam/SGD on the learning slots only: gather their rows (weights, gradients, moments), update all their
+        // parameters at once, scatter back, so slots that did not learn keep their weights and moments (Adam with a
+        // zero gradient would still move them).
         public void Update(Tensor total, int[] learners, double[] rateScales)
         {
             total.sum().backward();
@@ -62,20 +61,14 @@ public sealed partial class ModelBank
                 for (int j = 0; j < n; j++) at[j] = learners[j];
                 positions = HostTensors.Of(at, dev);
             }
-            for (int i = 0; i < bank._params.Length; i++)
-            {
-                var shape = new long[bank._shapes[i].Length + 1];
-                Array.Fill(shape, 1L);
-                shape[0] = n;
-                var leaf = _gathered[i];
-                var p = all ? leaf.detach() : leaf.detach().index_select(0, positions!);
-                var grad = all ? leaf.grad! : leaf.grad!.index_select(0, positions!);
-                var m = bank._adam ? bank._m[i].index_select(0, rows) : null;
-                var v = bank._adam ? bank._v[i].index_select(0, rows) : null;
-                OptimizerUpdate.Apply(template.Optimizer, template.WeightDecay, p, grad, m, v, rateT.view(shape), sqrtBc2T.view(shape));
-                bank._params[i].index_copy_(0, rows, p);
-                if (bank._adam) { bank._m[i].index_copy_(0, rows, m!); bank._v[i].index_copy_(0, rows, v!); }
-            }
+            var leaf = _gathered!;
+            var weights = all ? leaf.detach() : leaf.detach().index_select(0, positions!);
+            var grad = all ? leaf.grad! : leaf.grad!.index_select(0, positions!);
+            var m = bank._m?.Rows.index_select(0, rows);
+            var v = bank._v?.Rows.index_select(0, rows);
+            OptimizerUpdate.Apply(template.Optimizer, template.WeightDecay, weights, grad, m, v, rateT.view(n, 1), sqrtBc2T.view(n, 1));
+            bank._params.Rows.index_copy_(0, rows, weights);
+            if (m is not null) { bank._m!.Rows.index_copy_(0, rows, m); bank._v!.Rows.index_copy_(0, rows, v!); }
             foreach (int p in learners) slots[p].Steps++;
         }
     }

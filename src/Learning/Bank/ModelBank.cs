@@ -6,18 +6,19 @@ using static TorchSharp.torch;
 namespace StreamLabel.Learning.Bank;
 
 /// <summary>
-/// A bank of same-shaped students trained together: every parameter and Adam moment is one tensor stacked over slots
-/// ([capacity, out, in]), so one <see cref="TestThenTrain"/> steps many students with batched matrix products and pays
-/// TorchSharp's fixed per-call cost once instead of once per student. Each slot keeps its own seed, version, optimizer
+/// A bank of same-shaped students trained together: the weights and each Adam moment are one tensor over slots
+/// ([capacity, all parameters], see <see cref="SlotBuffer"/>), so one <see cref="TestThenTrain"/> steps many students
+/// with batched matrix products and one optimizer update, and pays TorchSharp's fixed per-call cost once instead of
+/// once per student (and per layer). Each slot keeps its own seed, version, optimizer
 /// step count, standardizer, drift detector, maturity, metrics and counters, and snapshots to exactly the bytes of
 /// <see cref="OnlineLearner.Snapshot"/>. Not thread-safe: use it from one thread (see <see cref="BankScheduler"/>).
 /// </summary>
 public sealed partial class ModelBank : IDisposable
 {
     private readonly byte[] _shapeKey;
-    private readonly long[][] _shapes; // per parameter [W0, b0, W1, b1, …], without the slot dimension
     private readonly bool _adam;
-    private Tensor[] _params, _m, _v;
+    private SlotBuffer _params;
+    private SlotBuffer? _m, _v; // Adam's moments; SGD has none
     private readonly List<BankSlot?> _slots = [];
     private readonly PriorityQueue<int, int> _free = new(); // lowest free index first keeps the bank dense
     private bool _disposed;
@@ -36,10 +37,11 @@ public sealed partial class ModelBank : IDisposable
         _shapeKey = ShapeKey(template);
         _adam = template.Optimizer == OptimizerKind.Adam;
         var sizes = template.HiddenLayers.Prepend(template.FeatureCount).Append(template.ClassCount).ToArray();
-        _shapes = Enumerable.Range(0, sizes.Length - 1).SelectMany(l => new[] { new long[] { sizes[l + 1], sizes[l] }, [sizes[l + 1]] }).ToArray();
-        _params = Allocate(initialCapacity);
-        _m = _adam ? Allocate(initialCapacity) : [];
-        _v = _adam ? Allocate(initialCapacity) : [];
+        // Per parameter [W0, b0, W1, b1, …], without the slot dimension.
+        var shapes = Enumerable.Range(0, sizes.Length - 1).SelectMany(l => new[] { new long[] { sizes[l + 1], sizes[l] }, [sizes[l + 1]] }).ToArray();
+        _params = new SlotBuffer(shapes, initialCapacity, DeviceType);
+        _m = _adam ? new SlotBuffer(shapes, initialCapacity, DeviceType) : null;
+        _v = _adam ? new SlotBuffer(shapes, initialCapacity, DeviceType) : null;
         Capacity = initialCapacity;
     }
 
@@ -126,11 +128,8 @@ public sealed partial class ModelBank : IDisposable
         {
             int i = 0;
             foreach (var (shape, values) in OnlineClassifier.InitialParameters(spec.FeatureCount, spec.ClassCount, spec.HiddenLayers, spec.Seed))
-            {
-                _params[i].select(0, index).copy_(tensor(values, shape).to(DeviceType));
-                if (_adam) { _m[i].select(0, index).zero_(); _v[i].select(0, index).zero_(); }
-                i++;
-            }
+                _params.Parameters[i++].select(0, index).copy_(tensor(values, shape).to(DeviceType));
+            if (_adam) { _m!.Rows.select(0, index).zero_(); _v!.Rows.select(0, index).zero_(); }
         }
         return Occupy(index, spec);
     }
@@ -151,9 +150,9 @@ public sealed partial class ModelBank : IDisposable
         try
         {
             using var scope = NewDisposeScope();
-            var parameters = _params.Select(p => p.select(0, index)).ToArray();
-            var m = _m.Select(t => t.select(0, index)).ToArray();
-            var v = _v.Select(t => t.select(0, index)).ToArray();
+            var parameters = Of(_params, index);
+            var m = Of(_m, index);
+            var v = Of(_v, index);
             OnlineClassifier.ReadState(r, parameters, rr => slot.Steps = OnlineOptimizer.ReadState(rr, m, v), slot.Standardizer);
             slot.State.Read(r);
             if (r.BaseStream.Position != snapshot.Length) throw new InvalidDataException("snapshot has trailing bytes");
@@ -200,9 +199,9 @@ public sealed partial class ModelBank : IDisposable
         {
             w.Write(OnlineLearner.Magic); w.Write(OnlineLearner.FormatVersion);
             SpecSerializer.Write(w, s.Spec, OnlineLearner.FormatVersion);
-            var parameters = _params.Select(p => p.select(0, slot)).ToArray();
-            var m = _m.Select(t => t.select(0, slot)).ToArray();
-            var v = _v.Select(t => t.select(0, slot)).ToArray();
+            var parameters = Of(_params, slot);
+            var m = Of(_m, slot);
+            var v = Of(_v, slot);
             OnlineClassifier.WriteState(w, parameters, ww => OnlineOptimizer.WriteState(ww, s.Steps, m, v), s.Standardizer);
             s.State.Write(w);
         }
@@ -230,10 +229,11 @@ public sealed partial class ModelBank : IDisposable
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var h = tensor(x, [rows, FeatureCount]).to(DeviceType);
-        for (int i = 0; i < _params.Length; i += 2)
+        var parameters = _params.Parameters;
+        for (int i = 0; i < parameters.Length; i += 2)
         {
-            h = nn.functional.linear(h, _params[i].select(0, slot), _params[i + 1].select(0, slot));
-            if (i + 2 < _params.Length) h = nn.functional.relu(h);
+            h = nn.functional.linear(h, parameters[i].select(0, slot), parameters[i + 1].select(0, slot));
+            if (i + 2 < parameters.Length) h = nn.functional.relu(h);
         }
         return OnlineClassifier.ToArray(nn.functional.softmax(h, 1));
     }
@@ -269,34 +269,22 @@ public sealed partial class ModelBank : IDisposable
 
     private void Grow(int capacity)
     {
-        _params = Regrow(_params, capacity);
-        _m = Regrow(_m, capacity);
-        _v = Regrow(_v, capacity);
+        _params = _params.Grow(capacity);
+        _m = _m?.Grow(capacity);
+        _v = _v?.Grow(capacity);
         Capacity = capacity;
     }
 
-    private Tensor[] Regrow(Tensor[] old, int capacity)
-    {
-        if (old.Length == 0) return old; // SGD has no moments
-        var grown = Allocate(capacity);
-        using (var scope = NewDisposeScope())
-        using (no_grad())
-            for (int i = 0; i < old.Length; i++) grown[i].narrow(0, 0, Capacity).copy_(old[i]);
-        foreach (var t in old) t.Dispose();
-        return grown;
-    }
-
-    private Tensor[] Allocate(int capacity)
-    {
-        using var scope = NewDisposeScope();
-        return _shapes.Select(s => zeros(s.Prepend(capacity).ToArray(), device: DeviceType).DetachFromDisposeScope()).ToArray();
-    }
+    // One slot's per-parameter tensors of a buffer (none for SGD's absent moments), as a snapshot reads and writes them.
+    private static Tensor[] Of(SlotBuffer? buffer, int slot) => buffer is null ? [] : buffer.Parameters.Select(p => p.select(0, slot)).ToArray();
 
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var t in _params.Concat(_m).Concat(_v)) t.Dispose();
+        _params.Dispose();
+        _m?.Dispose();
+        _v?.Dispose();
         foreach (var s in _slots) if (s is not null) s.Live = false;
     }
 }

@@ -7,8 +7,8 @@ namespace StreamLabel.Learning.Model;
 /// <summary>
 /// The update rule of <see cref="OnlineOptimizer"/> on one parameter tensor: Adam as PyTorch computes it (coupled L2
 /// weight decay, bias correction) or SGD. The per-model numbers (step size, √(1-β2^t)) come as tensors that broadcast
-/// over the parameter: 0-dim for one model, [slots, 1, …] for a <see cref="Bank.ModelBank"/> where every slot has its
-/// own step count and drift boost. One copy of the formula for both.
+/// over the parameter: 0-dim for one model, [slots, 1] for a <see cref="Bank.ModelBank"/>'s rows of all parameters,
+/// where every slot has its own step count and drift boost. One copy of the formula for both.
 /// </summary>
 internal static class OptimizerUpdate
 {
