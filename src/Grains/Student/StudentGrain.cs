@@ -73,7 +73,7 @@ public sealed partial class StudentGrain(
             if (state.State.Spec is null)
             {
                 state.State.Spec = spec;
-                await GrainFactory.GetGrain<IModelRegistryGrain>(0).RegisterAsync(Key, spec.TeacherGroup);
+                await ModelRegistry.RegisterAsync(GrainFactory, Key, spec.TeacherGroup);
             }
         }
         this.RegisterGrainTimer(PersistIfUndurableAsync, new GrainTimerCreationOptions(_options.PersistInterval, _options.PersistInterval));
