@@ -90,6 +90,24 @@ public sealed class LiveCliTests(LiveFixture live)
     }
 
     [Fact]
+    public async Task Models_pages_in_key_order_with_after_and_limit()
+    {
+        static List<string> Keys(CliRunner.Result r) => r.Json().EnumerateArray().Select(row => row.GetProperty("key").GetString()!).ToList();
+        var all = Keys(Ok(await Run("models", "--json")));
+        Assert.Equal(all.Order(StringComparer.Ordinal), all);
+        var paged = new List<string>();
+        for (string? after = null; paged.Count <= all.Count;)
+        {
+            var page = Keys(Ok(await Run(after is null ? ["models", "--limit", "1", "--json"] : ["models", "--after", after, "--limit", "1", "--json"])));
+            Assert.True(page.Count <= 1, $"--limit 1 gave {page.Count} rows");
+            if (page.Count == 0) break;
+            paged.Add(after = page[0]);
+        }
+        Assert.Equal(all, paged);
+        Assert.Contains("--limit must be between 1", Assert.IsType<CliRunner.Result>(await Run("models", "--limit", "0")).Error);
+    }
+
+    [Fact]
     public async Task Models_table_has_one_row_per_key()
     {
         var r = Ok(await Run("models"));

@@ -63,6 +63,8 @@ public sealed class ConfiguredSpecFieldTests
     [InlineData("LaggedLabels", "maybe", "Models:Patterns:0:LaggedLabels: LaggedLabels must be true or false (got 'maybe')")]
     [InlineData("Smoothing", "1.5", "Models:Patterns:0: ModelSpec.Smoothing must be in [0, 1) (got 1.5)")]
     [InlineData("DriftChallengerEvents", "-1", "Models:Patterns:0: ModelSpec.DriftChallengerEvents must be >= 0")]
+    [InlineData("MaxKeys", "-1", "Models:Patterns:0:MaxKeys must be a whole number >= 0 (got '-1'; 0 = no cap)")]
+    [InlineData("MaxKeys", "many", "Models:Patterns:0:MaxKeys must be a whole number >= 0 (got 'many'; 0 = no cap)")]
     public void A_bad_field_is_named(string field, string value, string expected)
     {
         var e = Assert.Throws<ArgumentException>(() => Resolve("elec2-c", ($"Models:Patterns:0:{field}", value)));

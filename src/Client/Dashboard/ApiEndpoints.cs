@@ -13,7 +13,10 @@ internal static class ApiEndpoints
         var api = app.MapGroup("/api");
         api.MapGet("/info", () => Results.Json(new { orleansDashboard = settings.OrleansPath + "/", refreshMs = settings.RefreshMs }, Json.Compact));
         api.MapGet("/status", (ClusterQueries q) => Answer(q.StatusAsync));
-        api.MapGet("/models", (ClusterQueries q) => Answer(q.ModelsAsync));
+        // ?after=KEY&limit=N: a page in key order (each row asks its student, so a page keeps only its students active).
+        api.MapGet("/models", async (ClusterQueries q, string? after, int? limit) => limit is < 1
+            ? Results.BadRequest(new { error = $"limit must be at least 1 (got {limit})" })
+            : await Answer(() => q.ModelsAsync(after, limit ?? int.MaxValue)));
         api.MapGet("/models/{key}", (string key, ClusterQueries q) => Answer(() => q.ModelAsync(key)));
         api.MapGet("/models/{key}/spec", (string key, ClusterQueries q) => Answer(() => q.SpecAsync(key)));
         api.MapGet("/teachers", (ClusterQueries q) => Answer(() => q.TeachersAsync(null)));

@@ -35,9 +35,11 @@ public sealed class ClusterQueries(IClusterClient client)
             info is null ? null : partitions.Sum(p => p.Lag), info?.DeadLetters, partitions, infoError, DateTimeOffset.UtcNow);
     }
 
-    public async Task<IReadOnlyList<ModelRow>> ModelsAsync()
+    /// <summary>Every model, or a page: at most <paramref name="limit"/> keys after <paramref name="after"/> (ordinal order);
+    /// each row asks its student, so a page keeps only its students active.</summary>
+    public async Task<IReadOnlyList<ModelRow>> ModelsAsync(string? after = null, int limit = int.MaxValue)
     {
-        var keys = await client.GetGrain<IModelRegistryGrain>(0).ListModelsAsync();
+        var keys = await ModelRegistry.ListModelsAsync(client, after, limit);
         var metrics = await Task.WhenAll(keys.Select(k => client.GetGrain<IStudentGrain>(k).GetMetricsAsync()));
         return metrics.Select(ModelRow.From).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
     }
@@ -77,7 +79,7 @@ public sealed class ClusterQueries(IClusterClient client)
 
     public async Task<IReadOnlyList<TeacherStatus>> TeachersAsync(string? group)
     {
-        var groups = group is not null ? [group] : await client.GetGrain<IModelRegistryGrain>(0).ListTeacherGroupsAsync();
+        var groups = group is not null ? [group] : await ModelRegistry.ListTeacherGroupsAsync(client);
         return await Task.WhenAll(groups.Select(g => client.GetGrain<ITeacherGrain>(g).GetStatusAsync()));
     }
 
@@ -86,10 +88,10 @@ public sealed class ClusterQueries(IClusterClient client)
 
     private async Task RequireKnownAsync(string key)
     {
-        var keys = await client.GetGrain<IModelRegistryGrain>(0).ListModelsAsync();
-        if (!keys.Contains(key, StringComparer.Ordinal))
-            throw new CommandFailedException(keys.Count == 0 ? $"no model '{key}': the cluster has no models yet"
-                : $"no model '{key}' (known: {string.Join(", ", keys.Take(20))}{(keys.Count > 20 ? ", ..." : "")})");
+        if (await ModelRegistry.ContainsAsync(client, key)) return;
+        var keys = await ModelRegistry.ListModelsAsync(client, limit: 21);
+        throw new CommandFailedException(keys.Count == 0 ? $"no model '{key}': the cluster has no models yet"
+            : $"no model '{key}' (known: {string.Join(", ", keys.Take(20))}{(keys.Count > 20 ? ", ..." : "")})");
     }
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();

@@ -1,9 +1,24 @@
 namespace StreamLabel.Grains;
 
-/// <summary>The cluster-wide list of model keys (key 0), so operators can enumerate models.</summary>
+/// <summary>
+/// One shard of the cluster-wide list of model keys and teacher groups, so operators can enumerate models. A key lives
+/// in shard <see cref="ModelRegistry.ShardOf"/>; shard 0 also keeps every key registered before the registry was
+/// sharded. Read it through <see cref="ModelRegistry"/>, which merges the shards.
+/// </summary>
 public interface IModelRegistryGrain : IGrainWithIntegerKey
 {
     Task RegisterAsync(string modelKey, string? teacherGroup);
+
+    /// <summary>This shard's keys in ordinal order.</summary>
     Task<IReadOnlyList<string>> ListModelsAsync();
+
+    /// <summary>At most <paramref name="limit"/> of this shard's keys that sort after <paramref name="after"/> (all when null), in ordinal order.</summary>
+    Task<IReadOnlyList<string>> ListModelsPageAsync(string? after, int limit);
+
+    /// <summary>How many keys this shard holds.</summary>
+    Task<int> CountModelsAsync();
+
+    Task<bool> ContainsAsync(string modelKey);
+
     Task<IReadOnlyList<string>> ListTeacherGroupsAsync();
 }

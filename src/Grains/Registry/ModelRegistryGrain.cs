@@ -7,7 +7,8 @@ public sealed class ModelRegistryState
     [Id(1)] public SortedSet<string> TeacherGroups { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>The list of model keys and teacher groups, persisted so operators can enumerate models after restarts.</summary>
+/// <summary>One shard of the model keys and teacher groups (see <see cref="ModelRegistry"/>), persisted so operators can
+/// enumerate models after restarts.</summary>
 public sealed class ModelRegistryGrain([PersistentState("registry", "models")] IPersistentState<ModelRegistryState> state)
     : Grain, IModelRegistryGrain
 {
@@ -19,6 +20,19 @@ public sealed class ModelRegistryGrain([PersistentState("registry", "models")] I
     }
 
     public Task<IReadOnlyList<string>> ListModelsAsync() => Task.FromResult<IReadOnlyList<string>>(state.State.Models.ToList());
+
+    public Task<IReadOnlyList<string>> ListModelsPageAsync(string? after, int limit)
+    {
+        var models = state.State.Models;
+        // GetViewBetween needs a lower bound that is in order; the empty string sorts first.
+        IEnumerable<string> from = after is null || models.Count == 0 ? models
+            : string.CompareOrdinal(after, models.Max) >= 0 ? [] : models.GetViewBetween(after, models.Max!).Where(k => !k.Equals(after, StringComparison.Ordinal));
+        return Task.FromResult<IReadOnlyList<string>>(from.Take(Math.Max(limit, 0)).ToList());
+    }
+
+    public Task<int> CountModelsAsync() => Task.FromResult(state.State.Models.Count);
+
+    public Task<bool> ContainsAsync(string modelKey) => Task.FromResult(state.State.Models.Contains(modelKey));
 
     public Task<IReadOnlyList<string>> ListTeacherGroupsAsync() => Task.FromResult<IReadOnlyList<string>>(state.State.TeacherGroups.ToList());
 }

@@ -41,8 +41,11 @@ public sealed class ModelSpecOptions
             string where = $"{Section}:Patterns:{entry.Key}";
             var pattern = entry["Pattern"];
             if (string.IsNullOrWhiteSpace(pattern)) throw new ArgumentException($"{where}:Pattern is required", nameof(configuration));
+            int maxKeys = 0;
+            if (entry["MaxKeys"] is { } max && (!int.TryParse(max, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out maxKeys) || maxKeys < 0))
+                throw new ArgumentException($"{where}:MaxKeys must be a whole number >= 0 (got '{max}'; 0 = no cap)", nameof(configuration));
             var spec = new ModelSpec();
-            foreach (var setting in entry.GetChildren().Where(c => c.Key != "Pattern"))
+            foreach (var setting in entry.GetChildren().Where(c => c.Key is not ("Pattern" or "MaxKeys")))
             {
                 var field = SpecFields.ByName(setting.Key)
                     ?? throw new ArgumentException($"{where}:{setting.Key} is not a spec field (fields: {SpecFields.Names})", setting.Key);
@@ -52,11 +55,12 @@ public sealed class ModelSpecOptions
                     : field.Parse(setting.Value ?? "", $"{where}:{setting.Key}");
                 spec = field.With(spec, value);
             }
-            options.Patterns.Add(new ModelSpecPattern(pattern, spec));
+            options.Patterns.Add(new ModelSpecPattern(pattern, spec, maxKeys));
         }
         return options;
     }
 }
 
-/// <summary>One key pattern ('*' matches any run of characters) and the spec it gives.</summary>
-public sealed record ModelSpecPattern(string Pattern, ModelSpec Spec);
+/// <summary>One key pattern ('*' matches any run of characters) and the spec it gives; at most <paramref name="MaxKeys"/>
+/// keys get it (0 = no cap), so a producer that invents keys cannot create models without end.</summary>
+public sealed record ModelSpecPattern(string Pattern, ModelSpec Spec, int MaxKeys = 0);

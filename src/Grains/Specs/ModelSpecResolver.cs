@@ -6,7 +6,7 @@ namespace StreamLabel.Grains.Specs;
 /// <summary>Finds the configured spec for a model key (first matching pattern), validating it once.</summary>
 public sealed class ModelSpecResolver
 {
-    private readonly List<(Regex Pattern, ModelSpec Spec)> _patterns;
+    private readonly List<(Regex Regex, ModelSpecPattern Entry)> _patterns;
 
     public ModelSpecResolver(IOptions<ModelSpecOptions> options)
     {
@@ -15,9 +15,12 @@ public sealed class ModelSpecResolver
             if (string.IsNullOrWhiteSpace(p.Pattern)) throw new InvalidOperationException($"Models:Patterns:{i}:Pattern is required");
             ModelSpecValidator.ThrowIfInvalid(p.Spec, $"Models:Patterns:{i}");
             var regex = new Regex("^" + Regex.Escape(p.Pattern).Replace("\\*", ".*") + "$", RegexOptions.CultureInvariant);
-            return (regex, p.Spec);
+            return (regex, p);
         }).ToList();
     }
 
-    public ModelSpec? Find(string key) => _patterns.FirstOrDefault(p => p.Pattern.IsMatch(key)).Spec;
+    public ModelSpec? Find(string key) => Match(key)?.Spec;
+
+    /// <summary>The first pattern entry that matches the key, or null.</summary>
+    public ModelSpecPattern? Match(string key) => _patterns.FirstOrDefault(p => p.Regex.IsMatch(key)).Entry;
 }

@@ -22,7 +22,7 @@ public sealed partial class StudentGrain
         state.State.Spec = next;
         state.State.History = _metrics.StartNewModel();
         await PersistAsync();
-        await GrainFactory.GetGrain<IModelRegistryGrain>(0).RegisterAsync(Key, next.TeacherGroup);
+        await ModelRegistry.RegisterAsync(GrainFactory, Key, next.TeacherGroup);
         return next;
     }
 

@@ -73,6 +73,11 @@ public sealed partial class StudentGrain
     private string? Validate(StreamEvent e, out string? detail)
     {
         detail = null;
+        if (_learner is null && _overCap is { } cap)
+        {
+            detail = $"key '{Key}' is over Models:Patterns MaxKeys {cap.MaxKeys} of pattern '{cap.Pattern}': raise the cap, or set a spec with `streamlabel spec set`";
+            return DeadLetterReasons.KeyCap;
+        }
         if (_learner is null)
         {
             detail = $"no model spec for key '{Key}': set one with `streamlabel spec set` or Models:Patterns";

@@ -50,6 +50,8 @@ public sealed partial class StudentGrain(
     // Set when a delivery failed part-way: memory then holds effects (or applied offsets) of an unfinished delivery,
     // so this activation must never persist again; the last durable state and Kafka's redelivery rebuild it.
     private bool _failed;
+    // The pattern whose MaxKeys this key did not fit under at activation (its events are dead-lettered as key-cap).
+    private ModelSpecPattern? _overCap;
     // Plain parts, made on activation: the operator-facing history, the teacher link, the predictions topic.
     private StudentMetricsKeeper _metrics = null!;
     private TeacherLink _teacher = null!;
@@ -65,7 +67,7 @@ public sealed partial class StudentGrain(
         _keyAccuracy = meters.KeyAccuracy.Track(Key, () => _metrics.WindowAccuracy);
         _teacher = new TeacherLink(_options, LearnerSpecs.StableSeed(Key));
         _predictions = new PredictionPublisher(_options.PredictionsTopic, (topic, key, value) => output.PublishAsync(topic, key, value));
-        var spec = state.State.Spec ?? specs.Find(Key);
+        var spec = state.State.Spec ?? await ConfiguredSpecAsync();
         if (spec is not null)
         {
             await BuildAsync(spec, state.State.Snapshot);
@@ -73,11 +75,24 @@ public sealed partial class StudentGrain(
             if (state.State.Spec is null)
             {
                 state.State.Spec = spec;
-                await GrainFactory.GetGrain<IModelRegistryGrain>(0).RegisterAsync(Key, spec.TeacherGroup);
+                await ModelRegistry.RegisterAsync(GrainFactory, Key, spec.TeacherGroup);
             }
         }
         this.RegisterGrainTimer(PersistIfUndurableAsync, new GrainTimerCreationOptions(_options.PersistInterval, _options.PersistInterval));
         this.RegisterGrainTimer(PullTeacherAsync, new GrainTimerCreationOptions(_options.TeacherPullInterval, _options.TeacherPullInterval) { Interleave = true });
+    }
+
+    /// <summary>The Models:Patterns spec of this key, when its pattern has room for it (MaxKeys); else null, and the
+    /// reason its events are dead-lettered.</summary>
+    private async Task<ModelSpec?> ConfiguredSpecAsync()
+    {
+        if (specs.Match(Key) is not { } entry) return null;
+        if (entry.MaxKeys > 0 && !await GrainFactory.GetGrain<IKeyQuotaGrain>(entry.Pattern).TryAdmitAsync(Key, entry.MaxKeys))
+        {
+            _overCap = entry;
+            return null;
+        }
+        return entry.Spec;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -38,4 +38,6 @@ public static class DeadLetterReasons
     public const string FeatureCountMismatch = "feature-count-mismatch";
     /// <summary>Grain-side: the key has no model spec yet (none configured, none set by a client).</summary>
     public const string NoModelSpec = "no-model-spec";
+    /// <summary>Grain-side: the key's Models:Patterns entry already has its MaxKeys keys.</summary>
+    public const string KeyCap = "key-cap";
 }
