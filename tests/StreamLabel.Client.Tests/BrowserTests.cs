@@ -71,6 +71,24 @@ public sealed class BrowserTests(LiveFixture live) : IAsyncLifetime
         await page.WaitForURLAsync("**/model.html?key=" + LiveFixture.Key);
     }
 
+    [Fact]
+    public async Task Models_list_pages_in_key_order()
+    {
+        // "aaa-small" sorts before every other key of the live cluster.
+        await live.Cluster.SetElec2SpecAsync("aaa-small");
+        Assert.Equal(0, (await live.Cluster.ReplayAsync("aaa-small", 300, rate: 0)).ExitCode);
+        await live.Cluster.WaitForEventsAsync("aaa-small", 300, TimeSpan.FromSeconds(30));
+        var page = await Open("/models.html?limit=1");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#models tbody tr').length === 1 && document.querySelector('#pager a')", null, new() { Timeout = 20_000 });
+        Assert.StartsWith("aaa-small", await page.InnerTextAsync("#models tbody tr"));
+        await page.ClickAsync("#pager a:has-text('next page')");
+        await page.WaitForURLAsync("**/models.html?limit=1&after=aaa-small");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#models tbody tr').length === 1", null, new() { Timeout = 20_000 });
+        var second = await page.InnerTextAsync("#models tbody tr");
+        Assert.False(second.StartsWith("aaa-small", StringComparison.Ordinal), second);
+        Assert.Contains("keys after aaa-small", await page.InnerTextAsync("#pager"));
+    }
+
     private static async Task<List<long>> SeenColumn(IPage page) =>
         (await page.Locator("#models tbody tr td:nth-child(2)").AllInnerTextsAsync()).Select(t => long.Parse(t.Replace(",", ""))).ToList();
 

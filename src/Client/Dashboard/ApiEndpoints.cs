@@ -23,12 +23,13 @@ internal static class ApiEndpoints
         api.MapGet("/stream", StreamAsync);
 
         // Live views: one SSE message per refresh with the view's JSON; the browser's EventSource reconnects on its own.
-        async Task StreamAsync(HttpContext context, ClusterQueries q, string view, string? key)
+        async Task StreamAsync(HttpContext context, ClusterQueries q, string view, string? key, string? after, int? limit)
         {
+            if (limit is < 1) throw new BadHttpRequestException($"limit must be at least 1 (got {limit})");
             Func<Task<object>> read = view switch
             {
                 "status" => async () => await q.StatusAsync(),
-                "models" => async () => await q.ModelsAsync(),
+                "models" => async () => await q.ModelsAsync(after, limit ?? int.MaxValue),
                 "model" when !string.IsNullOrEmpty(key) => async () => await q.ModelAsync(key),
                 _ => throw new BadHttpRequestException("view must be status, models or model (with key)"),
             };

@@ -9,9 +9,11 @@ const fmt = {
 function esc(s) { return String(s).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c])); }
 
 // Calls onData with each fresh view; shows the stream state in the header. EventSource reconnects by itself.
-function live(view, key, onData) {
+// query: more parameters of the view, e.g. { after: "k", limit: 100 } for a page of models.
+function live(view, key, onData, query) {
   const state = document.getElementById("live");
-  const url = "/api/stream?view=" + view + (key ? "&key=" + encodeURIComponent(key) : "");
+  const more = Object.entries(query || {}).filter(([, v]) => v != null).map(([k, v]) => "&" + k + "=" + encodeURIComponent(v)).join("");
+  const url = "/api/stream?view=" + view + (key ? "&key=" + encodeURIComponent(key) : "") + more;
   const source = new EventSource(url);
   let updates = 0;
   source.addEventListener("data", e => {
