@@ -43,6 +43,7 @@ public sealed record LearnerSpec : Hyperparameters
         if (SelfCorrection is null) Bad(nameof(SelfCorrection), "null", "must be set (use Enabled = false to turn it off)");
         SelfCorrection!.Validate();
         ValidateHyperparameters();
+        ValidateShape(nameof(ClassCount), ClassCount, HiddenLayers);
         if (Device is not ("auto" or "cuda" or "cpu")) Bad(nameof(Device), Device, "must be one of: auto, cuda, cpu");
         return this;
     }

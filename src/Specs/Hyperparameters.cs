@@ -9,7 +9,7 @@ namespace StreamLabel.Specs;
 /// </summary>
 public abstract record Hyperparameters
 {
-    /// <summary>Number of numeric input features per event (required, &gt; 0).</summary>
+    /// <summary>Number of numeric input features per event (required, 1 to <see cref="SpecLimits.MaxFeatureCount"/>).</summary>
     [SpecFlag("features")]
     public int FeatureCount { get; init; }
 
@@ -68,6 +68,7 @@ public abstract record Hyperparameters
     protected void ValidateHyperparameters()
     {
         if (FeatureCount <= 0) Bad(nameof(FeatureCount), FeatureCount, "must be > 0");
+        if (FeatureCount > SpecLimits.MaxFeatureCount) Bad(nameof(FeatureCount), FeatureCount, $"must be at most {SpecLimits.MaxFeatureCount}");
         if (!Enum.IsDefined(Optimizer)) Bad(nameof(Optimizer), Optimizer, OneOf<OptimizerKind>());
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) Bad(nameof(LearningRate), LearningRate, "must be a finite number > 0");
         if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay)) Bad(nameof(WeightDecay), WeightDecay, "must be >= 0");
@@ -78,6 +79,22 @@ public abstract record Hyperparameters
         if (!(DistillationWeight >= 0 && DistillationWeight <= 1)) Bad(nameof(DistillationWeight), DistillationWeight, "must be in [0, 1]");
         if (!(Temperature > 0) || !double.IsFinite(Temperature)) Bad(nameof(Temperature), Temperature, "must be a finite number > 0");
         if (DriftChallengerEvents < 0) Bad(nameof(DriftChallengerEvents), DriftChallengerEvents, "must be >= 0 (0 = off)");
+        if (DriftChallengerEvents > SpecLimits.MaxDriftChallengerEvents)
+            Bad(nameof(DriftChallengerEvents), DriftChallengerEvents, $"must be at most {SpecLimits.MaxDriftChallengerEvents}");
+    }
+
+    /// <summary>The model's shape within <see cref="SpecLimits"/> (after <see cref="ValidateHyperparameters"/>, which checks
+    /// the feature count): each class and hidden-layer field is named by the rule it breaks.</summary>
+    protected void ValidateShape(string classesField, int classCount, IReadOnlyList<int> hiddenLayers)
+    {
+        if (classCount > SpecLimits.MaxClassCount) Bad(classesField, classCount, $"must have at most {SpecLimits.MaxClassCount} classes");
+        if (hiddenLayers.Count > SpecLimits.MaxHiddenLayers) Bad("HiddenLayers", hiddenLayers.Count, $"must have at most {SpecLimits.MaxHiddenLayers} layers");
+        for (int i = 0; i < hiddenLayers.Count; i++)
+            if (hiddenLayers[i] > SpecLimits.MaxHiddenWidth) Bad($"HiddenLayers[{i}]", hiddenLayers[i], $"must be at most {SpecLimits.MaxHiddenWidth}");
+        long parameters = SpecLimits.Parameters(FeatureCount, hiddenLayers, classCount);
+        if (parameters > SpecLimits.MaxParameters)
+            Bad("HiddenLayers", $"{parameters.ToString("N0", CultureInfo.InvariantCulture)} weights for {FeatureCount} features and {classCount} classes",
+                $"must give the model at most {SpecLimits.MaxParameters.ToString("N0", CultureInfo.InvariantCulture)} weights (FeatureCount x HiddenLayers x classes)");
     }
 
     private static string OneOf<T>() where T : struct, Enum => $"must be one of: {string.Join(", ", SpecNames.All<T>())}";

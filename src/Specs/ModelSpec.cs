@@ -65,11 +65,14 @@ public sealed record ModelSpec : Hyperparameters
             if (Classes is null) Bad(nameof(Classes), "null", "is required");
             if (Classes!.Count < 2 || Classes.Any(string.IsNullOrEmpty)) Bad(nameof(Classes), string.Join(",", Classes), "needs at least two distinct, non-empty class names");
             if (Classes.Distinct(StringComparer.Ordinal).Count() != Classes.Count) Bad(nameof(Classes), string.Join(",", Classes), "has duplicates");
+            if (Classes.FirstOrDefault(c => c.Length > SpecLimits.MaxClassNameLength) is { } longName)
+                Bad(nameof(Classes), $"a name of {longName.Length} characters", $"must hold names of at most {SpecLimits.MaxClassNameLength} characters");
             if (HiddenLayers is null) Bad(nameof(HiddenLayers), "null", "must be a list (empty = logistic regression)");
             for (int i = 0; i < HiddenLayers!.Count; i++)
                 if (HiddenLayers[i] <= 0) Bad($"{nameof(HiddenLayers)}[{i}]", HiddenLayers[i], "must be > 0");
             if (TeacherGroup is { } g && string.IsNullOrWhiteSpace(g)) Bad(nameof(TeacherGroup), $"'{g}'", "must be null (no teacher) or a name");
             ValidateHyperparameters();
+            ValidateShape(nameof(Classes), Classes.Count, HiddenLayers);
             if (!Enum.IsDefined(Tuning)) Bad(nameof(Tuning), Tuning, $"must be one of: {string.Join(", ", SpecNames.All<TuningMode>())}");
             var arms = TuningArmList();
             if (arms.Count == 0) Bad(nameof(TuningArms), "none", "needs at least one arm");

@@ -23,6 +23,7 @@ public sealed class KafkaStreamMetrics : IDisposable
         CommitFailures = _meter.CreateCounter<long>("streamlabel.kafka.commit_failures", "{commit}", "Failed offset commits (retried at the next durability poll)");
         Redeliveries = _meter.CreateCounter<long>("streamlabel.kafka.redelivered_events", "{event}", "Undurable events delivered again after a grain reported a gap");
         Pauses = _meter.CreateCounter<long>("streamlabel.kafka.backpressure_pauses", "{pause}", "Times a partition paused because MaxInFlightEventsPerQueue was reached");
+        Quarantines = _meter.CreateCounter<long>("streamlabel.kafka.quarantined_keys", "{key}", "Keys quarantined after Kafka:QuarantineAfterFailedDeliveries failed deliveries");
         ConsumerLag = new ConsumerLagGauge(_meter);
     }
 
@@ -32,6 +33,7 @@ public sealed class KafkaStreamMetrics : IDisposable
     public Counter<long> CommitFailures { get; }
     public Counter<long> Redeliveries { get; }
     public Counter<long> Pauses { get; }
+    public Counter<long> Quarantines { get; }
 
     /// <summary>Consumer lag per partition this silo reads.</summary>
     public ConsumerLagGauge ConsumerLag { get; }

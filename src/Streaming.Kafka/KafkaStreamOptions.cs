@@ -58,6 +58,16 @@ public sealed class KafkaStreamOptions
     /// (covers deliveries the pulling agent lost; grains skip duplicates). Must exceed the grains' persist interval. Default 30 s.</summary>
     public TimeSpan RedeliverAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Deliveries of one key that may fail in a row before the key is quarantined: its undurable events, and
+    /// every later one, go to the dead-letter topic with reason grain-unavailable, so the partition moves on, until an
+    /// operator releases the key (`streamlabel quarantine release KEY`). A delivery has failed when the reader delivers
+    /// the key's events again (its grain reported a gap, or they made no progress for Kafka:RedeliverAfter); the key is
+    /// quarantined only when, besides, it made no progress for Kafka:RedeliverAfter while another key of its partition
+    /// did within this many times Kafka:RedeliverAfter (when no key progresses, e.g. storage is down for every grain,
+    /// the partition waits instead of dead-lettering every key). 0 = never: the partition then waits for the grain
+    /// however long. Default 5.</summary>
+    public int QuarantineAfterFailedDeliveries { get; set; } = 5;
+
     /// <summary>Timeout of one durability question to one grain. Default 10 s.</summary>
     public TimeSpan DurabilityCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

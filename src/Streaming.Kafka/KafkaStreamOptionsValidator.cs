@@ -38,6 +38,7 @@ public sealed class KafkaStreamOptionsValidator(string providerName) : IValidate
         Require(o.FetchWaitMax is null || (o.FetchWaitMax >= TimeSpan.Zero && o.FetchWaitMax <= TimeSpan.FromSeconds(300)), nameof(o.FetchWaitMax), "must be between 0 and 5 minutes");
         Require(o.DurabilityPollInterval > TimeSpan.Zero, nameof(o.DurabilityPollInterval), "must be positive");
         Require(o.RedeliverAfter > o.DurabilityPollInterval, nameof(o.RedeliverAfter), "must be longer than Kafka:DurabilityPollInterval");
+        Require(o.QuarantineAfterFailedDeliveries is >= 0 and <= 1000, nameof(o.QuarantineAfterFailedDeliveries), "must be between 0 (never) and 1000");
         Require(o.DurabilityCallTimeout > TimeSpan.Zero, nameof(o.DurabilityCallTimeout), "must be positive");
         Require(o.MaxRecordBytes is >= 16 and <= DeadLetterLimits.MaxRecordBytesLimit, nameof(o.MaxRecordBytes),
             $"must be between 16 and {DeadLetterLimits.MaxRecordBytesLimit} bytes");

@@ -18,6 +18,8 @@ public sealed class CliHelpTests
     [InlineData("replay")]
     [InlineData("teacher", "load")]
     [InlineData("teacher", "status")]
+    [InlineData("quarantine", "list")]
+    [InlineData("quarantine", "release")]
     [InlineData("dashboard")]
     public async Task Every_command_prints_its_own_help_and_exits_0(params string[] command)
     {

@@ -12,7 +12,8 @@ namespace StreamLabel.Grains.Tests;
 /// <summary>
 /// An in-process cluster of the real grains reading the embedded broker: model state in a real redis-server, and
 /// optionally one silo (the last) tagged accelerator=gpu. Settings are the silo's configuration keys;
-/// <c>configureSilo</c> runs after the grains are added (e.g. to replace a service with one that fails on purpose).
+/// <c>configureSilo</c> runs after the grains are added (e.g. to replace a service with one that fails on purpose);
+/// <c>configureKafka</c> after the Kafka defaults below.
 /// </summary>
 internal static class StudentCluster
 {
@@ -21,7 +22,8 @@ internal static class StudentCluster
     public const string Predictions = "predictions";
 
     public static async Task<InProcessTestCluster> StartAsync(short silos, EmbeddedKafkaBroker broker, RedisServer redis,
-        bool gpuSilo, IDictionary<string, string?>? settings = null, Action<ISiloBuilder>? configureSilo = null, string? gpuSiloName = null)
+        bool gpuSilo, IDictionary<string, string?>? settings = null, Action<ISiloBuilder>? configureSilo = null, string? gpuSiloName = null,
+        Action<StreamLabel.Streaming.Kafka.KafkaStreamOptions>? configureKafka = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -41,6 +43,7 @@ internal static class StudentCluster
             o.DurabilityPollInterval = TimeSpan.FromMilliseconds(300);
             o.RedeliverAfter = TimeSpan.FromSeconds(10);
             o.FetchWaitMax = EmbeddedKafkaBroker.ConsumerFetchWait; // as the silo sets it for the embedded broker
+            configureKafka?.Invoke(o);
         }, silo =>
         {
             silo.AddRedisGrainStorage("models", o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis.ConnectionString));

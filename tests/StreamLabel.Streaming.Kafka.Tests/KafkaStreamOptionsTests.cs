@@ -56,6 +56,7 @@ public sealed class KafkaStreamOptionsTests
     [InlineData("ExpectedFeatureCount")]
     [InlineData("RedeliverAfter")]
     [InlineData("FetchWaitMax")]
+    [InlineData("QuarantineAfterFailedDeliveries")]
     public void The_validator_names_the_bad_option(string option)
     {
         var o = new KafkaStreamOptions { BootstrapServers = "localhost:9092" };
@@ -69,6 +70,7 @@ public sealed class KafkaStreamOptionsTests
             case "ExpectedFeatureCount": o.ExpectedFeatureCount = 0; break;
             case "RedeliverAfter": o.RedeliverAfter = TimeSpan.FromMilliseconds(10); break;
             case "FetchWaitMax": o.FetchWaitMax = TimeSpan.FromMilliseconds(-1); break;
+            case "QuarantineAfterFailedDeliveries": o.QuarantineAfterFailedDeliveries = -1; break;
         }
         Assert.Contains($"Kafka:{option} ", Failure(o));
     }

@@ -69,7 +69,7 @@ public static class CommandLine
         Command[] commands =
         [
             StatusCommand.Create(io), ModelsCommand.Create(io), ModelCommand.Create(io), PredictCommand.Create(io), SpecCommand.Create(io),
-            ReplayCommand.Create(io), TeacherCommand.Create(io), DashboardCommand.Create(io),
+            ReplayCommand.Create(io), TeacherCommand.Create(io), QuarantineCommand.Create(io), DashboardCommand.Create(io),
         ];
         var root = new RootCommand(Overview(commands));
         foreach (var command in commands) root.Add(command);

@@ -4,11 +4,11 @@ using StreamLabel.Client.Output;
 
 namespace StreamLabel.Client.Commands;
 
-/// <summary>`streamlabel status`: silos with metadata, model count, events/s, consumer lag, dead letters.</summary>
+/// <summary>`streamlabel status`: silos with metadata, model count, events/s, consumer lag, dead letters, quarantined keys.</summary>
 internal static class StatusCommand
 {
     public static Command Create(CommandIO io) =>
-        ClusterCommand.Create("status", "silos, models, events/s, consumer lag, dead letters", parsed => RunAsync(parsed, io));
+        ClusterCommand.Create("status", "silos, models, events/s, consumer lag, dead letters, quarantined keys", parsed => RunAsync(parsed, io));
 
     private static async Task<int> RunAsync(ParsedArgs parsed, CommandIO io)
     {
@@ -24,6 +24,11 @@ internal static class StatusCommand
             io.Out.WriteLine();
             io.Out.WriteLine($"models: {s.Models}   events seen: {s.EventsSeen:N0}   events/s: {s.EventsPerSecond:N1}   " +
                 $"consumer lag: {Table.Format(s.ConsumerLag)}   dead letters: {Table.Format(s.DeadLetters)}");
+            if (s.Quarantined.Count > 0)
+            {
+                io.Out.WriteLine();
+                QuarantineCommand.AsTable(s.Quarantined).Write(io.Out);
+            }
             if (s.ClusterInfoError is not null) io.Error.WriteLine($"note: {s.ClusterInfoError}");
             return 0;
         });

@@ -32,7 +32,20 @@ public sealed class ClusterQueries(IClusterClient client)
         var models = await ModelsAsync();
         var partitions = info?.Partitions.Select(p => new PartitionView(p.Topic, p.Partition, p.CommittedOffset, p.HighWatermark, p.Lag, p.DeadLetters, p.Silo)).ToList() ?? [];
         return new StatusView(silos, models.Count, models.Sum(m => m.EventsSeen), models.Sum(m => m.EventsPerSecond),
-            info is null ? null : partitions.Sum(p => p.Lag), info?.DeadLetters, partitions, infoError, DateTimeOffset.UtcNow);
+            info is null ? null : partitions.Sum(p => p.Lag), info?.DeadLetters, partitions, infoError, DateTimeOffset.UtcNow,
+            info?.Quarantined.Select(QuarantineView.From).ToList() ?? []);
+    }
+
+    /// <summary>The quarantined keys (every partition).</summary>
+    public async Task<IReadOnlyList<QuarantineView>> QuarantinedAsync() =>
+        (await client.GetGrain<IClusterInfoGrain>(0).GetClusterInfoAsync()).Quarantined.Select(QuarantineView.From).ToList();
+
+    /// <summary>Releases a quarantined key; a key that is not quarantined is the caller's mistake (exit code 1).</summary>
+    public async Task<ReleaseView> ReleaseAsync(string key)
+    {
+        if (!await client.GetGrain<IClusterInfoGrain>(0).ReleaseQuarantinedKeyAsync(key))
+            throw new CommandFailedException($"key '{key}' is not quarantined (see `streamlabel quarantine list`)");
+        return new ReleaseView(key, true);
     }
 
     /// <summary>Every model, or a page: at most <paramref name="limit"/> keys after <paramref name="after"/> (ordinal order);

@@ -15,7 +15,8 @@ public sealed record StatusView(
     long? DeadLetters,
     IReadOnlyList<PartitionView> Partitions,
     string? ClusterInfoError,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    IReadOnlyList<QuarantineView> Quarantined);
 
 public sealed record SiloView(
     string Address,
@@ -26,6 +27,16 @@ public sealed record SiloView(
     IReadOnlyDictionary<string, string> Metadata);
 
 public sealed record PartitionView(string Topic, int Partition, long CommittedOffset, long HighWatermark, long Lag, long DeadLetters, string? Silo);
+
+/// <summary>A quarantined key on one partition (`status`, `quarantine list`): its events go to the dead-letter topic
+/// with reason grain-unavailable until `quarantine release KEY`.</summary>
+public sealed record QuarantineView(string Key, string Partition, DateTimeOffset Since, int FailedDeliveries, long DeadLettered)
+{
+    public static QuarantineView From(QuarantinedKeyInfo q) => new(q.Key, q.Partition, q.Since, q.FailedDeliveries, q.DeadLettered);
+}
+
+/// <summary>`quarantine release KEY`: whether the key was quarantined (and is now released).</summary>
+public sealed record ReleaseView(string Key, bool Released);
 
 /// <summary>`models`: one row per model key.</summary>
 public sealed record ModelRow(

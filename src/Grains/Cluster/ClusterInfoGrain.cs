@@ -3,13 +3,15 @@ using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using StreamLabel.Grains.Hosting;
 using StreamLabel.Streaming.Kafka;
+using StreamLabel.Streaming.Kafka.Quarantine;
 
 namespace StreamLabel.Grains.Cluster;
 
 /// <summary>
 /// Cluster facts a client cannot read itself: active silos with their metadata, and the Kafka intake — per partition
 /// the consumer group's committed offset against the high watermark (the lag), and the dead-letter topic's size.
-/// Offsets are read from the brokers, so the figures hold whichever silo reads a partition.
+/// Offsets are read from the brokers, so the figures hold whichever silo reads a partition. Quarantined keys come from
+/// the Kafka provider's <see cref="IKeyQuarantineGrain"/>, where releases go too.
 /// </summary>
 public sealed class ClusterInfoGrain(
     IClusterMembershipService membership,
@@ -30,7 +32,11 @@ public sealed class ClusterInfoGrain(
         {
             // librdkafka's offset queries block: keep them off the grain's scheduler.
             var (partitions, deadLetters) = await Task.Run(() => ReadIntake(kafka));
-            return new ClusterInfo(silos, partitions, deadLetters, DateTimeOffset.UtcNow);
+            var quarantined = await Quarantine.ListAsync();
+            return new ClusterInfo(silos, partitions, deadLetters, DateTimeOffset.UtcNow)
+            {
+                Quarantined = [.. quarantined.Select(q => new QuarantinedKeyInfo(q.Key, q.Partition, q.Since, q.FailedDeliveries, q.DeadLettered))],
+            };
         }
         catch (KafkaException e)
         {
@@ -39,6 +45,10 @@ public sealed class ClusterInfoGrain(
             throw new InvalidOperationException($"Kafka at {kafka.BootstrapServers}: {e.Error.Reason} ({e.Error.Code})");
         }
     }
+
+    public Task<bool> ReleaseQuarantinedKeyAsync(string key) => Quarantine.ReleaseAsync(key);
+
+    private IKeyQuarantineGrain Quarantine => GrainFactory.GetGrain<IKeyQuarantineGrain>(StreamLabelGrainsExtensions.KafkaProviderName);
 
     private (List<PartitionLag> Partitions, long DeadLetters) ReadIntake(KafkaStreamOptions kafka)
     {

@@ -9,7 +9,8 @@ public sealed partial class StudentGrain
 
     /// <summary>
     /// Sets the spec. An identical spec (ignoring its version) changes nothing; a different one bumps the version and
-    /// starts a new model. Applied offsets are kept: events already applied to the old model are not replayed.
+    /// starts a new model. Applied offsets are kept: events already applied to the old model are not replayed. A spec
+    /// beyond <see cref="StreamLabel.Specs.SpecLimits"/>, or one whose model cannot be built, is refused and changes nothing.
     /// </summary>
     public async Task<ModelSpec> SetSpecAsync(ModelSpec spec)
     {
@@ -18,7 +19,15 @@ public sealed partial class StudentGrain
         var current = state.State.Spec;
         if (current is not null && SameShape(current, spec)) return current;
         var next = spec with { Version = (current?.Version ?? 0) + 1 };
-        await BuildAsync(next, snapshot: null);
+        try
+        {
+            await BuildAsync(next, snapshot: null);
+        }
+        catch (Exception e) when (e is not (ArgumentException or OutOfMemoryException))
+        {
+            // The caller gets why, without the inner exception (Orleans may have no codec for a native library's type).
+            throw new ArgumentException($"spec: model '{Key}' could not be built from it ({e.GetType().Name}: {e.Message}); the model is unchanged", nameof(spec));
+        }
         state.State.Spec = next;
         state.State.History = _metrics.StartNewModel();
         await PersistAsync();

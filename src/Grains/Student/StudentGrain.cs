@@ -110,11 +110,13 @@ public sealed partial class StudentGrain(
         if (learner is not null) await learner.DisposeAsync();
     }
 
-    /// <summary>Creates the learner for a spec, restoring the snapshot when there is one.</summary>
+    /// <summary>Creates the learner for a spec, restoring the snapshot when there is one. The new learner is made before
+    /// the old one is let go: a build that throws leaves the grain as it was, still learning with its model.</summary>
     private async Task BuildAsync(ModelSpec spec, byte[]? snapshot)
     {
+        var learner = await CreateLearnerAsync(LearnerSpecs.ForStudent(spec, Key), LearnerSpecs.TuningFor(spec), snapshot);
         await ReleaseLearnerAsync();
-        _learner = await CreateLearnerAsync(LearnerSpecs.ForStudent(spec, Key), LearnerSpecs.TuningFor(spec), snapshot);
+        _learner = learner;
         _classIndex = ClassIndex.Of(spec.Classes);
         _teacher.StartModel(spec.FeatureCount);
     }

@@ -159,6 +159,9 @@ public sealed class Adwin(double delta = 0.002, int maxBuckets = 5, int clock = 
         Observations = r.ReadInt64(); Detections = r.ReadInt64(); _width = r.ReadInt64(); _sum = r.ReadDouble(); _variance = r.ReadDouble();
         foreach (var level in _levels) level.Count = 0;
         int count = r.ReadInt32();
+        // Each bucket takes 24 bytes: a count the rest of the bytes cannot hold is damage, refused before allocating.
+        if (count < 0 || count > (r.BaseStream.Length - r.BaseStream.Position) / 24)
+            throw new InvalidDataException($"ADWIN snapshot claims {count} buckets, more than its remaining bytes hold");
         var buckets = new Bucket[count];
         for (int i = 0; i < count; i++) buckets[i] = new Bucket(r.ReadInt64(), r.ReadDouble(), r.ReadDouble());
         // Newest first in the snapshot: walk it oldest first so each level fills oldest to newest.

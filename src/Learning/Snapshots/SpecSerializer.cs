@@ -18,11 +18,17 @@ internal static class SpecSerializer
         else if (s.LaggedLabels || s.DriftChallengerEvents > 0) throw new InvalidOperationException("LaggedLabels and DriftChallengerEvents need snapshot format 2");
     }
 
+    /// <summary>Reads a spec; its shape is checked against <see cref="SpecLimits"/> as it is read, so a damaged or
+    /// foreign file fails with an <see cref="InvalidDataException"/> naming the field before any model is allocated.</summary>
     public static LearnerSpec Read(BinaryReader r, int format)
     {
-        int features = r.ReadInt32(), classes = r.ReadInt32();
-        var hidden = new int[r.ReadInt32()];
-        for (int i = 0; i < hidden.Length; i++) hidden[i] = r.ReadInt32();
+        int features = Bounded(r.ReadInt32(), 1, SpecLimits.MaxFeatureCount, nameof(LearnerSpec.FeatureCount));
+        int classes = Bounded(r.ReadInt32(), 2, SpecLimits.MaxClassCount, nameof(LearnerSpec.ClassCount));
+        var hidden = new int[Bounded(r.ReadInt32(), 0, SpecLimits.MaxHiddenLayers, "HiddenLayers count")];
+        for (int i = 0; i < hidden.Length; i++) hidden[i] = Bounded(r.ReadInt32(), 1, SpecLimits.MaxHiddenWidth, $"HiddenLayers[{i}]");
+        long parameters = SpecLimits.Parameters(features, hidden, classes);
+        if (parameters > SpecLimits.MaxParameters)
+            throw new InvalidDataException($"snapshot spec: {parameters} weights ({features} features, hidden {string.Join(",", hidden)}, {classes} classes) exceed the limit of {SpecLimits.MaxParameters}");
         var spec = new LearnerSpec
         {
             FeatureCount = features, ClassCount = classes, HiddenLayers = hidden,
@@ -38,4 +44,7 @@ internal static class SpecSerializer
         };
         return format >= 2 ? spec with { LaggedLabels = r.ReadBoolean(), DriftChallengerEvents = r.ReadInt32() } : spec;
     }
+
+    private static int Bounded(int value, int min, int max, string field) => value >= min && value <= max ? value
+        : throw new InvalidDataException($"snapshot spec: {field} is {value}, outside {min}..{max} (a damaged or foreign file)");
 }

@@ -6,7 +6,7 @@ namespace StreamLabel.Learning.Teacher;
 /// </summary>
 public sealed record TeacherOptions
 {
-    /// <summary>Ensemble members (default 6), stepped together in one model bank step.</summary>
+    /// <summary>Ensemble members (default 6, at most <see cref="MaxMembers"/>), stepped together in one model bank step.</summary>
     public int Members { get; init; } = 6;
 
     /// <summary>Hidden layers of each member (default [64, 64]).</summary>
@@ -15,7 +15,7 @@ public sealed record TeacherOptions
     /// <summary>Adam learning rate of the members (default 0.002): lower than a student's, since they see each row many times.</summary>
     public double LearningRate { get; init; } = 0.002;
 
-    /// <summary>Rows of the sliding window the members replay from (default 20,000).</summary>
+    /// <summary>Rows of the sliding window the members replay from (default 20,000, at most <see cref="MaxWindowRows"/>).</summary>
     public int WindowRows { get; init; } = 20_000;
 
     /// <summary>Replayed rows per member per step (default 64), drawn with replacement: a bootstrap sample per member.</summary>
@@ -51,12 +51,20 @@ public sealed record TeacherOptions
     /// <summary>Seed of the members' weights and of the window's sampling (default 1).</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>Most members: 64. Checkpoint files are read through <see cref="Validate"/>, so these bound what a file can make a silo allocate.</summary>
+    public const int MaxMembers = 64;
+
+    /// <summary>Most window rows: 1,000,000 (the window holds its rows' features and labels).</summary>
+    public const int MaxWindowRows = 1_000_000;
+
     public TeacherOptions Validate()
     {
-        if (Members < 1) throw new ArgumentException($"TeacherOptions.Members must be >= 1 (got {Members})", nameof(Members));
+        if (Members is < 1 or > MaxMembers) throw new ArgumentException($"TeacherOptions.Members must be between 1 and {MaxMembers} (got {Members})", nameof(Members));
         if (HiddenLayers is null || HiddenLayers.Any(w => w < 1)) throw new ArgumentException("TeacherOptions.HiddenLayers must hold widths >= 1", nameof(HiddenLayers));
+        if (HiddenLayers.Length > SpecLimits.MaxHiddenLayers || HiddenLayers.Any(w => w > SpecLimits.MaxHiddenWidth))
+            throw new ArgumentException($"TeacherOptions.HiddenLayers must hold at most {SpecLimits.MaxHiddenLayers} widths of at most {SpecLimits.MaxHiddenWidth} (got {string.Join(",", HiddenLayers)})", nameof(HiddenLayers));
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"TeacherOptions.LearningRate must be > 0 (got {LearningRate})", nameof(LearningRate));
-        if (WindowRows < 1) throw new ArgumentException($"TeacherOptions.WindowRows must be >= 1 (got {WindowRows})", nameof(WindowRows));
+        if (WindowRows is < 1 or > MaxWindowRows) throw new ArgumentException($"TeacherOptions.WindowRows must be between 1 and {MaxWindowRows} (got {WindowRows})", nameof(WindowRows));
         if (ReplayRows < 0) throw new ArgumentException($"TeacherOptions.ReplayRows must be >= 0 (got {ReplayRows})", nameof(ReplayRows));
         if (StepsPerBatch < 1) throw new ArgumentException($"TeacherOptions.StepsPerBatch must be >= 1 (got {StepsPerBatch})", nameof(StepsPerBatch));
         if (KeepOnDrift < 0) throw new ArgumentException($"TeacherOptions.KeepOnDrift must be >= 0 (got {KeepOnDrift})", nameof(KeepOnDrift));

@@ -40,4 +40,7 @@ public static class DeadLetterReasons
     public const string NoModelSpec = "no-model-spec";
     /// <summary>Grain-side: the key's Models:Patterns entry already has its MaxKeys keys.</summary>
     public const string KeyCap = "key-cap";
+    /// <summary>Reader-side: the key is quarantined because its grain failed Kafka:QuarantineAfterFailedDeliveries
+    /// deliveries in a row (e.g. it cannot activate); its events wait here until an operator releases the key.</summary>
+    public const string GrainUnavailable = "grain-unavailable";
 }

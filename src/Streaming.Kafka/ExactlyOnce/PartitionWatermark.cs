@@ -15,6 +15,8 @@ internal sealed class PartitionWatermark
         public long LastOffset = -1;
         public DateTime LastRedelivery = DateTime.MinValue;
         public DateTime LastProgress = DateTime.UtcNow;
+        // Deliveries again since the key last made progress: each one means the delivery before it did not become durable.
+        public int Redeliveries;
     }
 
     private readonly Dictionary<string, KeyBacklog> _byKey = new(StringComparer.Ordinal);
@@ -34,6 +36,9 @@ internal sealed class PartitionWatermark
 
     /// <summary>An event's memory, estimated: its original value, its features, and the objects around them.</summary>
     public static long Footprint(StreamEvent e) => e.Value.Length + 4L * e.Features.Length + 160;
+
+    /// <summary>When an event of any key last became durable, or a dead letter was acknowledged: the partition working.</summary>
+    public DateTime LastProgress { get; private set; } = DateTime.MinValue;
 
     /// <summary>Keys with undurable events.</summary>
     public int PendingKeyCount => _byKey.Count;
@@ -63,6 +68,8 @@ internal sealed class PartitionWatermark
         {
             InFlightBytes -= Footprint(backlog.Events.Dequeue());
             backlog.LastProgress = DateTime.UtcNow;
+            backlog.Redeliveries = 0;
+            LastProgress = backlog.LastProgress;
             InFlight--;
         }
         if (backlog.Events.Count > 0) return;
@@ -77,6 +84,7 @@ internal sealed class PartitionWatermark
         backlog.LastOffset = -1;
         backlog.LastRedelivery = DateTime.MinValue;
         backlog.LastProgress = DateTime.UtcNow;
+        backlog.Redeliveries = 0;
         return backlog;
     }
 
@@ -85,7 +93,28 @@ internal sealed class PartitionWatermark
     {
         if (!_byKey.TryGetValue(key, out var backlog) || now - backlog.LastRedelivery < quietPeriod) return [];
         backlog.LastRedelivery = now;
+        backlog.Redeliveries++;
         return [.. backlog.Events];
+    }
+
+    /// <summary>Deliveries of the key that failed in a row, as known when it is about to be delivered again: the first
+    /// delivery and every redelivery since its last progress. 0 when the key has no undurable events.</summary>
+    public int FailedDeliveries(string key) => _byKey.TryGetValue(key, out var b) ? b.Redeliveries + 1 : 0;
+
+    /// <summary>How long the key's oldest undurable event has made no progress (zero when it has none).</summary>
+    public TimeSpan SinceProgress(string key, DateTime now) => _byKey.TryGetValue(key, out var b) ? now - b.LastProgress : TimeSpan.Zero;
+
+    /// <summary>Removes the key's undurable events, in offset order, to dead-letter them (a quarantined key): the caller
+    /// must start their dead letters in the same turn, which then hold the commit until acknowledged.</summary>
+    public List<StreamEvent> TakeAll(string key)
+    {
+        if (!_byKey.Remove(key, out var backlog)) return [];
+        var events = new List<StreamEvent>(backlog.Events);
+        foreach (var e in events) InFlightBytes -= Footprint(e);
+        InFlight -= events.Count;
+        backlog.Events.Clear();
+        if (_spare.Count < MaxSpare) _spare.Push(backlog);
+        return events;
     }
 
     /// <summary>True when the key's oldest undurable event made no progress for <paramref name="after"/>
@@ -95,7 +124,10 @@ internal sealed class PartitionWatermark
 
     public void DeadLetterStarted(long offset) => _deadLetters.Add(offset);
 
-    public void DeadLetterDone(long offset) => _deadLetters.Remove(offset);
+    public void DeadLetterDone(long offset)
+    {
+        if (_deadLetters.Remove(offset)) LastProgress = DateTime.UtcNow;
+    }
 
     /// <summary>The offset to commit (every record below it is durable), or null before the first read.</summary>
     public long? Watermark

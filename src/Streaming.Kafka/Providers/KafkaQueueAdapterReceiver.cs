@@ -15,7 +15,7 @@ namespace StreamLabel.Streaming.Kafka.Providers;
 /// turns records into events through the data adapter (bad ones → dead-letter topic), packs each key's events into one
 /// batch container, and commits the offset below which every event is durable in its grain (asked from the grains, see
 /// <see cref="IDurableOffsetSource"/>; the agent's delivery callbacks are not trusted for this). Pauses the partition
-/// when too many events are undurable.
+/// when too many events are undurable. Quarantines a key whose deliveries keep failing (<see cref="KeyQuarantine"/>).
 /// </summary>
 internal sealed partial class KafkaQueueAdapterReceiver(
     string providerName,
@@ -31,6 +31,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     private readonly PartitionWatermark _watermark = new();
     private DeadLetterOutbox? _outbox;
     private DurabilityPoller? _poller;
+    private KeyQuarantine? _quarantine; // null when Kafka:QuarantineAfterFailedDeliveries is 0
     private IConsumer<object?, byte[]>? _consumer;
     private long _sequence;
     private bool _paused;
@@ -58,6 +59,7 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         _lagTracking = metrics.ConsumerLag.Track(_partitionKey, () => Lag(consumer));
         _outbox = new DeadLetterOutbox(deadLetters, _watermark, (offset, reason) => LogDeadLetterFailed(logger, _partitionKey, offset, reason));
         _poller = new DurabilityPoller(grains, options, (key, error) => LogDurabilityAskFailed(logger, _partitionKey, key, error));
+        if (options.QuarantineAfterFailedDeliveries > 0) _quarantine = new KeyQuarantine(grains, providerName, _partitionKey);
         LogStarted(logger, _partitionKey, options.ConsumerGroup);
         return Task.CompletedTask;
     }
@@ -94,10 +96,12 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         var batch = new List<IBatchContainer>();
         _outbox!.Harvest();
         var now = DateTime.UtcNow;
+        HarvestQuarantine();
         if (HarvestDurability(batch, now)) CommitIfAdvanced(consumer);
         if (now >= _nextDurabilityPoll && _durabilityPoll is null)
         {
             _nextDurabilityPoll = now + options.DurabilityPollInterval;
+            _quarantine?.ReportIfDue();
             if (_watermark.PendingKeyCount > 0) _durabilityPoll = _poller!.AskAsync([.. _watermark.PendingKeys]);
             else CommitIfAdvanced(consumer);
         }
@@ -136,6 +140,11 @@ internal sealed partial class KafkaQueueAdapterReceiver(
             _watermark.Read(result.Offset.Value);
             var e = ToEvent(result);
             if (e is null) continue;
+            if (_quarantine?.Contains(e.Key) == true)
+            {
+                DeadLetterQuarantined(e);
+                continue;
+            }
             _watermark.Delivered(e);
             if (!byKey.TryGetValue(e.Key, out var events))
             {
@@ -206,10 +215,17 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         _durabilityPoll = null;
         foreach (var (key, answer) in poll.Result)
         {
-            if (answer is null) continue;
-            if (answer.Offsets.TryGetValue(_partitionKey, out long durable)) _watermark.MarkDurable(key, durable);
-            if (Array.IndexOf(answer.Gaps, _partitionKey) >= 0) Redeliver(key, batch, now, options.DurabilityPollInterval * 3);
-            else if (_watermark.IsStale(key, now, options.RedeliverAfter)) Redeliver(key, batch, now, options.RedeliverAfter);
+            if (answer is not null)
+            {
+                if (answer.Offsets.TryGetValue(_partitionKey, out long durable)) _watermark.MarkDurable(key, durable);
+                if (Array.IndexOf(answer.Gaps, _partitionKey) >= 0)
+                {
+                    Redeliver(key, batch, now, options.DurabilityPollInterval * 3);
+                    continue;
+                }
+            }
+            // No answer too: a grain that cannot activate never answers, and must not hold its events (and the commit) forever.
+            if (_watermark.IsStale(key, now, options.RedeliverAfter)) Redeliver(key, batch, now, options.RedeliverAfter);
         }
         return true;
     }
@@ -218,6 +234,17 @@ internal sealed partial class KafkaQueueAdapterReceiver(
     /// key's undurable events again (the grain skips those it already applied).</summary>
     private void Redeliver(string key, List<IBatchContainer> batch, DateTime now, TimeSpan quietPeriod)
     {
+        // Each redelivery means the delivery before it failed; a key that failed too often, for long enough, stops
+        // holding its partition back (a grain that keeps failing would be delivered to forever). Only while the rest of
+        // the partition works: when nothing progresses (storage or broker down for every grain), waiting loses nothing
+        // and quarantining would dead-letter every key.
+        int failed = _watermark.FailedDeliveries(key);
+        if (_quarantine is not null && failed >= options.QuarantineAfterFailedDeliveries && _watermark.SinceProgress(key, now) >= options.RedeliverAfter
+            && now - _watermark.LastProgress <= options.RedeliverAfter * options.QuarantineAfterFailedDeliveries)
+        {
+            Quarantine(key, failed, now);
+            return;
+        }
         var events = _watermark.TakeForRedelivery(key, now, quietPeriod);
         if (events.Count == 0) return;
         LogRedelivery(logger, _partitionKey, key, events.Count, events[0].Offset);
@@ -225,6 +252,39 @@ internal sealed partial class KafkaQueueAdapterReceiver(
         // A backlog can hold up to Kafka:MaxInFlightEventsPerQueue events: in containers no larger than a read's.
         foreach (var chunk in events.Chunk(options.MaxBatchRecords))
             batch.Add(new KafkaBatchContainer(StreamId.Create(options.StreamNamespace, key), [.. chunk], new EventSequenceTokenV2(_sequence++)));
+    }
+
+    /// <summary>Stops delivering the key: its undurable events, and later ones as they are read, become dead letters.</summary>
+    private void Quarantine(string key, int failedDeliveries, DateTime now)
+    {
+        _quarantine!.Add(key, failedDeliveries, now);
+        var events = _watermark.TakeAll(key);
+        LogQuarantined(logger, _partitionKey, key, failedDeliveries, events.Count);
+        metrics.Quarantines.Add(1);
+        foreach (var e in events) DeadLetterQuarantined(e);
+    }
+
+    private void DeadLetterQuarantined(StreamEvent e)
+    {
+        _quarantine!.DeadLettered(e.Key);
+        DeadLetter(new DeadLetter(e.Topic, e.Partition, e.Offset, System.Text.Encoding.UTF8.GetBytes(e.Key), e.Value, DeadLetterReasons.GrainUnavailable,
+            $"key '{e.Key}' is quarantined: its grain failed {options.QuarantineAfterFailedDeliveries} or more deliveries in a row; " +
+            $"`streamlabel quarantine release {e.Key}` delivers its new events again"));
+    }
+
+    /// <summary>Applies a finished report to the quarantine grain: released keys are delivered again from their next
+    /// record; a key adopted from an earlier reader of this partition stops being delivered now.</summary>
+    private void HarvestQuarantine()
+    {
+        if (_quarantine?.Harvest() is not { } report) return;
+        if (report.Error is not null) LogQuarantineReportFailed(logger, _partitionKey, report.Error);
+        foreach (var key in report.Released) LogReleased(logger, _partitionKey, key);
+        foreach (var key in report.Adopted)
+        {
+            var events = _watermark.TakeAll(key);
+            LogAdopted(logger, _partitionKey, key, events.Count);
+            foreach (var e in events) DeadLetterQuarantined(e);
+        }
     }
 
     private void CommitIfAdvanced(IConsumer<object?, byte[]> consumer)
@@ -366,6 +426,18 @@ internal sealed partial class KafkaQueueAdapterReceiver(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Key {Key} on {Partition} lost undurable events; delivering {Count} again from offset {From}")]
     private static partial void LogRedelivery(ILogger logger, string partition, string key, int count, long from);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Key {Key} on {Partition} quarantined after {Failed} failed deliveries: {Count} undurable events and its later ones go to the dead-letter topic (grain-unavailable) until released")]
+    private static partial void LogQuarantined(ILogger logger, string partition, string key, int failed, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Key {Key} on {Partition} is quarantined (reported by an earlier reader of the partition); {Count} undurable events go to the dead-letter topic")]
+    private static partial void LogAdopted(ILogger logger, string partition, string key, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Key {Key} on {Partition} released from quarantine: its new events are delivered again")]
+    private static partial void LogReleased(ILogger logger, string partition, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Quarantine report of {Partition} failed: {Error}; retried at the next durability poll")]
+    private static partial void LogQuarantineReportFailed(ILogger logger, string partition, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Commit of {Partition} at {Offset} failed: {Error}; retried at the next durability poll")]
     private static partial void LogCommitFailed(ILogger logger, string partition, long offset, string error);

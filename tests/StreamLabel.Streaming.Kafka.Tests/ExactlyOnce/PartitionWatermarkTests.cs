@@ -84,4 +84,36 @@ public sealed class PartitionWatermarkTests
         w.MarkDurable("a", 1);
         Assert.Equal(0, w.InFlightBytes);
     }
+
+    [Fact]
+    public void Counts_failed_deliveries_until_the_key_makes_progress()
+    {
+        var w = new PartitionWatermark();
+        for (long o = 0; o < 3; o++) { w.Read(o); w.Delivered(E("a", o)); }
+        var now = DateTime.UtcNow;
+        Assert.Equal(1, w.FailedDeliveries("a")); // the first delivery, when it is found wanting
+        w.TakeForRedelivery("a", now, TimeSpan.Zero);
+        w.TakeForRedelivery("a", now.AddSeconds(1), TimeSpan.Zero);
+        Assert.Equal(3, w.FailedDeliveries("a"));
+        w.MarkDurable("a", 0);
+        Assert.Equal(1, w.FailedDeliveries("a"));
+        Assert.Equal(0, w.FailedDeliveries("unknown"));
+    }
+
+    [Fact]
+    public void A_quarantined_key_s_events_leave_the_backlog_and_stop_holding_the_commit()
+    {
+        var w = new PartitionWatermark();
+        foreach (var (key, offset) in new[] { ("bad", 0L), ("good", 1L), ("bad", 2L) }) { w.Read(offset); w.Delivered(E(key, offset)); }
+        w.MarkDurable("good", 1);
+        Assert.Equal(0, w.Watermark);
+        var taken = w.TakeAll("bad");
+        Assert.Equal([0L, 2L], taken.Select(e => e.Offset));
+        foreach (var e in taken) w.DeadLetterStarted(e.Offset);
+        Assert.Equal(0, w.Watermark); // until their dead letters are acknowledged
+        foreach (var e in taken) w.DeadLetterDone(e.Offset);
+        Assert.Equal(3, w.Watermark);
+        Assert.Equal((0, 0L), (w.InFlight, w.InFlightBytes));
+        Assert.Empty(w.TakeAll("bad"));
+    }
 }
