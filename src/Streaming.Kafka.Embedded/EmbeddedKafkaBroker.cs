@@ -49,7 +49,7 @@ public sealed class EmbeddedKafkaBroker : IDisposable
         rd_kafka_conf_set(conf, "log_level", "3", errstr, (nuint)errstr.Length);
         var handle = rd_kafka_new(ProducerType, conf, errstr, (nuint)errstr.Length);
         if (handle == IntPtr.Zero) throw new InvalidOperationException("rd_kafka_new failed: " + ErrorText(errstr));
-        var cluster = rd_kafka_mock_cluster_new(handle, options.Brokers);
+        var cluster = SignalMask.WithAllSignalsBlocked(() => rd_kafka_mock_cluster_new(handle, options.Brokers));
         if (cluster == IntPtr.Zero)
         {
             rd_kafka_destroy(handle);
