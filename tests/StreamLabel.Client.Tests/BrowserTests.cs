@@ -51,10 +51,7 @@ public sealed class BrowserTests(LiveFixture live) : IAsyncLifetime
     [Fact]
     public async Task Models_list_sorts_by_a_clicked_column()
     {
-        // A second, smaller model so the order can be checked.
-        await live.Cluster.SetElec2SpecAsync("aaa-small");
-        Assert.Equal(0, (await live.Cluster.ReplayAsync("aaa-small", 300, rate: 0)).ExitCode);
-        await live.Cluster.WaitForEventsAsync("aaa-small", 300, TimeSpan.FromSeconds(30));
+        await AddSmallModelAsync(); // a second, smaller model so the order can be checked
         var page = await Open("/models.html");
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#models tbody tr')].some(r => r.innerText.startsWith('aaa-small'))", null, new() { Timeout = 20_000 });
         await page.ClickAsync("#models th:has-text('events seen')");
@@ -74,10 +71,7 @@ public sealed class BrowserTests(LiveFixture live) : IAsyncLifetime
     [Fact]
     public async Task Models_list_pages_in_key_order()
     {
-        // "aaa-small" sorts before every other key of the live cluster.
-        await live.Cluster.SetElec2SpecAsync("aaa-small");
-        Assert.Equal(0, (await live.Cluster.ReplayAsync("aaa-small", 300, rate: 0)).ExitCode);
-        await live.Cluster.WaitForEventsAsync("aaa-small", 300, TimeSpan.FromSeconds(30));
+        await AddSmallModelAsync(); // "aaa-small" sorts before every other key of the live cluster
         var page = await Open("/models.html?limit=1");
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#models tbody tr').length === 1 && document.querySelector('#pager a')", null, new() { Timeout = 20_000 });
         Assert.StartsWith("aaa-small", await page.InnerTextAsync("#models tbody tr"));
@@ -87,6 +81,14 @@ public sealed class BrowserTests(LiveFixture live) : IAsyncLifetime
         var second = await page.InnerTextAsync("#models tbody tr");
         Assert.False(second.StartsWith("aaa-small", StringComparison.Ordinal), second);
         Assert.Contains("keys after aaa-small", await page.InnerTextAsync("#pager"));
+    }
+
+    // Model "aaa-small", with at least 300 events learned.
+    private async Task AddSmallModelAsync()
+    {
+        await live.Cluster.SetElec2SpecAsync("aaa-small");
+        Assert.Equal(0, (await live.Cluster.ReplayAsync("aaa-small", 300, rate: 0)).ExitCode);
+        await live.Cluster.WaitForEventsAsync("aaa-small", 300, TimeSpan.FromSeconds(30));
     }
 
     private static async Task<List<long>> SeenColumn(IPage page) =>
