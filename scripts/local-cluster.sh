@@ -47,10 +47,12 @@ export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 die() { echo "local-cluster: $*" >&2; exit 1; }
 log() { echo "local-cluster: $*" >&2; }
 
-# A free loopback TCP port (asks the kernel, so no guessing; the tiny race until use is accepted).
+# A free TCP port below the kernel's ephemeral range: ports the kernel picks (bind to 0) come from that range, which
+# every outgoing connection draws from too, so a server started seconds later could find its port taken.
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null \
-    || { local p; while :; do p=$((20000 + RANDOM % 40000)); ss -ltnH "sport = :$p" | grep -q . || { echo "$p"; return; }; done; }
+  local low; low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 11000 ] 2>/dev/null || low=32768
+  local p; while :; do p=$((10000 + (RANDOM * 32768 + RANDOM) % (low - 10000))); ss -ltnH "sport = :$p" | grep -q . || { echo "$p"; return; }; done
 }
 
 has_dashboard() { [ "${STREAMLABEL_DASHBOARD:-auto}" != off ] && [ -f "$root/src/Client/Commands/DashboardCommand.cs" ]; }
