@@ -18,19 +18,28 @@ public static class LocalHost
     public static int FreePort()
     {
         int low = 10_000, high = EphemeralLow() - 1;
-        for (int attempt = 0; attempt < 1000; attempt++)
-        {
-            int port = Random.Shared.Next(low, high + 1);
-            lock (Given) if (Given.Contains(port)) continue;
-            try
+        lock (Given)
+            for (int attempt = 0; attempt < 1000; attempt++)
             {
-                using var listener = new TcpListener(IPAddress.Any, port);
-                listener.Start();
+                int port = Random.Shared.Next(low, high + 1);
+                if (!Given.Contains(port) && Bindable(port))
+                {
+                    Given.Add(port);
+                    return port;
+                }
             }
-            catch (SocketException) { continue; }
-            lock (Given) if (Given.Add(port)) return port;
-        }
         throw new InvalidOperationException($"no free TCP port in {low}-{high} after 1000 tries");
+    }
+
+    private static bool Bindable(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Any, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException) { return false; }
     }
 
     // The first port of the kernel's ephemeral range (net.ipv4.ip_local_port_range), 32768 when it cannot be read.

@@ -24,10 +24,11 @@ public sealed class ModelRegistryGrain([PersistentState("registry", "models")] I
     public Task<IReadOnlyList<string>> ListModelsPageAsync(string? after, int limit)
     {
         var models = state.State.Models;
-        // GetViewBetween needs a lower bound that is in order; the empty string sorts first.
+        // A view from `after` finds the page's start without scanning the keys before it; GetViewBetween needs
+        // after <= Max, and `after` itself (a key of an earlier page) is not in the page.
         IEnumerable<string> from = after is null || models.Count == 0 ? models
             : string.CompareOrdinal(after, models.Max) >= 0 ? [] : models.GetViewBetween(after, models.Max!).Where(k => !k.Equals(after, StringComparison.Ordinal));
-        return Task.FromResult<IReadOnlyList<string>>(from.Take(Math.Max(limit, 0)).ToList());
+        return Task.FromResult<IReadOnlyList<string>>(from.Take(limit).ToList());
     }
 
     public Task<int> CountModelsAsync() => Task.FromResult(state.State.Models.Count);
