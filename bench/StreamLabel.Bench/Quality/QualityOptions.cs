@@ -72,6 +72,10 @@ public sealed record QualityOptions
     public double? TuningHalfLife { get; init; }
     public double? TuningScore { get; init; }
     public double? TuningEvidence { get; init; }
+    public long? TuningWarmup { get; init; }
+    public int? TuningLiveArms { get; init; }
+    /// <summary>The tuned variant's arms, catalogue names (null = the default set).</summary>
+    public string[]? TuningArms { get; init; }
 
     /// <summary>The options as System.CommandLine declares them: the names the parser reads and the help text.</summary>
     internal static IEnumerable<Option> Declared() =>
@@ -121,6 +125,9 @@ public sealed record QualityOptions
         BenchOptions.Value("--tuning-half-life", "EVENTS", "the tuned variant's TuningOptions.HalfLifeEvents"),
         BenchOptions.Value("--tuning-score", "Z", "the tuned variant's TuningOptions.SwitchScore"),
         BenchOptions.Value("--tuning-evidence", "N", "the tuned variant's TuningOptions.MinEvidence"),
+        BenchOptions.Value("--tuning-warmup", "EVENTS", "the tuned variant's TuningOptions.WarmupEvents"),
+        BenchOptions.Value("--tuning-live", "ARMS", "the tuned variant's TuningOptions.LiveArms"),
+        BenchOptions.Value("--tuning-arms", "a,b,c", "the tuned variant's arms (names of TuningArms.Catalogue). Default the spec's default set"),
     ];
 
     internal static QualityOptions Parse(OptionValues values)
@@ -178,6 +185,9 @@ public sealed record QualityOptions
             TuningHalfLife = Optional(map, "--tuning-half-life"),
             TuningScore = Optional(map, "--tuning-score"),
             TuningEvidence = Optional(map, "--tuning-evidence"),
+            TuningWarmup = map.ContainsKey("--tuning-warmup") ? (long)Number(map, "--tuning-warmup", 0) : null,
+            TuningLiveArms = OptionalInt(map, "--tuning-live"),
+            TuningArms = map.TryGetValue("--tuning-arms", out var arms) ? arms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
         };
         if (o.TeacherRehearse < 0) throw new ArgumentException($"--teacher-rehearse must be >= 0 (got {o.TeacherRehearse})");
         if (o.Keys < 0) throw new ArgumentException($"--keys must be >= 0 (got {o.Keys})");

@@ -23,7 +23,8 @@ public static class TunedRun
         var tuning = new TuningOptions
         {
             HalfLifeEvents = options.TuningHalfLife ?? d.HalfLifeEvents, SwitchScore = options.TuningScore ?? d.SwitchScore,
-            MinEvidence = options.TuningEvidence ?? d.MinEvidence,
+            MinEvidence = options.TuningEvidence ?? d.MinEvidence, WarmupEvents = options.TuningWarmup ?? d.WarmupEvents,
+            LiveArms = options.TuningLiveArms ?? d.LiveArms, Arms = options.TuningArms is { } names ? TuningArms.Named(names) : d.Arms,
         }.Validate();
         using var tuned = new TunedLearner(spec, tuning);
         bool ensemble = options.Teacher == "ensemble";

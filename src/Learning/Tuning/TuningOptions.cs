@@ -3,7 +3,7 @@ namespace StreamLabel.Learning.Tuning;
 /// <summary>
 /// How a <see cref="TunedLearner"/> chooses the arm it serves. Rewards are prequential accuracies on the incoming
 /// labels (noisy ones: under class-conditional noise their ranking is the clean one's), discounted so old evidence
-/// fades; the served arm changes only on a paired sign test over the rows where the two arms disagree.
+/// fades; the held arm changes only on a paired sign test over the rows where the two arms disagree.
 /// </summary>
 public sealed record TuningOptions
 {
@@ -13,19 +13,19 @@ public sealed record TuningOptions
     /// <summary>Arms that keep learning (the compute budget); beyond it the worst rewarded arms are paused. Default 4.</summary>
     public int LiveArms { get; init; } = 4;
 
-    /// <summary>Labeled events after which a reward's weight halves. Default 2000.</summary>
-    public double HalfLifeEvents { get; init; } = 2000;
+    /// <summary>Labeled events after which a reward's weight halves. Default 4000.</summary>
+    public double HalfLifeEvents { get; init; } = 4000;
 
     /// <summary>
     /// Standard scores of the sign test a challenger must pass: (wins − losses)/√(wins + losses) over the discounted
-    /// rows where exactly one of it and the served arm is right. Default 3.
+    /// rows where exactly one of it and the held arm is right. Default 2.5.
     /// </summary>
-    public double SwitchScore { get; init; } = 3;
+    public double SwitchScore { get; init; } = 2.5;
 
-    /// <summary>Discounted disagreements a challenger needs before the test counts. Default 100.</summary>
-    public double MinEvidence { get; init; } = 100;
+    /// <summary>Discounted disagreements a challenger needs before the test counts. Default 50.</summary>
+    public double MinEvidence { get; init; } = 50;
 
-    /// <summary>Labeled events every arm learns before the budget pauses any and before the first switch. Default 1000.</summary>
+    /// <summary>Labeled events during which the best rewarded arm is served and no arm is paused. Default 1000.</summary>
     public long WarmupEvents { get; init; } = 1000;
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first bad field.</summary>

@@ -21,12 +21,15 @@ public sealed class ServedArmPolicyTests
         var policy = new ServedArmPolicy(Options(3));
         var rng = new Random(1);
         double[] accuracy = [0.70, 0.78, 0.72];
-        long switchedAt = -1;
+        long heldFrom = -1;
         for (int b = 0; b < 1500; b++)
-            if (policy.Observe(Batch(rng, accuracy, policy), 32, drift: false) && switchedAt < 0) switchedAt = policy.Events;
+        {
+            policy.Observe(Batch(rng, accuracy, policy), 32, drift: false);
+            if (policy.Held == 1 && heldFrom < 0) heldFrom = policy.Events;
+            if (heldFrom >= 0) Assert.Equal(1, policy.Held); // once proven, kept
+        }
         Assert.Equal(1, policy.Served);
-        Assert.InRange(switchedAt, new TuningOptions().WarmupEvents, 10_000);
-        Assert.Equal(1, policy.Switches);
+        Assert.InRange(heldFrom, 1, 10_000);
         Assert.True(policy.Reward(1) > policy.Reward(0) && policy.Reward(1) > policy.Reward(2));
     }
 
@@ -38,10 +41,32 @@ public sealed class ServedArmPolicyTests
             var policy = new ServedArmPolicy(Options(4));
             var rng = new Random(seed);
             double[] accuracy = [0.75, 0.75, 0.75, 0.75];
-            for (int b = 0; b < 1500; b++) policy.Observe(Batch(rng, accuracy, policy), 32, drift: false); // 48,000 events
-            Assert.True(policy.Switches <= 48_000 / 2000, $"seed {seed}: {policy.Switches} switches");
-            Assert.True(policy.Switches <= 2, $"seed {seed}: {policy.Switches} switches between equal arms");
+            int switches = 0; // after the first 2,000 events, as the target counts them
+            for (int b = 0; b < 1500; b++) // 48,000 events
+                if (policy.Observe(Batch(rng, accuracy, policy), 32, drift: false) && policy.Events > 2000) switches++;
+            Assert.True(switches <= 46_000 / 2000, $"seed {seed}: {switches} switches");
+            Assert.True(switches <= 2, $"seed {seed}: {switches} switches between equal arms");
         }
+    }
+
+    [Fact]
+    public void During_the_warm_up_the_leader_is_served_and_after_it_the_held_arm_unless_a_challenger_proved_better()
+    {
+        // No challenger can pass the test (it needs more disagreements than the warm-up has), so arm 0 stays held.
+        var policy = new ServedArmPolicy(Options(2) with { MinEvidence = 10_000 });
+        var rng = new Random(5);
+        double[] accuracy = [0.60, 0.80];
+        int servedLeader = 0, batches = (int)(policy.Events + new TuningOptions().WarmupEvents) / 32;
+        for (int b = 0; b < batches; b++)
+        {
+            policy.Observe(Batch(rng, accuracy, policy), 32, drift: false);
+            if (policy.Events < new TuningOptions().WarmupEvents && policy.Served == 1) servedLeader++;
+        }
+        Assert.True(servedLeader >= batches / 2, $"the better arm was served in {servedLeader} of {batches} warm-up batches");
+        policy.Observe(Batch(rng, accuracy, policy), 32, drift: false);
+        Assert.True(policy.Events >= new TuningOptions().WarmupEvents);
+        Assert.Equal(0, policy.Held);
+        Assert.Equal(0, policy.Served);
     }
 
     [Fact]
