@@ -44,6 +44,9 @@ public static class MultiKeyRun
                     int from = cursor[key], to = from;
                     while (to < mine.Length && to - from < batch && mine[to] < roundEnd) to++;
                     if (to == from) continue;
+                    // A key that joins late may start from what the group teacher knows (a warm start) instead of cold.
+                    if (from == 0 && key == total - 1 && options.LateKeyAt is not null && teacher is not null)
+                        QualityRun.Rehearse(students[key], teacher, 1, batch, options.LateKeyWarmStart);
                     cursor[key] = to;
                     int rows = to - from;
                     var x = new float[rows * f];

@@ -61,6 +61,8 @@ public sealed record QualityOptions
     public bool? TeacherSpread { get; init; }
     /// <summary>Extra student steps per batch on teacher-labeled window rows once the gate is &gt;= 0.5 (default 0 = off).</summary>
     public int TeacherRehearse { get; init; }
+    /// <summary>With --late-key-at: steps on teacher-labeled window rows the late key's student takes before its first event (default 0 = cold start).</summary>
+    public int LateKeyWarmStart { get; init; }
     /// <summary>Multi-key scenario: rows dealt round-robin to this many keys sharing one group teacher (0 = off).</summary>
     public int Keys { get; init; }
     /// <summary>With --keys: one more key joins the round-robin from this fraction of the stream on (null = none).</summary>
@@ -121,6 +123,7 @@ public sealed record QualityOptions
         BenchOptions.Value("--teacher-selection", "BETA", "TeacherOptions.SelectionSharpness"),
         BenchOptions.Value("--keys", "K", "multi-key scenario: rows dealt round-robin to K keys sharing one teacher. Default 0 (off)"),
         BenchOptions.Value("--late-key-at", "F", "with --keys: one more key joins from this fraction of the stream on"),
+        BenchOptions.Value("--late-key-warm-start", "STEPS", "with --late-key-at: the late key's student first takes this many steps on teacher-labeled window rows. Default 0"),
         BenchOptions.Value("--teacher-rehearse", "STEPS", "extra student steps per batch on teacher-labeled rows once the gate is >= 0.5. Default 0"),
         BenchOptions.Value("--tuning-half-life", "EVENTS", "the tuned variant's TuningOptions.HalfLifeEvents"),
         BenchOptions.Value("--tuning-score", "Z", "the tuned variant's TuningOptions.SwitchScore"),
@@ -178,6 +181,7 @@ public sealed record QualityOptions
             TeacherDistillRows = OptionalInt(map, "--teacher-distill-rows"),
             Keys = (int)Number(map, "--keys", 0),
             TeacherRehearse = (int)Number(map, "--teacher-rehearse", 0),
+            LateKeyWarmStart = (int)Number(map, "--late-key-warm-start", 0),
             LateKeyAt = Optional(map, "--late-key-at"),
             TeacherSpread = map.ContainsKey("--teacher-spread") ? Flag(map, "--teacher-spread") : null,
             TeacherSelection = Optional(map, "--teacher-selection"),
@@ -189,6 +193,7 @@ public sealed record QualityOptions
             TuningLiveArms = OptionalInt(map, "--tuning-live"),
             TuningArms = map.TryGetValue("--tuning-arms", out var arms) ? arms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
         };
+        if (o.LateKeyWarmStart < 0) throw new ArgumentException($"--late-key-warm-start must be >= 0 (got {o.LateKeyWarmStart})");
         if (o.TeacherRehearse < 0) throw new ArgumentException($"--teacher-rehearse must be >= 0 (got {o.TeacherRehearse})");
         if (o.Keys < 0) throw new ArgumentException($"--keys must be >= 0 (got {o.Keys})");
         if (o.LateKeyAt is double late && (o.Keys < 1 || late is <= 0 or >= 1)) throw new ArgumentException($"--late-key-at needs --keys K >= 1 and a fraction in (0, 1) (got {late})");
