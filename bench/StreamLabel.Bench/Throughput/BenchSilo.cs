@@ -24,6 +24,9 @@ public sealed class BenchSilo(IHost host) : IAsyncDisposable
     /// <summary>The silo's model bank worker (students' steps and the bank steps they were coalesced into).</summary>
     public StreamLabel.Learning.Bank.BankSchedulerSet Bank => host.Services.GetRequiredService<StreamLabel.Learning.Bank.BankSchedulerSet>();
 
+    /// <summary>The process's counts at the start and end of the last <see cref="MeasureUntilAsync"/> window, and its events.</summary>
+    public (RuntimeCounts Start, RuntimeCounts End, long Events)? LastWindow { get; private set; }
+
     public static async Task<BenchSilo> StartAsync(string bootstrap, string topic, ThroughputOptions o, IDictionary<string, string?> overrides)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(bootstrap, topic, o, overrides)).Build();
@@ -86,16 +89,18 @@ public sealed class BenchSilo(IHost host) : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         long seen, first = -1, allocated0 = 0;
         double cpu0 = 0;
+        RuntimeCounts? counts0 = null;
         var clock = new System.Diagnostics.Stopwatch();
         while ((seen = await EventsSeenAsync(keys)) < target)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"students learned {seen} of {target} events within {timeout}");
-            if (first < 0 && seen > 0) { first = seen; clock.Start(); cpu0 = ThroughputCommand.CpuSeconds(); allocated0 = GC.GetTotalAllocatedBytes(); }
+            if (first < 0 && seen > 0) { first = seen; clock.Start(); counts0 = RuntimeCounts.Take(); cpu0 = ThroughputCommand.CpuSeconds(); allocated0 = GC.GetTotalAllocatedBytes(); }
             await Task.Delay(25); // the poll itself costs the silo 16 grain calls
         }
         if (first < 0) first = 0;
         double cpu = ThroughputCommand.CpuSeconds() - cpu0;
         long allocated = GC.GetTotalAllocatedBytes() - allocated0;
+        LastWindow = counts0 is null ? null : (counts0, RuntimeCounts.Take(), target - first);
         return ((target - first) / clock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds, cpu * 1e6 / (target - first), allocated / (double)(target - first));
     }
 

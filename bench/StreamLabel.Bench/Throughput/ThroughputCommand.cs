@@ -53,10 +53,13 @@ public static class ThroughputCommand
             // The events were produced before the silo started: what is allocated from here on is the silo's path.
             long allocated0 = GC.GetTotalAllocatedBytes();
             using var sampler = o.AllocationProfile ? new AllocationSampler() : null;
+            using var jit = o.JitProfile ? new JitSampler() : null;
             var (onlyRate, seconds, onlyCpu, onlyAllocated) = await only.MeasureUntilAsync(stream.KeyNames, stream.Count, TimeSpan.FromMinutes(10));
             var busy = only.Bank.Schedulers.Select((w, i) => (w.BusyTime - busyBefore[i]).TotalSeconds / seconds).ToArray();
             Console.WriteLine($"  allocated         {onlyAllocated:F0} B/event in the measured window ({(GC.GetTotalAllocatedBytes() - allocated0) / (double)stream.Count:F0} with silo start-up); load average {LoadAverage()}");
             if (sampler is not null) foreach (var line in sampler.Top(25)) Console.WriteLine("    " + line);
+            if (jit is not null) foreach (var line in jit.Summary(30)) Console.WriteLine("    " + line);
+            if (only.LastWindow is { } w) foreach (var line in w.End.Describe(w.Start, w.Events)) Console.WriteLine("    " + line);
             Console.WriteLine($"  measured window: {since:F0}..{(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds:F0} ms after process start");
             Console.WriteLine($"  end to end        {onlyRate,12:N0} ev/s ({seconds:F1} s), {onlyCpu:F1} us CPU/event, {stream.Count / (double)Math.Max(1, onlySteps.Steps):F0} rows/step");
             Console.WriteLine($"  model bank        {only.Bank.Steps:N0} student steps in {only.Bank.BankSteps:N0} bank steps ({only.Bank.Steps / (double)Math.Max(1, only.Bank.BankSteps):F1} per bank step); " +

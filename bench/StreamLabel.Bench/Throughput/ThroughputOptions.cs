@@ -25,6 +25,7 @@ public sealed class ThroughputOptions
     public bool MemoryOnly { get; private set; }
     public int LatencyWindowMs { get; private set; }
     public bool AllocationProfile { get; private set; }
+    public bool JitProfile { get; private set; }
     /// <summary>Events/s of a latency-only run; 0 = the full run (latency at half the measured end-to-end rate).</summary>
     public int LatencyOnlyRate { get; private set; }
     public int HoldSeconds { get; private set; }
@@ -56,6 +57,7 @@ public sealed class ThroughputOptions
         BenchOptions.Flag("--e2e-only", "skip baselines, latency and memory (for profiling the end-to-end path)"),
         BenchOptions.Value("--latency-windows", "MS", "print produce→learned p50/p99/max per MS-millisecond window of the latency run (finds stalls)"),
         BenchOptions.Flag("--alloc-profile", "with --latency-only or --e2e-only: sampled allocations by type during the measure"),
+        BenchOptions.Flag("--jit-profile", "with --e2e-only: the methods JIT-compiled from silo start to the end of the measure, by tier (a window still compiling measures warm-up)"),
         BenchOptions.Flag("--memory-only", "only the idle-student memory measure (a silo, no throughput rounds)"),
         BenchOptions.Value("--latency-only", "R", "only the latency measure, at R events/s (a silo after the warm-up pass, no throughput rounds)"),
         BenchOptions.Value("--json", "OUT", "also write the results as JSON to OUT"),
@@ -86,6 +88,7 @@ public sealed class ThroughputOptions
         o.MemoryOnly = v.Has("--memory-only");
         o.LatencyWindowMs = v.Int("--latency-windows", 1, o.LatencyWindowMs);
         o.AllocationProfile = v.Has("--alloc-profile");
+        o.JitProfile = v.Has("--jit-profile");
         o.LatencyOnlyRate = v.Int("--latency-only", 1, o.LatencyOnlyRate);
         o.HoldSeconds = v.Int("--hold-seconds", 0, o.HoldSeconds);
         o.MultiSilo = v.Has("--multi-silo");
