@@ -1,3 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using StreamLabel.Streaming.Kafka;
 using StreamLabel.Streaming.EventFormat;
 using StreamLabel.Streaming.Kafka.Embedded;
 using StreamLabel.Testing;
@@ -24,14 +28,15 @@ public sealed class StudentPlacementTests(RedisServer redis, ITestOutputHelper o
     [Fact]
     public async Task No_student_lives_on_the_gpu_silo_while_a_cpu_silo_is_up()
     {
-        // Eight partitions over two silos: the GPU silo reads some of them, and its keys' students must still go to the CPU silo.
+        // Eight partitions over a CPU and a GPU silo: every student on the CPU silo, which also reads every partition.
         var hosts = await PlaceStudentsAsync(partitions: 8, gpuSilo: true);
-        Assert.Equal(Keys, hosts.Count); // the placement itself is checked inside, while the cluster is up
+        Assert.Equal(Keys, hosts.Count); // the placement and the reads are checked inside, while the cluster is up
     }
 
     private async Task<Dictionary<string, string>> PlaceStudentsAsync(int partitions, bool gpuSilo)
     {
         using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = partitions, Topics = [StudentCluster.Topic, StudentCluster.DeadLetters, StudentCluster.Predictions] });
+        using var reads = new RecordsReadPerSilo();
         await using var cluster = await StudentCluster.StartAsync(2, broker, redis, gpuSilo, new Dictionary<string, string?>
         {
             ["Models:Patterns:0:Pattern"] = "*",
@@ -59,8 +64,33 @@ public sealed class StudentPlacementTests(RedisServer redis, ITestOutputHelper o
         {
             var gpu = cluster.Silos[^1].SiloAddress.ToString(); // StudentCluster tags the last silo accelerator=gpu
             Assert.True(hosts.Values.All(h => h != gpu), $"students on the gpu silo {gpu}: {Describe(hosts)}");
+            // The GPU silo reads no partition: it would only forward what it read to the CPU silo (CpuTierQueueBalancer).
+            long gpuReads = reads.Of(cluster.Silos[^1].ServiceProvider), cpuReads = reads.Of(cluster.Silos[0].ServiceProvider);
+            output.WriteLine($"records read: cpu silo {cpuReads}, gpu silo {gpuReads}");
+            Assert.True(gpuReads == 0 && cpuReads == data.Count, $"records read: gpu silo {gpuReads}, cpu silo {cpuReads} of {data.Count}");
         }
         return hosts;
+    }
+
+    // Sums each silo's streamlabel.kafka.events_read counter (one meter per silo container, told apart by instrument).
+    private sealed class RecordsReadPerSilo : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<Instrument, long> _sums = new();
+
+        public RecordsReadPerSilo()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "streamlabel.kafka.events_read") listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => _sums.AddOrUpdate(instrument, value, (_, sum) => sum + value));
+            _listener.Start();
+        }
+
+        public long Of(IServiceProvider silo) => _sums.GetValueOrDefault(silo.GetRequiredService<KafkaStreamMetrics>().EventsRead);
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private static string Describe(Dictionary<string, string> hosts) => string.Join(", ", hosts.Select(h => $"{h.Key} on {h.Value}"));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Placement;
+using Orleans.Streams;
 using StreamLabel.Grains.Placement;
 using StreamLabel.Grains.Specs;
 using StreamLabel.Grains.Student;
@@ -50,6 +51,9 @@ public static class StreamLabelGrainsExtensions
             collection.ClassSpecificCollectionAge[typeof(StudentGrain).FullName!] = student.Value.IdleDeactivateAfter);
         services.AddPlacementFilter<AcceleratorPlacementStrategy, AcceleratorPlacementDirector>(ServiceLifetime.Singleton);
         services.AddPlacementFilter<CpuSiloPlacementStrategy, CpuSiloPlacementDirector>(ServiceLifetime.Singleton);
+        // The Kafka provider's partitions are read by CPU-tier silos only (the runtime asks for the provider's keyed
+        // balancer first, so this replaces Orleans' consistent-ring default whichever was registered first).
+        services.AddKeyedSingleton<IStreamQueueBalancer>(KafkaProviderName, (sp, name) => CpuTierQueueBalancer.Create(sp, (string)name!));
         return silo;
     }
 }
