@@ -79,7 +79,13 @@ public sealed partial class StudentGrain(
                 await ModelRegistry.RegisterAsync(GrainFactory, Key, spec.TeacherGroup);
             }
         }
-        if (_learner is not null) tally.Activated(Key, _learner.Counters.EventsSeen);
+        if (_learner is not null)
+        {
+            tally.Activated(Key, _learner.Counters.EventsSeen);
+            // After a crash or a shutdown its registry shard may hold an older count than the stored state; bring it
+            // up to date off the activation's path (the shard writes only a changed count).
+            _ = RecordEventsSeenAsync(_learner.Counters.EventsSeen);
+        }
         this.RegisterGrainTimer(PersistIfUndurableAsync, new GrainTimerCreationOptions(_options.PersistInterval, _options.PersistInterval));
         this.RegisterGrainTimer(PullTeacherAsync, new GrainTimerCreationOptions(_options.TeacherPullInterval, _options.TeacherPullInterval) { Interleave = true });
     }
@@ -103,13 +109,17 @@ public sealed partial class StudentGrain(
         if (CanPersist && _ledger.HasUndurable && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
             await PersistAsync();
         tally.Deactivated(Key);
-        // Its registry shard keeps the count from now on, so cluster totals need not activate this student again.
-        if (CanPersist && _learner is { } learner && state.State.Spec is not null)
-        {
-            try { await ModelRegistry.RecordEventsSeenAsync(GrainFactory, Key, learner.Counters.EventsSeen); }
-            catch (Exception e) when (e is not OutOfMemoryException) { LogTotalsRecordFailed(e, Key); }
-        }
+        // Its registry shard keeps the count from now on, so cluster totals need not activate this student again. Not
+        // while the silo shuts down: the last silo has nowhere to place the shard then; the next activation records it.
+        if (CanPersist && _learner is { } learner && reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+            await RecordEventsSeenAsync(learner.Counters.EventsSeen);
         await ReleaseLearnerAsync();
+    }
+
+    private async Task RecordEventsSeenAsync(long eventsSeen)
+    {
+        try { await ModelRegistry.RecordEventsSeenAsync(GrainFactory, Key, eventsSeen); }
+        catch (Exception e) when (e is not OutOfMemoryException) { LogTotalsRecordFailed(e, Key); }
     }
 
     private async Task ReleaseLearnerAsync()
