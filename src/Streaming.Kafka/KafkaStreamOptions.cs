@@ -68,6 +68,13 @@ public sealed class KafkaStreamOptions
     /// however long. Default 5.</summary>
     public int QuarantineAfterFailedDeliveries { get; set; } = 5;
 
+    /// <summary>How long Orleans' pulling agent retries one delivery to a grain, and the subscription handshake with a
+    /// key's grain when the key's first event arrives (its StreamPullingAgentOptions.MaxEventDeliveryTime; Orleans'
+    /// default is 1 min). While a new key's handshake is retried the agent reads nothing more from the partition, so a key
+    /// whose grain cannot run held every key of its partition, and the counting of its failed deliveries, this long.
+    /// Giving up loses nothing: the events stay undurable and are delivered again after Kafka:RedeliverAfter. Default 10 s.</summary>
+    public TimeSpan MaxDeliveryTime { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Timeout of one durability question to one grain. Default 10 s.</summary>
     public TimeSpan DurabilityCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

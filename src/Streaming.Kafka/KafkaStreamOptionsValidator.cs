@@ -40,6 +40,7 @@ public sealed class KafkaStreamOptionsValidator(string providerName) : IValidate
         Require(o.RedeliverAfter > o.DurabilityPollInterval, nameof(o.RedeliverAfter), "must be longer than Kafka:DurabilityPollInterval");
         Require(o.QuarantineAfterFailedDeliveries is >= 0 and <= 1000, nameof(o.QuarantineAfterFailedDeliveries), "must be between 0 (never) and 1000");
         Require(o.DurabilityCallTimeout > TimeSpan.Zero, nameof(o.DurabilityCallTimeout), "must be positive");
+        Require(o.MaxDeliveryTime > TimeSpan.Zero, nameof(o.MaxDeliveryTime), "must be positive");
         Require(o.MaxRecordBytes is >= 16 and <= DeadLetterLimits.MaxRecordBytesLimit, nameof(o.MaxRecordBytes),
             $"must be between 16 and {DeadLetterLimits.MaxRecordBytesLimit} bytes");
         // A dead letter carries the rejected record: a producer that cannot take one of MaxRecordBytes would retry it forever.

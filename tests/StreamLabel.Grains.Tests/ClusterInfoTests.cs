@@ -36,6 +36,43 @@ public sealed class ClusterInfoTests(RedisServer redis) : IClassFixture<RedisSer
         Assert.Equal(data.Count + 2, final.Partitions.Sum(p => p.HighWatermark));
     }
 
+    /// <summary>`status` and the dashboard's cluster cards once asked every student for its totals, which activated
+    /// every idle student. The totals must still count what idle students learned, without activating them.</summary>
+    [Fact]
+    public async Task Status_counts_idle_students_events_without_activating_them()
+    {
+        using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = 1, Topics = [StudentCluster.Topic, StudentCluster.DeadLetters] });
+        await using var cluster = await StudentCluster.StartAsync(1, broker, redis, gpuSilo: false);
+        var data = Elec2.Rows(300);
+        string[] keys = ["status-idle-1", "status-idle-2"];
+        foreach (var key in keys)
+        {
+            await cluster.Client.GetGrain<IStudentGrain>(key).SetSpecAsync(Elec2.Spec(data.FeatureCount, teacherGroup: null));
+            await new DatasetReplayer(broker.BootstrapServers).ReplayAsync(data, new ReplayOptions { Topic = StudentCluster.Topic, Key = key });
+            await StudentLearningTests.WaitForSeenAsync(cluster, key, data.Count);
+        }
+        // Durable and committed first: the partition reader then has nothing to ask the students.
+        var info = cluster.Client.GetGrain<IClusterInfoGrain>(0);
+        await Eventually.HoldsAsync(async () => (await info.GetClusterInfoAsync()).Partitions.All(p => p.Lag == 0), TimeSpan.FromSeconds(60),
+            async () => System.Text.Json.JsonSerializer.Serialize((await info.GetClusterInfoAsync()).Partitions));
+
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        await Eventually.HoldsAsync(async () => await StudentActivationsAsync(management) == 0, TimeSpan.FromSeconds(30),
+            async () => $"{await StudentActivationsAsync(management)} students still active");
+
+        var queries = new StreamLabel.Client.Queries.ClusterQueries(cluster.Client);
+        StreamLabel.Client.Queries.StatusView? status = null;
+        // The silo reports its tally every second: the deactivations reach the totals within a report or two.
+        await Eventually.HoldsAsync(async () => (status = await queries.StatusAsync()).EventsSeen == 2 * data.Count, TimeSpan.FromSeconds(20),
+            () => Task.FromResult($"status counts {status?.EventsSeen} events seen, expected {2 * data.Count}"));
+        Assert.Equal(keys.Length, status!.Models);
+        Assert.Equal(0, await StudentActivationsAsync(management));
+    }
+
+    private static async Task<int> StudentActivationsAsync(IManagementGrain management) =>
+        (await management.GetSimpleGrainStatistics()).Where(s => s.GrainType.Contains("StudentGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+
     [Fact]
     public async Task With_the_brokers_gone_cluster_info_fails_with_Kafkas_reason_that_a_client_can_read()
     {

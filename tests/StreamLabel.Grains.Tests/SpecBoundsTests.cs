@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using StreamLabel.Grains.Specs;
 using StreamLabel.Specs;
 using StreamLabel.Streaming.Kafka.Embedded;
@@ -54,5 +55,37 @@ public sealed class SpecBoundsTests(RedisServer redis) : IClassFixture<RedisServ
         Assert.Equal(set.Version, (await student.GetSpecAsync())!.Version);
         var prediction = await student.PredictAsync(new float[8]); // the model is still there
         Assert.Equal(2, prediction.Probabilities.Count);
+    }
+
+    /// <summary>A valid spec whose learner cannot be built (here: the silo's model bank is shut down, standing in for any
+    /// build failure, e.g. device memory) is refused before the student takes it: it keeps its old model and spec, and
+    /// a deactivation does not bring the refused spec back from storage.</summary>
+    [Fact]
+    public async Task A_spec_whose_learner_build_throws_is_refused_and_the_old_model_kept()
+    {
+        using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = 1, Topics = [StudentCluster.Topic, StudentCluster.DeadLetters, StudentCluster.Predictions] });
+        var closedBank = new StreamLabel.Learning.Bank.BankSchedulerSet(1);
+        closedBank.Dispose();
+        await using var cluster = await StudentCluster.StartAsync(1, broker, redis, gpuSilo: false,
+            configureSilo: silo => silo.Services.AddSingleton(closedBank));
+        var student = cluster.Client.GetGrain<IStudentGrain>("spec-build-first");
+        // Lagged labels are not banked: this model is a learner of its own and builds; the plain spec needs the bank.
+        var old = await student.SetSpecAsync(Valid with { LaggedLabels = true });
+        float[] features = [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f];
+        var before = await student.PredictAsync(features);
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => student.SetSpecAsync(Valid));
+        Assert.Contains("could not be built", e.Message, StringComparison.Ordinal);
+        AssertIsOld(await student.GetSpecAsync());
+        Assert.Equal(before.Probabilities, (await student.PredictAsync(features)).Probabilities);
+
+        await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        AssertIsOld(await student.GetSpecAsync());
+
+        void AssertIsOld(ModelSpec? spec)
+        {
+            Assert.NotNull(spec);
+            Assert.Equal((old.Version, true), (spec.Version, spec.LaggedLabels));
+        }
     }
 }

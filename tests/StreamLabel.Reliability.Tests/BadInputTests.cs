@@ -88,7 +88,7 @@ public sealed class BadInputTests(ClusterFixture fixture, ITestOutputHelper outp
     }
 
     /// <summary>Dead letters of the events topic, by source (partition, offset), until every wanted source is found.</summary>
-    private static Dictionary<(int, long), ConsumeResult<byte[], byte[]>> ReadDeadLetters(string bootstrap, HashSet<(int, long)> wanted, TimeSpan timeout)
+    internal static Dictionary<(int, long), ConsumeResult<byte[], byte[]>> ReadDeadLetters(string bootstrap, HashSet<(int, long)> wanted, TimeSpan timeout)
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
         {
@@ -108,6 +108,6 @@ public sealed class BadInputTests(ClusterFixture fixture, ITestOutputHelper outp
         return found;
     }
 
-    private static string? Header(ConsumeResult<byte[], byte[]> r, string name) =>
+    internal static string? Header(ConsumeResult<byte[], byte[]> r, string name) =>
         r.Message.Headers is { } h && h.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 }

@@ -29,9 +29,16 @@ public sealed class ClusterQueries(IClusterClient client)
         var silos = hosts.Select(h => new SiloView(
                 h.SiloAddress.ToParsableString(), h.SiloName, h.HostName, h.Status.ToString(), new DateTimeOffset(h.StartTime, TimeSpan.Zero), MetadataOf(h)))
             .OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
-        var models = await ModelsAsync();
+        // Totals from the cluster's registry and silo tallies: asking every student activated every idle one. Silos
+        // older than those totals are still asked the old way.
+        var totals = info?.Students;
+        if (totals is null)
+        {
+            var models = await ModelsAsync();
+            totals = new StudentTotals(models.Count, models.Sum(m => m.EventsSeen), models.Sum(m => m.EventsPerSecond), models.Count);
+        }
         var partitions = info?.Partitions.Select(p => new PartitionView(p.Topic, p.Partition, p.CommittedOffset, p.HighWatermark, p.Lag, p.DeadLetters, p.Silo)).ToList() ?? [];
-        return new StatusView(silos, models.Count, models.Sum(m => m.EventsSeen), models.Sum(m => m.EventsPerSecond),
+        return new StatusView(silos, totals.Models, totals.EventsSeen, totals.EventsPerSecond,
             info is null ? null : partitions.Sum(p => p.Lag), info?.DeadLetters, partitions, infoError, DateTimeOffset.UtcNow,
             info?.Quarantined.Select(QuarantineView.From).ToList() ?? []);
     }

@@ -24,6 +24,10 @@ public sealed record ClusterInfo(
 {
     /// <summary>Keys whose events go to the dead-letter topic (grain-unavailable) instead of their failing grain.</summary>
     [Id(4)] public IReadOnlyList<QuarantinedKeyInfo> Quarantined { get; init; } = [];
+
+    /// <summary>Models and their events (<see cref="StudentTotals"/>), gathered without calling any student; null from
+    /// silos older than it.</summary>
+    [Id(5)] public StudentTotals? Students { get; init; }
 }
 
 /// <summary>A quarantined key on one partition: since when, after how many failed deliveries, and how many of its

@@ -18,7 +18,18 @@ public interface IModelRegistryGrain : IGrainWithIntegerKey
     /// <summary>How many keys this shard holds.</summary>
     Task<int> CountModelsAsync();
 
+    /// <summary>A student deactivating (or starting a new model) records the events its current model has seen, so
+    /// cluster totals need not call it.</summary>
+    Task RecordEventsSeenAsync(string modelKey, long eventsSeen);
+
+    /// <summary>This shard's key count and the events its keys had seen at their last records.</summary>
+    Task<RegistryShardTotals> GetTotalsAsync();
+
     Task<bool> ContainsAsync(string modelKey);
 
     Task<IReadOnlyList<string>> ListTeacherGroupsAsync();
 }
+
+/// <summary>One registry shard's key count and recorded events seen.</summary>
+[GenerateSerializer, Immutable, Alias("streamlabel.registry-shard-totals.v1")]
+public sealed record RegistryShardTotals([property: Id(0)] int Models, [property: Id(1)] long EventsSeen);

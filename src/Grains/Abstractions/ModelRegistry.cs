@@ -35,6 +35,16 @@ public static class ModelRegistry
     public static async Task<int> CountModelsAsync(IGrainFactory grains) =>
         (await Task.WhenAll(Enumerable.Range(0, Shards).Select(s => grains.GetGrain<IModelRegistryGrain>(s).CountModelsAsync()))).Sum();
 
+    public static Task RecordEventsSeenAsync(IGrainFactory grains, string modelKey, long eventsSeen) =>
+        grains.GetGrain<IModelRegistryGrain>(ShardOf(modelKey)).RecordEventsSeenAsync(modelKey, eventsSeen);
+
+    /// <summary>Keys (an upper bound, as <see cref="CountModelsAsync"/>) and recorded events seen, over every shard.</summary>
+    public static async Task<RegistryShardTotals> TotalsAsync(IGrainFactory grains)
+    {
+        var shards = await Task.WhenAll(Enumerable.Range(0, Shards).Select(s => grains.GetGrain<IModelRegistryGrain>(s).GetTotalsAsync()));
+        return new RegistryShardTotals(shards.Sum(s => s.Models), shards.Sum(s => s.EventsSeen));
+    }
+
     public static async Task<bool> ContainsAsync(IGrainFactory grains, string modelKey) =>
         await grains.GetGrain<IModelRegistryGrain>(ShardOf(modelKey)).ContainsAsync(modelKey)
         || await grains.GetGrain<IModelRegistryGrain>(0).ContainsAsync(modelKey);

@@ -11,7 +11,8 @@ namespace StreamLabel.Grains.Cluster;
 /// Cluster facts a client cannot read itself: active silos with their metadata, and the Kafka intake — per partition
 /// the consumer group's committed offset against the high watermark (the lag), and the dead-letter topic's size.
 /// Offsets are read from the brokers, so the figures hold whichever silo reads a partition. Quarantined keys come from
-/// the Kafka provider's <see cref="IKeyQuarantineGrain"/>, where releases go too.
+/// the Kafka provider's <see cref="IKeyQuarantineGrain"/>, where releases go too. Student totals come from the registry
+/// shards and each silo's <see cref="StudentTally"/> report, never from the students.
 /// </summary>
 public sealed class ClusterInfoGrain(
     IClusterMembershipService membership,
@@ -35,6 +36,7 @@ public sealed class ClusterInfoGrain(
             var quarantined = await Quarantine.ListAsync();
             return new ClusterInfo(silos, partitions, deadLetters, DateTimeOffset.UtcNow)
             {
+                Students = await StudentTotalsAsync([.. silos.Select(s => s.Address)]),
                 Quarantined = [.. quarantined.Select(q => new QuarantinedKeyInfo(q.Key, q.Partition, q.Since, q.FailedDeliveries, q.DeadLettered))],
             };
         }
@@ -47,6 +49,17 @@ public sealed class ClusterInfoGrain(
     }
 
     public Task<bool> ReleaseQuarantinedKeyAsync(string key) => Quarantine.ReleaseAsync(key);
+
+    /// <summary>The registry shards' counts (students as of their last deactivation) plus what the active students of
+    /// the active silos saw since they activated: 64 shard calls and one, whatever the number of students.</summary>
+    private async Task<StudentTotals> StudentTotalsAsync(HashSet<string> activeSilos)
+    {
+        var registry = ModelRegistry.TotalsAsync(GrainFactory);
+        var reports = (await GrainFactory.GetGrain<IStudentTotalsGrain>(0).GetAsync()).Where(r => activeSilos.Contains(r.Key)).Select(r => r.Value).ToList();
+        var shards = await registry;
+        return new StudentTotals(shards.Models, shards.EventsSeen + reports.Sum(r => r.EventsSeenSinceActivation),
+            reports.Sum(r => r.EventsPerSecond), reports.Sum(r => r.ActiveModels));
+    }
 
     private IKeyQuarantineGrain Quarantine => GrainFactory.GetGrain<IKeyQuarantineGrain>(StreamLabelGrainsExtensions.KafkaProviderName);
 

@@ -47,6 +47,8 @@ public static class StreamLabelGrainsExtensions
             return new BankSchedulerSet(workers > 0 ? workers : BankSchedulerSet.DefaultWorkers(Environment.ProcessorCount));
         });
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TorchThreadsSetup>();
+        services.AddSingleton<StreamLabel.Grains.Cluster.StudentTally>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StreamLabel.Grains.Cluster.StudentTallyReporter>();
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<StudentOptions>>((collection, student) =>
             collection.ClassSpecificCollectionAge[typeof(StudentGrain).FullName!] = student.Value.IdleDeactivateAfter);
         services.AddPlacementFilter<AcceleratorPlacementStrategy, AcceleratorPlacementDirector>(ServiceLifetime.Singleton);

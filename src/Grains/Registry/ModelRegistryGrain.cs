@@ -5,6 +5,8 @@ public sealed class ModelRegistryState
 {
     [Id(0)] public SortedSet<string> Models { get; set; } = new(StringComparer.Ordinal);
     [Id(1)] public SortedSet<string> TeacherGroups { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Events each key's current model had seen at its student's last deactivation (for cluster totals).</summary>
+    [Id(2)] public Dictionary<string, long> EventsSeen { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>One shard of the model keys and teacher groups (see <see cref="ModelRegistry"/>), persisted so operators can
@@ -32,6 +34,16 @@ public sealed class ModelRegistryGrain([PersistentState("registry", "models")] I
     }
 
     public Task<int> CountModelsAsync() => Task.FromResult(state.State.Models.Count);
+
+    public async Task RecordEventsSeenAsync(string modelKey, long eventsSeen)
+    {
+        if (state.State.EventsSeen.TryGetValue(modelKey, out var known) && known == eventsSeen) return;
+        state.State.EventsSeen[modelKey] = eventsSeen;
+        await state.WriteStateAsync();
+    }
+
+    public Task<RegistryShardTotals> GetTotalsAsync() =>
+        Task.FromResult(new RegistryShardTotals(state.State.Models.Count, state.State.EventsSeen.Values.Sum()));
 
     public Task<bool> ContainsAsync(string modelKey) => Task.FromResult(state.State.Models.Contains(modelKey));
 

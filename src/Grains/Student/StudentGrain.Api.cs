@@ -32,6 +32,9 @@ public sealed partial class StudentGrain
         state.State.History = _metrics.StartNewModel();
         await PersistAsync();
         await ModelRegistry.RegisterAsync(GrainFactory, Key, next.TeacherGroup);
+        // A new model counts its events from zero, in the silo's tally and in the registry's totals.
+        tally.Activated(Key, _learner!.Counters.EventsSeen);
+        await ModelRegistry.RecordEventsSeenAsync(GrainFactory, Key, _learner.Counters.EventsSeen);
         return next;
     }
 

@@ -158,5 +158,6 @@ public sealed partial class StudentGrain
             if (reference >= 0 && _metrics.Score(result.Predicted[r], reference, clean: e.CleanLabel is not null)) correctAgainstReference++;
         }
         _metrics.Record(result, rows, correctAgainstReference, learner.Counters, now, (learner as TunedAsyncLearner)?.Status);
+        tally.Stepped(Key, rows, learner.Counters.EventsSeen, now);
     }
 }

@@ -35,6 +35,7 @@ public sealed partial class StudentGrain(
     KafkaOutputProducer output,
     BankSchedulerSet bank,
     ILocalSiloDetails silo,
+    StreamLabel.Grains.Cluster.StudentTally tally,
     ILogger<StudentGrain> logger)
     : Grain, IStudentGrain, IDurableOffsetSource, IStreamSubscriptionObserver, IAsyncBatchObserver<StreamEvent>
 {
@@ -78,6 +79,13 @@ public sealed partial class StudentGrain(
                 await ModelRegistry.RegisterAsync(GrainFactory, Key, spec.TeacherGroup);
             }
         }
+        if (_learner is not null)
+        {
+            tally.Activated(Key, _learner.Counters.EventsSeen);
+            // After a crash or a shutdown its registry shard may hold an older count than the stored state; bring it
+            // up to date off the activation's path (the shard writes only a changed count).
+            _ = RecordEventsSeenAsync(_learner.Counters.EventsSeen);
+        }
         this.RegisterGrainTimer(PersistIfUndurableAsync, new GrainTimerCreationOptions(_options.PersistInterval, _options.PersistInterval));
         this.RegisterGrainTimer(PullTeacherAsync, new GrainTimerCreationOptions(_options.TeacherPullInterval, _options.TeacherPullInterval) { Interleave = true });
     }
@@ -100,7 +108,18 @@ public sealed partial class StudentGrain(
         _keyAccuracy?.Dispose();
         if (CanPersist && _ledger.HasUndurable && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
             await PersistAsync();
+        tally.Deactivated(Key);
+        // Its registry shard keeps the count from now on, so cluster totals need not activate this student again. Not
+        // while the silo shuts down: the last silo has nowhere to place the shard then; the next activation records it.
+        if (CanPersist && _learner is { } learner && reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+            await RecordEventsSeenAsync(learner.Counters.EventsSeen);
         await ReleaseLearnerAsync();
+    }
+
+    private async Task RecordEventsSeenAsync(long eventsSeen)
+    {
+        try { await ModelRegistry.RecordEventsSeenAsync(GrainFactory, Key, eventsSeen); }
+        catch (Exception e) when (e is not OutOfMemoryException) { LogTotalsRecordFailed(e, Key); }
     }
 
     private async Task ReleaseLearnerAsync()
@@ -178,4 +197,7 @@ public sealed partial class StudentGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream error for student {Key}")]
     private partial void LogStreamError(Exception exception, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Student {Key}: could not record its events seen in the registry; cluster totals count its last record")]
+    private partial void LogTotalsRecordFailed(Exception exception, string key);
 }

@@ -49,8 +49,11 @@ public static class SiloBuilderKafkaStreamsExtensions
         builder.AddPersistentStreams(name, KafkaQueueAdapterFactory.Create, stream =>
         {
             stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-            stream.ConfigurePullingAgent(agent => agent.Configure<IOptionsMonitor<KafkaStreamOptions>>(
-                (o, kafka) => o.GetQueueMsgsTimerPeriod = kafka.Get(name).PollInterval));
+            stream.ConfigurePullingAgent(agent => agent.Configure<IOptionsMonitor<KafkaStreamOptions>>((o, kafka) =>
+            {
+                o.GetQueueMsgsTimerPeriod = kafka.Get(name).PollInterval;
+                o.MaxEventDeliveryTime = kafka.Get(name).MaxDeliveryTime;
+            }));
             configureStream?.Invoke(stream);
         });
         // After configureStream: a data adapter it registered (UseDataAdapter) wins over StreamLabel's JSON format.
