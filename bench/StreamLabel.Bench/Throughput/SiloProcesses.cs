@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using StreamLabel.Testing;
 
 namespace StreamLabel.Bench.Throughput;
 
@@ -142,12 +143,7 @@ public sealed class SiloProcesses : IAsyncDisposable
         kill.WaitForExit();
     }
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
+    // Below the ephemeral range: a port the OS picks (bind to 0) can be taken by an outgoing connection before the
+    // process that is given it binds it (a run failed so: silo-cpu-1 "Address already in use").
+    private static int FreePort() => LocalHost.FreePort();
 }
