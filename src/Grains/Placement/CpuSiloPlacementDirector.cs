@@ -14,8 +14,6 @@ public sealed class CpuSiloPlacementDirector(ISiloMetadataCache metadata, IOptio
     public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target, IEnumerable<SiloAddress> silos)
     {
         var o = options.Value;
-        var candidates = silos.ToList();
-        var cpu = candidates.Where(s => !o.Matches(metadata.GetSiloMetadata(s).Metadata)).ToList();
-        return cpu.Count > 0 ? cpu : candidates;
+        return CpuTier.Of(silos, s => o.Matches(metadata.GetSiloMetadata(s).Metadata));
     }
 }

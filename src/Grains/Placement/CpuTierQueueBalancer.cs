@@ -59,12 +59,8 @@ public sealed partial class CpuTierQueueBalancer : QueueBalancerBase
     }
 
     /// <summary>The silos that read partitions: the active CPU-tier silos in address order, or every active silo when none is CPU-tier.</summary>
-    internal static SiloAddress[] Readers(IEnumerable<SiloAddress> active, Func<SiloAddress, bool> isAccelerator)
-    {
-        var all = active.Order().ToArray();
-        var cpu = all.Where(s => !isAccelerator(s)).ToArray();
-        return cpu.Length > 0 ? cpu : all;
-    }
+    internal static SiloAddress[] Readers(IEnumerable<SiloAddress> active, Func<SiloAddress, bool> isAccelerator) =>
+        [.. CpuTier.Of(active.Order(), isAccelerator)];
 
     /// <summary>Queue i goes to reader i mod readers; a silo that is not a reader gets none.</summary>
     internal static List<QueueId> Share(IReadOnlyList<QueueId> queues, SiloAddress[] readers, SiloAddress silo)
