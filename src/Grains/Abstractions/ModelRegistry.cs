@@ -31,14 +31,10 @@ public static class ModelRegistry
         return pages.SelectMany(p => p).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(limit).ToList();
     }
 
-    /// <summary>Keys in the registry (an upper bound while a pre-sharding key is in two shards).</summary>
-    public static async Task<int> CountModelsAsync(IGrainFactory grains) =>
-        (await Task.WhenAll(Enumerable.Range(0, Shards).Select(s => grains.GetGrain<IModelRegistryGrain>(s).CountModelsAsync()))).Sum();
-
     public static Task RecordEventsSeenAsync(IGrainFactory grains, string modelKey, long eventsSeen) =>
         grains.GetGrain<IModelRegistryGrain>(ShardOf(modelKey)).RecordEventsSeenAsync(modelKey, eventsSeen);
 
-    /// <summary>Keys (an upper bound, as <see cref="CountModelsAsync"/>) and recorded events seen, over every shard.</summary>
+    /// <summary>Keys (an upper bound while a pre-sharding key is in two shards) and recorded events seen, over every shard.</summary>
     public static async Task<RegistryShardTotals> TotalsAsync(IGrainFactory grains)
     {
         var shards = await Task.WhenAll(Enumerable.Range(0, Shards).Select(s => grains.GetGrain<IModelRegistryGrain>(s).GetTotalsAsync()));
