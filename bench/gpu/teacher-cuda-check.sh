@@ -17,8 +17,10 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 python3 bench/gpu/missing_symbols.py "$w/torch-undefined.txt" > "$out/missing-symbols.txt" 2>&1; head -1 "$out/missing-symbols.txt"
 cd "$w/app"
 run() { local name=$1; shift; echo "== $name"; timeout 240 "$@" > "$out/$name.log" 2>&1; local rc=$?; tail -n 12 "$out/$name.log"; echo "== $name rc=$rc"; }
-run teacher-device dotnet streamlabel-bench.dll teacher-device --require-cuda --json "$out/teacher-device.json"
-run teacher-device-large dotnet streamlabel-bench.dll teacher-device --hidden 1024,1024 --batch 256 --events 20000 --json "$out/teacher-device-large.json"
+# Issue 16's target: the default (ensemble) teacher on CUDA against one CPU core (taskset + one torch thread).
+run teacher-device taskset -c 0 dotnet streamlabel-bench.dll teacher-device --torch-threads 1 --require-cuda --json "$out/teacher-device.json"
+run teacher-device-allcores dotnet streamlabel-bench.dll teacher-device --json "$out/teacher-device-allcores.json"
+run teacher-device-large dotnet streamlabel-bench.dll teacher-device --teacher replay --hidden 1024,1024 --batch 256 --events 20000 --json "$out/teacher-device-large.json"
 export Orleans__Metadata__accelerator=gpu
 run main-job-cuda dotnet streamlabel-silo.dll
 grep -h -E "runs on|fail" "$out/main-job-cuda.log" | head -5

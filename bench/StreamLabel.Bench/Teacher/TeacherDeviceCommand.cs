@@ -8,7 +8,7 @@ using StreamLabel.Learning;
 namespace StreamLabel.Bench.Teacher;
 
 /// <summary>
-/// `teacher-device`: the teacher grain's learner (ReplayTeacher, its default spec) on each requested device over the
+/// `teacher-device`: the teacher grain's learner (the ensemble or ReplayTeacher, its default spec) on each requested device over the
 /// same noisy stream with the same seed. Prints the device TorchSharp actually used, learning and soft-target-pull
 /// rates, and how far each device's soft targets and predictions are from the first device's. The check for the GPU
 /// tier: with --require-cuda it fails unless CUDA ran and agreed with the CPU.
@@ -28,12 +28,15 @@ public static class TeacherDeviceCommand
             Console.Error.WriteLine($"teacher-device: --data: no file '{s.Data}'");
             return 2;
         }
+        if (s.TorchThreads > 0) TorchSharp.torch.set_num_threads(s.TorchThreads);
         var stream = NoisyStream.Create(CsvDatasetReader.Read(path), s.Noise, seed: 1);
         var data = stream.Data;
         var model = new ModelSpec(data.FeatureCount, data.Classes.ToArray(), [32]);
         var spec = ReplayTeacher.DefaultSpecFor(LearnerSpecs.ForStudent(model, "default")) with { HiddenLayers = s.Hidden };
-        Console.WriteLine($"teacher-device: {data.Name}, {Math.Min(s.Events, data.Count)} events, noise {s.Noise}, MLP {data.FeatureCount}-" +
-            $"{string.Join('-', s.Hidden)}-{data.ClassCount}, steps of {s.Batch} + {s.ReplayBatches} replayed, a pull of {s.PullRows} rows every {s.PullEveryBatches} steps; " +
+        string teacher = s.Teacher == "ensemble"
+            ? $"ensemble teacher ({new Learning.Teacher.TeacherOptions().Members} members, MLP {data.FeatureCount}-{string.Join('-', s.Hidden)}-{data.ClassCount}), steps of {s.Batch}"
+            : $"replay teacher (MLP {data.FeatureCount}-{string.Join('-', s.Hidden)}-{data.ClassCount}), steps of {s.Batch} + {s.ReplayBatches} replayed";
+        Console.WriteLine($"teacher-device: {data.Name}, {Math.Min(s.Events, data.Count)} events, noise {s.Noise}, {teacher}, a pull of {s.PullRows} rows every {s.PullEveryBatches} steps; " +
             $"torch.cuda.is_available() = {TorchSharp.torch.cuda.is_available()}, torch threads {TorchSharp.torch.get_num_threads()}");
 
         var runs = new List<TeacherDeviceRun>();

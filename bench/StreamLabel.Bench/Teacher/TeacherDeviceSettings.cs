@@ -9,6 +9,10 @@ namespace StreamLabel.Bench.Teacher;
 public sealed record TeacherDeviceSettings
 {
     public string Data { get; init; } = "data/elec2.csv.gz";
+    /// <summary>"ensemble" (Teacher:Kind's default) or "replay".</summary>
+    public string Teacher { get; init; } = new TeacherOptions().Kind;
+    /// <summary>torch.set_num_threads before the runs; 0 = TorchSharp's default (all cores).</summary>
+    public int TorchThreads { get; init; }
     public int Events { get; init; } = 20_000;
     public double Noise { get; init; } = 0.2;
     public int Batch { get; init; } = 64;
@@ -26,6 +30,8 @@ public sealed record TeacherDeviceSettings
     internal static IEnumerable<Option> Declared() =>
     [
         BenchOptions.Value("--data", "PATH", "CSV(.gz) stream, label last. Default data/elec2.csv.gz"),
+        BenchOptions.Value("--teacher", "ensemble|replay", "the teacher grain's learner to measure. Default ensemble (Teacher:Kind's default)"),
+        BenchOptions.Value("--torch-threads", "T", "torch.set_num_threads for the runs (1 = one core's worth); 0 = TorchSharp's default. Default 0"),
         BenchOptions.Value("--events", "N", "first N events. Default 20000"),
         BenchOptions.Value("--noise", "R", "symmetric label noise rate. Default 0.2"),
         BenchOptions.Value("--batch", "B", "rows per teacher step. Default 64"),
@@ -44,6 +50,9 @@ public sealed record TeacherDeviceSettings
         return s with
         {
             Data = v.Text("--data") ?? s.Data,
+            Teacher = v.Text("--teacher") is { } teacher ? teacher is "ensemble" or "replay" ? teacher
+                : throw new ArgumentException($"--teacher must be ensemble or replay (got '{teacher}')") : s.Teacher,
+            TorchThreads = v.Int("--torch-threads", 0, s.TorchThreads),
             Events = v.Int("--events", 1, s.Events),
             Noise = v.Text("--noise") is { } noise ? Rate("--noise", noise) : s.Noise,
             Batch = v.Int("--batch", 1, s.Batch),

@@ -193,12 +193,12 @@ public sealed partial class TeacherGrain(
 
     /// <summary>The student-shaped spec the teacher's members derive from (features, classes, device; student-only
     /// inputs off, as above).</summary>
-    internal static LearnerSpec MemberSource(ModelSpec spec, string group, TeacherOptions options) =>
+    public static LearnerSpec MemberSource(ModelSpec spec, string group, TeacherOptions options) =>
         LearnerSpecs.ForStudent(spec, group) with { Device = options.Device, LaggedLabels = false, DriftChallengerEvents = 0 };
 
     /// <summary>The learning core's ensemble defaults (as the quality bench measured them), with the configured members,
     /// window and hidden layers, seeded by the group.</summary>
-    internal static Learning.Teacher.TeacherOptions EnsembleOptions(string group, TeacherOptions options)
+    public static Learning.Teacher.TeacherOptions EnsembleOptions(string group, TeacherOptions options)
     {
         var d = new Learning.Teacher.TeacherOptions();
         return d with
