@@ -37,6 +37,8 @@ public sealed class BenchCommandLineTests
     [InlineData(new[] { "throughput", "--keys", "0" }, "throughput: --keys must be an integer >= 1 (got '0')")]
     [InlineData(new[] { "bank", "--events", "4", "--keys", "8" }, "bank: --events (4) must be at least --keys (8)")]
     [InlineData(new[] { "teacher-device", "--devices", "tpu" }, "teacher-device: --devices: 'tpu' is not one of cpu, cuda, auto")]
+    [InlineData(new[] { "teacher-device", "--teacher", "forest" }, "teacher-device: --teacher must be ensemble or replay (got 'forest')")]
+    [InlineData(new[] { "bank", "--workers", "1,0" }, "bank: --workers: '0' is not a worker count >= 1")]
     [InlineData(new[] { "throughput", "--keys" }, "throughput: --keys needs a value")]
     public async Task A_bad_value_exits_2_with_the_command_s_message(string[] args, string message)
     {

@@ -10,7 +10,8 @@ namespace StreamLabel.Bench.Bank;
 /// stepping all keys of a round at once, and the bank through its scheduler (one awaited task per key and step).
 /// Prints events/s and process CPU µs per event, medians of R rounds, and the bank's ratios to the per-learner runs;
 /// last, one TunedLearner per key (reward-tuned arms in one bank each) against the per-learner run on one thread.
-/// `--bank-only` measures the bank on one thread alone; `--json` writes every round and the medians.
+/// `--bank-only` measures the bank on one thread alone; `--workers 1,2` adds the bank through a scheduler set of each
+/// worker count (keys awaiting their own steps, as grains do); `--json` writes every round and the medians.
 /// </summary>
 public static class BankCommand
 {
@@ -35,6 +36,15 @@ public static class BankCommand
             ("bank via scheduler", warm => BareBankBaseline.EventsPerSecond(stream, spec, o.Batch, o.DistillRows, warm, scheduler: true)),
             ($"tuned ({new Learning.Tuning.TuningOptions().Arms.Count} arms), 1 thread", warm => TunedBaseline.EventsPerSecond(stream, spec, o.Batch, o.DistillRows, warm)),
         };
+        // Worker variants last, so the indexes of the ratios below stay.
+        var perBankStep = new Dictionary<string, List<double>>();
+        variants = [.. variants, .. o.Workers.Select(w => ($"scheduler set, {w} worker(s)", (Func<bool, (double Rate, double Cpu)>)(warm =>
+        {
+            var (rate, cpu, per) = WorkerScaling.Measure(stream, spec, o.Batch, o.DistillRows, w, warm);
+            (perBankStep.TryGetValue($"{w}", out var list) ? list : perBankStep[$"{w}"] = []).Add(per);
+            Console.WriteLine($"    {w} worker(s): {per:F1} students per bank step");
+            return (rate, cpu);
+        })))];
         var results = variants.Select(_ => new List<(double Rate, double Cpu)>()).ToArray();
         for (int round = 0; round < o.Rounds; round++)
             for (int v = 0; v < variants.Length; v++)

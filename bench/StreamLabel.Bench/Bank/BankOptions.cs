@@ -19,6 +19,8 @@ public sealed record BankOptions
     /// <summary>Measure only the bank on one thread: the per-learner and tuned runs take most of a run's time, so
     /// many rounds of the bank alone fit where a loaded machine needs them.</summary>
     public bool BankOnly { get; init; }
+    /// <summary>Also measure the bank through a scheduler set of each of these worker counts (empty = skip).</summary>
+    public IReadOnlyList<int> Workers { get; init; } = [];
     public string? Json { get; init; }
 
     /// <summary>The options as System.CommandLine declares them: the names <see cref="Parse"/> reads and the help text.</summary>
@@ -34,6 +36,7 @@ public sealed record BankOptions
         BenchOptions.Value("--torch-threads", "T", "torch.set_num_threads; 0 = TorchSharp's default. Default 1"),
         BenchOptions.Value("--memory-students", "M", "bytes per student: M OnlineLearners vs M bank slots (0 = skip). Default 2000"),
         BenchOptions.Flag("--bank-only", "measure only the bank on one thread (no per-learner, scheduler, tuned or memory runs)"),
+        BenchOptions.Value("--workers", "W1,W2", "also measure the bank through a scheduler set of W bank workers (Student:BankWorkers), each key its own awaiting loop, for each W. Default none"),
         BenchOptions.Value("--json", "OUT", "also write every round and the medians as JSON to OUT"),
     ];
 
@@ -53,9 +56,17 @@ public sealed record BankOptions
             TorchThreads = v.Int("--torch-threads", 0, d.TorchThreads),
             MemoryStudents = v.Int("--memory-students", 0, d.MemoryStudents),
             BankOnly = v.Has("--bank-only"),
+            Workers = v.Text("--workers") is { } w ? ParseWorkers(w) : [],
             Json = v.Text("--json"),
         };
         if (o.Events < o.Keys) throw new ArgumentException($"--events ({o.Events}) must be at least --keys ({o.Keys})");
         return o;
+    }
+
+    private static int[] ParseWorkers(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) throw new ArgumentException("--workers needs at least one count, e.g. --workers 1,2");
+        return parts.Select(p => int.TryParse(p, out int n) && n >= 1 ? n : throw new ArgumentException($"--workers: '{p}' is not a worker count >= 1")).ToArray();
     }
 }
