@@ -38,4 +38,4 @@ for pass in 1 2; do
   run "e2e-allcores-$pass" taskset -c 0-"$last" dotnet streamlabel-bench.dll $e2e
 done
 echo "== end to end events/s (2 cores vs all cores):"
-grep -H 'end to end ' "$out"/e2e-*.log | sed 's/^/  /'
+grep -H '^  end to end ' "$out"/e2e-*.log | sed 's/^/  /'
