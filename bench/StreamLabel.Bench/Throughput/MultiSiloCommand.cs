@@ -46,11 +46,13 @@ public static class MultiSiloCommand
             Rounds = o.Rounds, Configurations = configurations, Speedup = speedup,
         };
         Console.WriteLine();
-        Console.WriteLine("| silos | cores | events/s (median) | cluster CPU us/event | silo CPU us/event | bench CPU us/event | p50 / p99 ms at half rate | load average |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| silos | cores | events/s (median) | cluster CPU us/event | silo CPU us/event | bench CPU us/event | raw consumer ev/s (CPU us/event) | ÷ raw | p50 / p99 ms at half rate | load average |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var c in configurations)
             Console.WriteLine($"| {c.Silos} | {c.Cores} | {c.EventsPerSecond:N0} ({string.Join(", ", c.EventsPerSecondRounds.Select(r => r.ToString("N0")))}) | " +
-                $"{c.ClusterCpuMicrosPerEvent:F1} | {c.SiloCpuMicrosPerEvent:F1} | {c.BenchCpuMicrosPerEvent:F1} | {c.P50LatencyMs:F0} / {c.P99LatencyMs:F0} at {c.LatencyRateEventsPerSecond:N0} ev/s | {c.LoadAverageStart} → {c.LoadAverageEnd} |");
+                $"{c.ClusterCpuMicrosPerEvent:F1} | {c.SiloCpuMicrosPerEvent:F1} | {c.BenchCpuMicrosPerEvent:F1} | {c.RawConsumerEventsPerSecond:N0} ({c.RawConsumerCpuMicrosPerEvent:F1}) | " +
+                $"{c.RatioToRawConsumer:F2} | {c.P50LatencyMs:F0} / {c.P99LatencyMs:F0} at {c.LatencyRateEventsPerSecond:N0} ev/s | {c.LoadAverageStart} → {c.LoadAverageEnd} |");
+        Console.WriteLine($"{configurations[0].Silos} silo + teacher silo ÷ raw consumer: {configurations[0].RatioToRawConsumer:F2} (target >= 0.8: {(configurations[0].RatioToRawConsumer >= 0.8 ? "met" : "missed")})");
         Console.WriteLine($"{configurations[^1].Silos} silos ÷ {configurations[0].Silos} silo: {speedup:F2}x (target for 2 ÷ 1: >= 1.8x: {(speedup >= 1.8 ? "met" : "missed")})");
         if (o.Json is { } path)
             await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, ResultJson.Options));
@@ -88,14 +90,21 @@ public static class MultiSiloCommand
         Console.WriteLine($"  students after the warm-up round: {students}");
         string loadStart = ProcessCpu.LoadAverage();
         var rounds = new List<ClusterRound.Outcome>();
+        var raw = new List<(double Rate, double Cpu)>();
         for (int r = 0; r < o.Rounds; r++)
         {
             var x = await round.RunAsync(stream, rate: null);
             rounds.Add(x);
             Console.WriteLine($"  {silos} silo(s), round {r + 1}: {x.EventsPerSecond,9:N0} ev/s end to end ({x.Seconds:F1} s; producer {x.ProducerEventsPerSecond:N0} ev/s), " +
                 $"cluster CPU {x.ClusterCpuMicros:F1} us/event ({x.CpuByProcess}); {x.CoreBusy}; load average {ProcessCpu.LoadAverage()}");
+            // The ceiling, on the same broker and topic right after the round (the silos idle meanwhile).
+            double cpu0 = ThroughputCommand.CpuSeconds();
+            double rawRate = RawConsumerBaseline.EventsPerSecond(cluster.Bootstrap, topic, o.Partitions, stream.Count);
+            raw.Add((rawRate, (ThroughputCommand.CpuSeconds() - cpu0) * 1e6 / stream.Count));
+            Console.WriteLine($"  {silos} silo(s), raw consumer after round {r + 1}: {rawRate,9:N0} ev/s ({raw[^1].Cpu:F1} us CPU/event in this process)");
         }
         double median = Median(rounds.Select(x => x.EventsPerSecond));
+        double rawMedian = Median(raw.Select(x => x.Rate));
         var latencyEvents = new SyntheticStream((int)Math.Max(o.Keys, Math.Min(median / 2 * o.LatencySeconds, 15_000.0 * o.Partitions)), o.Keys, o.Features, seed: 9);
         var latency = await round.RunAsync(latencyEvents, rate: median / 2);
         Console.WriteLine($"  {silos} silo(s), latency at {median / 2:N0} ev/s: p50 {latency.P50Ms:F0} ms, p99 {latency.P99Ms:F0} ms ({latency.LatencySamples:N0} events; " +
@@ -105,6 +114,8 @@ public static class MultiSiloCommand
             Silos = silos, Cores = cores, EventsPerSecondRounds = rounds.Select(x => x.EventsPerSecond).ToArray(),
             ProducerEventsPerSecondRounds = rounds.Select(x => x.ProducerEventsPerSecond).ToArray(),
             ClusterCpuMicrosPerEventRounds = rounds.Select(x => x.ClusterCpuMicros).ToArray(), EventsPerSecond = median,
+            RawConsumerEventsPerSecondRounds = raw.Select(x => x.Rate).ToArray(), RawConsumerCpuMicrosPerEventRounds = raw.Select(x => x.Cpu).ToArray(),
+            RawConsumerEventsPerSecond = rawMedian, RawConsumerCpuMicrosPerEvent = Median(raw.Select(x => x.Cpu)), RatioToRawConsumer = median / rawMedian,
             CpuByProcessRounds = rounds.Select(x => x.CpuByProcess).ToArray(), CoreBusyRounds = rounds.Select(x => x.CoreBusy).ToArray(),
             ClusterCpuMicrosPerEvent = Median(rounds.Select(x => x.ClusterCpuMicros)), SiloCpuMicrosPerEvent = Median(rounds.Select(x => x.SiloCpuMicros)),
             BenchCpuMicrosPerEvent = Median(rounds.Select(x => x.BenchCpuMicros)), LatencyRateEventsPerSecond = median / 2,

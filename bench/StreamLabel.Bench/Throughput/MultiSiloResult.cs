@@ -28,6 +28,14 @@ public sealed record MultiSiloConfiguration
     /// <summary>How busy each core was in each round (/proc/stat, every process on the machine).</summary>
     public string[] CoreBusyRounds { get; init; } = [];
     public double EventsPerSecond { get; init; }
+    /// <summary>A plain Confluent.Kafka consumer in this process reading the round's number of events from the same topic
+    /// and broker, after each round (the ceiling of ingestion, as in the single-process bench).</summary>
+    public double[] RawConsumerEventsPerSecondRounds { get; init; } = [];
+    public double[] RawConsumerCpuMicrosPerEventRounds { get; init; } = [];
+    public double RawConsumerEventsPerSecond { get; init; }
+    public double RawConsumerCpuMicrosPerEvent { get; init; }
+    /// <summary>End to end ÷ raw consumer (medians).</summary>
+    public double RatioToRawConsumer { get; init; }
     /// <summary>CPU of every cluster process (silos, teacher silo, broker, redis) over the measured window, per event.</summary>
     public double ClusterCpuMicrosPerEvent { get; init; }
     /// <summary>CPU of the student silos alone, per event (median).</summary>
