@@ -17,6 +17,10 @@ public interface IAsyncLearner : IAsyncDisposable
     /// <summary><see cref="OnlineLearner.TestThenTrain"/>.</summary>
     Task<PrequentialResult> TestThenTrainAsync(ReadOnlyMemory<float> features, int rows, ReadOnlyMemory<int> labels, DistillationBatch? distill = null);
 
+    /// <summary><see cref="OnlineLearner.Learn"/>: learns a labeled batch without scoring it (no metrics, no drift
+    /// detector), e.g. a new model's warm start on its teacher's pseudo-labeled rows.</summary>
+    Task<PrequentialResult> LearnAsync(ReadOnlyMemory<float> features, int rows, ReadOnlyMemory<int> labels);
+
     /// <summary><see cref="OnlineLearner.Snapshot"/> bytes, after every step started before it.</summary>
     Task<byte[]> SnapshotAsync();
 

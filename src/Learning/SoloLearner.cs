@@ -16,6 +16,12 @@ public sealed class SoloLearner(OnlineLearner learner) : IAsyncLearner
         catch (Exception e) { return Task.FromException<PrequentialResult>(e); }
     }
 
+    public Task<PrequentialResult> LearnAsync(ReadOnlyMemory<float> features, int rows, ReadOnlyMemory<int> labels)
+    {
+        try { return Task.FromResult(learner.Learn(features.Span, rows, labels.Span)); }
+        catch (Exception e) { return Task.FromException<PrequentialResult>(e); }
+    }
+
     public Task<byte[]> SnapshotAsync() => Task.FromResult(learner.Snapshot());
 
     public Task<float[]> PredictProbabilitiesAsync(ReadOnlyMemory<float> features, int rows)

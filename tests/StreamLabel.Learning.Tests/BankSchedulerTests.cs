@@ -23,6 +23,34 @@ public sealed class BankSchedulerTests
     }
 
     [Fact]
+    public async Task LearnAsync_learns_as_OnlineLearner_Learn_without_scoring_and_a_step_after_it_matches_too()
+    {
+        await using var scheduler = new BankScheduler(initialCapacity: 2);
+        var banked = await scheduler.AddAsync(Spec(41));
+        using var reference = new OnlineLearner(Spec(41));
+        var stream = new SyntheticStream(BankScenario.Features, BankScenario.Classes, seed: 12);
+        for (int i = 0; i < 5; i++)
+        {
+            var (x, y) = stream.Next(16);
+            var expected = reference.Learn(x, 16, y);
+            var actual = await banked.LearnAsync(x, 16, y);
+            Assert.Equal(expected.Version, actual.Version);
+            Assert.True(Math.Abs(expected.Loss - actual.Loss) < 1e-4, $"step {i}: loss {actual.Loss} vs {expected.Loss}");
+        }
+        // Learned, not scored: no events seen, no metrics, as the reference.
+        Assert.Equal(0, banked.Counters.EventsSeen);
+        Assert.Equal(5 * 16, banked.Counters.EventsLearned);
+        Assert.Equal(reference.Counters, banked.Counters);
+        var (x2, y2) = stream.Next(16);
+        var next = reference.TestThenTrain(x2, 16, y2);
+        var nextBanked = await banked.TestThenTrainAsync(x2, 16, y2);
+        Assert.Equal(next.Predicted, nextBanked.Predicted);
+        for (int i = 0; i < next.Probabilities.Length; i++) Assert.True(Math.Abs(next.Probabilities[i] - nextBanked.Probabilities[i]) < 1e-5, $"probability {i}");
+        Assert.Equal(16, nextBanked.Labeled);
+        Assert.Equal(16, banked.Counters.EventsSeen);
+    }
+
+    [Fact]
     public async Task Queued_steps_coalesce_into_one_bank_step_per_round_in_order_per_learner()
     {
         const int learners = 6, stepsEach = 3;

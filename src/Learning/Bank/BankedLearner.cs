@@ -48,6 +48,13 @@ public sealed class BankedLearner : IAsyncLearner
     public Task<PrequentialResult> TestThenTrainAsync(ReadOnlyMemory<float> features, int rows, ReadOnlyMemory<int> labels, DistillationBatch? distill = null) =>
         _scheduler.StepAsync(this, features, rows, labels, distill);
 
+    /// <summary>
+    /// <see cref="OnlineLearner.Learn"/> on this slot alone (a bank step of one slot, after every call queued before
+    /// it): rare (a warm start), so it is not coalesced with other students' steps.
+    /// </summary>
+    public Task<PrequentialResult> LearnAsync(ReadOnlyMemory<float> features, int rows, ReadOnlyMemory<int> labels) =>
+        _scheduler.RunAsync(this, () => Bank.Learn([new BankStep(LiveIndex(), features, rows, labels, null)])[0]);
+
     /// <summary>The slot in exactly <see cref="OnlineLearner.Snapshot"/>'s bytes, after every step queued before it.</summary>
     public Task<byte[]> SnapshotAsync() => _scheduler.RunAsync(this, () => Bank.Snapshot(LiveIndex()));
 

@@ -17,7 +17,15 @@ public sealed partial class ModelBank
     /// change weights, moments and version. All entries are checked before any state changes; an
     /// <see cref="ArgumentException"/> names the bad entry. Returns one result per entry, in order.
     /// </summary>
-    public IReadOnlyList<PrequentialResult> TestThenTrain(IReadOnlyList<BankStep> steps)
+    public IReadOnlyList<PrequentialResult> TestThenTrain(IReadOnlyList<BankStep> steps) => Step(steps, prequential: true);
+
+    /// <summary>
+    /// Learns every entry as <see cref="OnlineLearner.Learn"/> does (no metrics, no drift detector: rows that are not
+    /// the slot's stream, e.g. a warm start), otherwise as <see cref="TestThenTrain"/>.
+    /// </summary>
+    public IReadOnlyList<PrequentialResult> Learn(IReadOnlyList<BankStep> steps) => Step(steps, prequential: false);
+
+    private PrequentialResult[] Step(IReadOnlyList<BankStep> steps, bool prequential)
     {
         ArgumentNullException.ThrowIfNull(steps);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -35,7 +43,7 @@ public sealed partial class ModelBank
             var labeled = Check(Template, s.Features.Span, s.Rows, s.Labels.Span, s.Distill, EntryPrefix(p));
             entries[p] = new StepEntry(s.Features, s.Rows, s.Labels, s.Distill, labeled, slot.State, slot.Standardizer);
         }
-        return LearningStep.Run(new StackedSlots(this, slots), Template, FeatureCount, entries, DeviceType, prequential: true);
+        return LearningStep.Run(new StackedSlots(this, slots), Template, FeatureCount, entries, DeviceType, prequential);
     }
 
     private static readonly string[] EntryPrefixes = Enumerable.Range(0, 256).Select(p => $"steps[{p}].").ToArray();

@@ -24,6 +24,13 @@ public sealed class TunedAsyncLearner(TunedLearner tuned) : IAsyncLearner
         catch (Exception e) { return Task.FromException<PrequentialResult>(e); }
     }
 
+    /// <summary>Every live arm learns the batch without scoring it; the result is the served arm's.</summary>
+    public Task<PrequentialResult> LearnAsync(ReadOnlyMemory<float> features, int rows, ReadOnlyMemory<int> labels)
+    {
+        try { return Task.FromResult(tuned.Learn(features, rows, labels)); }
+        catch (Exception e) { return Task.FromException<PrequentialResult>(e); }
+    }
+
     public Task<byte[]> SnapshotAsync() => Task.FromResult(tuned.Snapshot());
 
     public Task<float[]> PredictProbabilitiesAsync(ReadOnlyMemory<float> features, int rows)

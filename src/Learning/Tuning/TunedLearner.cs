@@ -89,6 +89,21 @@ public sealed class TunedLearner : IDisposable
         return new TunedResult(perArm[served]!, served, switched ? Served : null, perArm);
     }
 
+    /// <summary>Every live arm learns the batch without scoring it (<see cref="ModelBank.Learn"/>); the policy is not
+    /// told. Returns the served arm's result.</summary>
+    public PrequentialResult Learn(ReadOnlyMemory<float> features, int rows, ReadOnlyMemory<int> labels)
+    {
+        var steps = new List<BankStep>(_slots.Length);
+        int served = -1;
+        for (int a = 0; a < _slots.Length; a++)
+        {
+            if (!_policy.IsLive(a)) continue;
+            if (a == Served) served = steps.Count;
+            steps.Add(new BankStep(_slots[a], features, rows, labels, null));
+        }
+        return _bank.Learn(steps)[served];
+    }
+
     /// <summary>The served arm's class probabilities rows × K, without learning.</summary>
     public float[] PredictProbabilities(ReadOnlySpan<float> features, int rows) => _bank.PredictProbabilities(_slots[Served], features, rows);
 
