@@ -1,5 +1,4 @@
 using StreamLabel.Learning.Step;
-using static TorchSharp.torch;
 
 namespace StreamLabel.Learning.Bank;
 

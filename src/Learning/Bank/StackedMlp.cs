@@ -40,7 +40,7 @@ internal static class StackedMlp
             var input = layerInputs[l];
             var w = parameters[2 * l];
             // dW [P, out, in] = gᵀ·input. MKL's batched product is several times slower when the product's last
-            // dimension is the small one, so the wider side goes last (autograd forms input ᵀ·g and transposes).
+            // dimension is the small one, so the wider side goes last (autograd forms inputᵀ·g and transposes).
             grads[2 * l] = w.shape[2] >= w.shape[1]
                 ? g.transpose(1, 2).bmm(input).view(P, -1)
                 : input.transpose(1, 2).bmm(g).transpose(1, 2).reshape(P, -1);
