@@ -142,13 +142,11 @@ public sealed partial class OnlineLearner : IDisposable, IStepModel
         return LearningStep.Run(this, Spec, f, entry, _model.Device, prequential)[0];
     }
 
-    // The learner as a step of one slot: its classifier's forward, plain batch means, one optimizer step.
+    // The learner as a step of one slot: its classifier's forward, autograd's backward, one optimizer step.
     Tensor IStepModel.Forward(ReadOnlySpan<float> inputs, int slots, int rows, int width, bool learn) =>
         _model.Forward(HostTensors.Of(inputs, [rows, width], _model.Device));
 
-    Tensor IStepModel.Mean(Tensor zero, Tensor slotOfRow, Tensor rows, Tensor rowsPerSlot) => rows.mean([0], keepdim: true);
-
-    void IStepModel.Update(Tensor total, int[] learners, double[] rateScales) => _model.Step(total.sum(), rateScales[0]);
+    void IStepModel.Update(Tensor logits, Tensor gradient, int[] learners, double[] rateScales) => _model.Step(logits, gradient, rateScales[0]);
 
     long IStepModel.Version(int p) => Version;
 

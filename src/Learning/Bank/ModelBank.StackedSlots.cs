@@ -8,12 +8,13 @@ public sealed partial class ModelBank
 {
     /// <summary>
     /// The bank's weights as a <see cref="LearningStep"/> sees them for one step: the stepped slots' rows of the
-    /// flat weights, gathered into one leaf [P, all parameters] whose per-parameter views run with batched matrix
-    /// products, reduced per slot by segment sums, and written back only for the slots that learn.
+    /// flat weights, gathered into [P, all parameters] whose per-parameter views run with batched matrix products
+    /// (forward and backward, <see cref="StackedMlp"/>), and written back only for the slots that learn.
     /// </summary>
     private sealed class StackedSlots(ModelBank bank, BankSlot[] slots) : IStepModel
     {
         private Tensor? _gathered;
+        private Tensor[]? _parameters, _layerInputs;
 
         public Tensor Forward(ReadOnlySpan<float> inputs, int slotCount, int rows, int width, bool learn)
         {
@@ -21,23 +22,23 @@ public sealed partial class ModelBank
             var slotRows = bank._longs.Get(SlotRows, P);
             for (int p = 0; p < P; p++) slotRows[p] = slots[p].Index;
             var index = HostTensors.Of(slotRows, bank.DeviceType);
-            using (no_grad()) _gathered = bank._params.Rows.index_select(0, index);
-            if (learn) _gathered.requires_grad_(true);
-            return ModelBank.Forward(HostTensors.Of(inputs, [P, rows, width], bank.DeviceType), bank._params.ViewsOf(_gathered)).reshape(P * rows, bank.ClassCount);
+            // No autograd: Update backpropagates by hand from the layer inputs kept here.
+            using var _ = no_grad();
+            _gathered = bank._params.Rows.index_select(0, index);
+            _parameters = bank._params.ViewsOf(_gathered);
+            _layerInputs = learn ? new Tensor[_parameters.Length / 2] : null;
+            return StackedMlp.Forward(HostTensors.Of(inputs, [P, rows, width], bank.DeviceType), _parameters, _layerInputs).reshape(P * rows, bank.ClassCount);
         }
-
-        public Tensor Mean(Tensor zero, Tensor slotOfRow, Tensor rows, Tensor rowsPerSlot) =>
-            LearningStep.Sum(zero, slotOfRow, rows).div(rowsPerSlot.dtype == zero.dtype ? rowsPerSlot : rowsPerSlot.to(zero.dtype));
 
         public long Version(int p) => slots[p].Version;
 
         // Adam/SGD on the learning slots only: gather their rows (weights, gradients, moments), update all their
         // parameters at once, scatter back, so slots that did not learn keep their weights and moments (Adam with a
         // zero gradient would still move them).
-        public void Update(Tensor total, int[] learners, double[] rateScales)
+        public void Update(Tensor logits, Tensor gradient, int[] learners, double[] rateScales)
         {
-            total.sum().backward();
             using var _ = no_grad();
+            var gathered = StackedMlp.Backward(gradient.view(slots.Length, -1, bank.ClassCount), _parameters!, _layerInputs!);
             var dev = bank.DeviceType;
             var template = bank.Template;
             int n = learners.Length;
@@ -61,9 +62,8 @@ public sealed partial class ModelBank
                 for (int j = 0; j < n; j++) at[j] = learners[j];
                 positions = HostTensors.Of(at, dev);
             }
-            var leaf = _gathered!;
-            var weights = all ? leaf.detach() : leaf.detach().index_select(0, positions!);
-            var grad = all ? leaf.grad! : leaf.grad!.index_select(0, positions!);
+            var weights = all ? _gathered! : _gathered!.index_select(0, positions!);
+            var grad = all ? gathered : gathered.index_select(0, positions!);
             var m = bank._m?.Rows.index_select(0, rows);
             var v = bank._v?.Rows.index_select(0, rows);
             OptimizerUpdate.Apply(template.Optimizer, template.WeightDecay, weights, grad, m, v, rateT.view(n, 1), sqrtBc2T.view(n, 1));

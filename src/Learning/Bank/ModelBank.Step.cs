@@ -1,5 +1,4 @@
 using StreamLabel.Learning.Step;
-using static TorchSharp.torch;
 
 namespace StreamLabel.Learning.Bank;
 
@@ -63,17 +62,5 @@ public sealed partial class ModelBank
         var labeled = LearnerState.LabeledRows(labels, rows, spec.ClassCount, prefix + "Labels");
         if (distill is not null) LearnerState.CheckDistillation(distill, spec.FeatureCount, spec.ClassCount, prefix + "Distill");
         return labeled;
-    }
-
-    // Logits [P, R, K]: x·Wᵀ + b per slot with batched matrix products.
-    private static Tensor Forward(Tensor x, Tensor[] parameters)
-    {
-        for (int i = 0; i < parameters.Length; i += 2)
-        {
-            // TorchSharp 0.107: batch1.baddbmm(batch2, input) = input + batch1·batch2 (not PyTorch's argument order).
-            x = x.baddbmm(parameters[i].transpose(1, 2), parameters[i + 1].unsqueeze(1));
-            if (i + 2 < parameters.Length) x = nn.functional.relu(x);
-        }
-        return x;
     }
 }

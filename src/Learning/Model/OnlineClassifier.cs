@@ -124,6 +124,15 @@ public sealed class OnlineClassifier : IDisposable
         _optimizer.ZeroGrad(); // released now, not at the next step: an idle model keeps no gradients
     }
 
+    /// <summary>Backward of a given gradient of the logits that <see cref="Forward"/> returned + optimizer step.</summary>
+    internal void Step(Tensor logits, Tensor gradient, double rateScale = 1)
+    {
+        _optimizer.ZeroGrad();
+        logits.backward([gradient]);
+        _optimizer.Step(rateScale);
+        _optimizer.ZeroGrad();
+    }
+
     internal static float[] ToArray(Tensor t) => t.cpu().contiguous().data<float>().ToArray();
 
     internal static double[] ToDoubles(Tensor t) => t.cpu().contiguous().data<double>().ToArray();

@@ -5,7 +5,7 @@ namespace StreamLabel.Learning.Step;
 /// <summary>
 /// The weights a <see cref="LearningStep"/> runs on: one model (<see cref="Model.OnlineClassifier"/>) or the stacked
 /// slots of a <see cref="Bank.ModelBank"/>. Only what depends on how the weights are stored lives here (forward,
-/// per-slot means, backward and optimizer); every loss term and decision is written once, in the step.
+/// backward and optimizer); every loss term and decision is written once, in the step (<see cref="StepLoss"/>).
 /// </summary>
 internal interface IStepModel
 {
@@ -17,17 +17,11 @@ internal interface IStepModel
     Tensor Forward(ReadOnlySpan<float> inputs, int slots, int rows, int width, bool learn);
 
     /// <summary>
-    /// Per-slot means [P] of per-row values [n] in <paramref name="zero"/>'s dtype: row j belongs to slot
-    /// <paramref name="slotOfRow"/>[j], and slot p has <paramref name="rowsPerSlot"/>[p] rows (at least 1).
+    /// Backward of <paramref name="gradient"/> [P·R, K] (d of the summed per-slot losses by the <paramref name="logits"/>
+    /// that <see cref="Forward"/> returned) and one optimizer update of the slots in <paramref name="learners"/>
+    /// (positions in the step), each with its learning-rate multiplier; other slots keep their weights and moments.
     /// </summary>
-    Tensor Mean(Tensor zero, Tensor slotOfRow, Tensor rows, Tensor rowsPerSlot);
-
-    /// <summary>
-    /// Backward of the summed per-slot losses <paramref name="total"/> [P] and one optimizer update of the slots in
-    /// <paramref name="learners"/> (positions in the step), each with its learning-rate multiplier; other slots keep
-    /// their weights and moments.
-    /// </summary>
-    void Update(Tensor total, int[] learners, double[] rateScales);
+    void Update(Tensor logits, Tensor gradient, int[] learners, double[] rateScales);
 
     /// <summary>Model version (learning steps applied) of the slot at position <paramref name="p"/>.</summary>
     long Version(int p);
