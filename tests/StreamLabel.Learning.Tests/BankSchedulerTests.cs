@@ -176,7 +176,10 @@ public sealed class BankSchedulerTests
         var step = a.TestThenTrainAsync(x, 4, y);
         var snapshot = a.SnapshotAsync();
         var disposing = Task.Run(scheduler.Dispose); // waits for the worker's current round (the hold)
-        await Task.Delay(100);
+        // Released only once the scheduler is marked disposed (a call made then fails at once; one made before is
+        // queued and failed by the disposal too): a fixed delay let a loaded machine run the round first.
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (!scheduler.RunAsync(null, () => true).IsFaulted && DateTime.UtcNow < until) await Task.Delay(10);
         gate.Set();
         await held;
         await disposing;
