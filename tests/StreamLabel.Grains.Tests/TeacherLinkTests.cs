@@ -49,6 +49,7 @@ public sealed class TeacherLinkTests
         public Task<SoftTargetsResponse> GetSoftTargetsAsync(SoftTargetsRequest request) => throw new NotSupportedException();
         public Task<TeacherStatus> GetStatusAsync() => throw new NotSupportedException();
         public Task<TeacherStatus> LoadCheckpointAsync(byte[] snapshot) => throw new NotSupportedException();
+        public Task<WarmStartResponse> WarmStartAsync(WarmStartRequest request) => throw new NotSupportedException();
     }
 
     [Fact]

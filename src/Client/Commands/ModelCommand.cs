@@ -25,7 +25,8 @@ internal static class ModelCommand
                 .Add("accuracy", Table.Percent(m.Accuracy)).Add("window accuracy", Table.Percent(m.WindowAccuracy)).Add("loss", m.Loss)
                 .Add("corrections", m.Corrections).Add("down-weights", m.DownWeights).Add("drift events", m.DriftEvents)
                 .Add("teacher agreement", Table.Percent(m.TeacherAgreement)).Add("model version", m.ModelVersion)
-                .Add("teacher version", m.TeacherVersion).Add("teacher staleness s", m.TeacherStalenessSeconds).Add("events/s", m.EventsPerSecond);
+                .Add("teacher version", m.TeacherVersion).Add("teacher staleness s", m.TeacherStalenessSeconds).Add("events/s", m.EventsPerSecond)
+                .Add("warm start rows", m.WarmStartRows);
             facts.Write(io.Out);
             io.Out.WriteLine();
             var series = new Table("EVENTS", "AT", "WINDOW_ACC", "LOSS", "CORRECTION_RATE", "TEACHER_AGREE");

@@ -57,11 +57,12 @@ public sealed record ModelRow(
     string Silo,
     string? ServedArm,
     double? TeacherAdvantage,
-    double? TeacherWeight)
+    double? TeacherWeight,
+    int WarmStartRows = 0)
 {
     public static ModelRow From(ModelMetrics m) => new(m.Key, m.EventsSeen, m.EventsLearned, m.Accuracy, m.WindowAccuracy, m.Loss,
         m.Corrections, m.DownWeights, m.DriftEvents.Count, m.ModelVersion, m.TeacherVersion, m.TeacherStalenessSeconds,
-        m.TeacherAgreement, m.EventsPerSecond, m.Silo, m.Tuning?.ServedArm, m.TeacherAdvantage, m.TeacherWeight);
+        m.TeacherAgreement, m.EventsPerSecond, m.Silo, m.Tuning?.ServedArm, m.TeacherAdvantage, m.TeacherWeight, m.WarmStartRows);
 }
 
 /// <summary>`model KEY`: a row plus the recent series, the drift times, offsets and the spec.</summary>

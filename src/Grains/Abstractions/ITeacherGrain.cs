@@ -15,7 +15,30 @@ public interface ITeacherGrain : IGrainWithStringKey
     /// student's own predictions of them against their labels, then learns them.
     /// </summary>
     Task<TeachResponse> TeachAsync(TeachRequest request);
+
+    /// <summary>
+    /// Rows for a new student of the group to learn before its first event: rows the teacher learned (from all its
+    /// students), labeled with its own clean-class prediction. Empty while it is not warm, keeps no rows (replay
+    /// teacher) or has none yet.
+    /// </summary>
+    Task<WarmStartResponse> WarmStartAsync(WarmStartRequest request);
 }
+
+/// <summary>A new student's request for <see cref="Rows"/> warm-start rows of its spec's shape.</summary>
+[GenerateSerializer, Immutable, Alias("streamlabel.warm-start-request.v1")]
+public sealed record WarmStartRequest(
+    [property: Id(0)] string StudentKey,
+    [property: Id(1)] ModelSpec Spec,
+    [property: Id(2)] int Rows);
+
+/// <summary>Row-major float32 features (rows × features) as bytes with the teacher's label of each row; Rows = 0 when it
+/// has none to give.</summary>
+[GenerateSerializer, Immutable, Alias("streamlabel.warm-start-response.v1")]
+public sealed record WarmStartResponse(
+    [property: Id(0)] byte[] Features,
+    [property: Id(1)] int[] Labels,
+    [property: Id(2)] int Rows,
+    [property: Id(3)] int TeacherVersion);
 
 /// <summary>Labeled rows a student forwards, with the predictions it made of them before learning them (for the
 /// teacher's advantage over that student), and the temperature of the soft targets it wants back. Learn = false: rows
@@ -81,7 +104,8 @@ public sealed record TeacherStatus(
     [property: Id(7)] bool FromCheckpoint,
     [property: Id(8)] string Kind = "",
     [property: Id(9)] double? Accuracy = null,
-    [property: Id(10)] IReadOnlyList<StudentTeaching>? Students = null);
+    [property: Id(10)] IReadOnlyList<StudentTeaching>? Students = null,
+    [property: Id(11)] long WarmStarts = 0);
 
 /// <summary>What the teacher knows of one student: its advantage over it (teacher minus student accuracy on the
 /// student's recent forwarded labels), the distillation weight that earns, and the rows it scored.</summary>

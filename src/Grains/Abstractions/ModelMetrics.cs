@@ -22,7 +22,8 @@ public sealed record DriftEvent(
 /// <summary>Prequential (test-then-train) metrics of one model, as operators see them. TeacherAgreement is null until
 /// the student has distilled from its teacher (0 would read as "disagrees"). TeacherAdvantage (teacher minus student
 /// accuracy on the student's forwarded labels) and TeacherWeight (the distillation weight it earns, in [0, 1]) are the
-/// teacher's last answer, null before one.</summary>
+/// teacher's last answer, null before one. WarmStartRows: rows the model learned from its teacher before its first
+/// event (0: it started cold).</summary>
 [GenerateSerializer, Immutable, Alias("streamlabel.model-metrics.v1")]
 public sealed record ModelMetrics(
     [property: Id(0)] string Key,
@@ -44,7 +45,8 @@ public sealed record ModelMetrics(
     [property: Id(16)] string Silo,
     [property: Id(17)] ModelTuning? Tuning = null,
     [property: Id(18)] double? TeacherAdvantage = null,
-    [property: Id(19)] double? TeacherWeight = null);
+    [property: Id(19)] double? TeacherWeight = null,
+    [property: Id(20)] int WarmStartRows = 0);
 
 /// <summary>A tuned model (spec Tuning = bandit): the served arm, its changes, labeled events scored, and every arm.</summary>
 [GenerateSerializer, Immutable, Alias("streamlabel.model-tuning.v1")]

@@ -19,9 +19,10 @@ public sealed partial class StudentGrain
         var current = state.State.Spec;
         if (current is not null && SameShape(current, spec)) return current;
         var next = spec with { Version = (current?.Version ?? 0) + 1 };
+        int warmStart;
         try
         {
-            await BuildAsync(next, snapshot: null);
+            warmStart = await BuildAsync(next, snapshot: null);
         }
         catch (Exception e) when (e is not (ArgumentException or OutOfMemoryException))
         {
@@ -30,6 +31,7 @@ public sealed partial class StudentGrain
         }
         state.State.Spec = next;
         state.State.History = _metrics.StartNewModel();
+        if (warmStart > 0) _metrics.WarmStarted(warmStart);
         await PersistAsync();
         await ModelRegistry.RegisterAsync(GrainFactory, Key, next.TeacherGroup);
         // A new model counts its events from zero, in the silo's tally and in the registry's totals.

@@ -71,7 +71,8 @@ public sealed partial class StudentGrain(
         var spec = state.State.Spec ?? await ConfiguredSpecAsync();
         if (spec is not null)
         {
-            await BuildAsync(spec, state.State.Snapshot);
+            int warmStart = await BuildAsync(spec, state.State.Snapshot);
+            if (warmStart > 0) _metrics.WarmStarted(warmStart);
             state.State.Snapshot = null; // the learner holds it now; PersistAsync takes a fresh one
             if (state.State.Spec is null)
             {
@@ -129,15 +130,18 @@ public sealed partial class StudentGrain(
         if (learner is not null) await learner.DisposeAsync();
     }
 
-    /// <summary>Creates the learner for a spec, restoring the snapshot when there is one. The new learner is made before
-    /// the old one is let go: a build that throws leaves the grain as it was, still learning with its model.</summary>
-    private async Task BuildAsync(ModelSpec spec, byte[]? snapshot)
+    /// <summary>Creates the learner for a spec, restoring the snapshot when there is one, else warm-started by the
+    /// teacher (returns the rows it learned then; 0 when restored or cold). The new learner is made before the old one
+    /// is let go: a build that throws leaves the grain as it was, still learning with its model.</summary>
+    private async Task<int> BuildAsync(ModelSpec spec, byte[]? snapshot)
     {
         var learner = await CreateLearnerAsync(LearnerSpecs.ForStudent(spec, Key), LearnerSpecs.TuningFor(spec), snapshot);
+        int warmStart = snapshot is null ? await WarmStartAsync(learner, spec) : 0;
         await ReleaseLearnerAsync();
         _learner = learner;
         _classIndex = ClassIndex.Of(spec.Classes);
         _teacher.StartModel(spec.FeatureCount);
+        return warmStart;
     }
 
     /// <summary>A slot in the silo's model bank when banking is on and the bank takes the spec, else a learner of its own.</summary>

@@ -40,6 +40,8 @@ internal sealed class StudentMetricsKeeper(StudentHistory history, StudentOption
 
     public void TeacherAnswered(int teacherVersion) => History.TeacherVersion = teacherVersion;
 
+    public void WarmStarted(int rows) => History.WarmStartRows = rows;
+
     /// <summary>Scores one prediction against its reference label; <paramref name="clean"/> when that is the clean label.</summary>
     public bool Score(int predicted, int reference, bool clean)
     {
@@ -92,7 +94,7 @@ internal sealed class StudentMetricsKeeper(StudentHistory history, StudentOption
             _rate.PerSecond(now), new Dictionary<string, long>(applied), modelVersion, liveTeacherVersion ?? h.TeacherVersion,
             h.Series.ToList(), silo, tuning is null ? null : new ModelTuning(tuning.ServedArm, tuning.Switches, tuning.Events,
                 tuning.Arms.Select(a => new ArmMetrics(a.Name, Known(a.Reward), a.Score, a.Live, a.Version)).ToList()),
-            teaching?.Advantage, teaching?.Weight);
+            teaching?.Advantage, teaching?.Weight, h.WarmStartRows);
     }
 
     // Arms without a reward yet are left out of the point.

@@ -52,6 +52,12 @@ public sealed class StudentOptions
     public int ForwardRowsPerPull { get; set; } = 256;
     /// <summary>A teacher call slower than this is abandoned (learning never waits for it). Default 2 s.</summary>
     public TimeSpan TeacherTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>A new model of a key whose spec names a teacher group first learns this many rows from its warm teacher
+    /// (rows the teacher learned from the group's other keys, labeled with its own prediction), in steps of
+    /// <see cref="MaxBatchSize"/>, before its first event, so a key that joins late starts from what its group knows.
+    /// Skipped (cold start) when the teacher is not warm, keeps no rows (Teacher:Kind=replay) or does not answer
+    /// within <see cref="TeacherTimeout"/>. 0 = off. Default 3200 (100 steps of 32).</summary>
+    public int WarmStartRows { get; set; } = 3200;
     /// <summary>Soft targets older than this are stale: distillation pauses until fresh ones arrive. Default 30 s.</summary>
     public TimeSpan TeacherStaleAfter { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>How much of the teacher's soft targets a student takes: "advantage" (default: by the weight the teacher
@@ -88,6 +94,7 @@ public sealed class StudentOptions
         Require(TeacherGate is "advantage" or "always", nameof(TeacherGate), $"must be one of: advantage, always (got '{TeacherGate}')");
         Require(DistillationRowsPerStep >= 0, nameof(DistillationRowsPerStep), "must be >= 0");
         Require(TeacherTimeout > TimeSpan.Zero, nameof(TeacherTimeout), "must be positive");
+        Require(WarmStartRows is >= 0 and <= 100_000, nameof(WarmStartRows), $"must be in [0, 100000] (got {WarmStartRows})");
         Require(SeriesEveryEvents >= 1 && SeriesPoints >= 1 && WindowSize >= 1, "Series*/WindowSize", "must be at least 1");
         Require(!string.IsNullOrWhiteSpace(PredictionsTopic), nameof(PredictionsTopic), "is required");
         Require(KeyMetrics >= 0, nameof(KeyMetrics), "must be >= 0 (0 = no per-key series)");

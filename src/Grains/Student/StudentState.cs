@@ -26,4 +26,6 @@ public sealed class StudentHistory
     [Id(6)] public int? TeacherVersion { get; set; }
     [Id(7)] public long PredictionsPublished { get; set; }
     [Id(8)] public long DeadLettered { get; set; }
+    /// <summary>Rows this model learned from its teacher before its first event (0: it started cold).</summary>
+    [Id(9)] public int WarmStartRows { get; set; }
 }

@@ -25,6 +25,8 @@ internal sealed class EnsembleGroupTeacher(EnsembleTeacher teacher) : IGroupTeac
     public float[] SoftTargets(float[] features, int rows, double temperature) =>
         FreshDistillation.Temper(teacher.Noise.Clean(teacher.PredictProbabilities(features, rows), rows), rows, ClassCount, temperature);
 
+    public (float[] Features, int[] Labels)? PseudoLabeled(int rows) => teacher.PseudoLabeled(rows);
+
     public byte[] Snapshot() => teacher.Snapshot();
 
     public void Dispose() => teacher.Dispose();

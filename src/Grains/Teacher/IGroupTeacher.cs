@@ -31,6 +31,10 @@ internal interface IGroupTeacher : IDisposable
     /// <summary>Soft targets at <paramref name="temperature"/> (rows × K) without learning.</summary>
     float[] SoftTargets(float[] features, int rows, double temperature);
 
+    /// <summary>Rows of what the teacher has learned (rows × F) labeled with its own clean-class argmax, for a new
+    /// student's warm start; null when it keeps no rows (the replay teacher) or has none yet.</summary>
+    (float[] Features, int[] Labels)? PseudoLabeled(int rows);
+
     /// <summary>The learning core's snapshot bytes (also what `streamlabel teacher load` takes).</summary>
     byte[] Snapshot();
 }

@@ -31,6 +31,9 @@ internal sealed class ReplayGroupTeacher(ReplayTeacher teacher) : IGroupTeacher
 
     public float[] SoftTargets(float[] features, int rows, double temperature) => teacher.SoftTargets(features, rows, temperature);
 
+    // Its replay buffer holds the students' noisy labels, not its own view of them: no warm start from it.
+    public (float[] Features, int[] Labels)? PseudoLabeled(int rows) => null;
+
     public byte[] Snapshot() => teacher.Snapshot();
 
     public void Dispose() => teacher.Dispose();

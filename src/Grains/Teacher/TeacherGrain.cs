@@ -26,6 +26,8 @@ public sealed partial class TeacherGrain(
 {
     // Students whose advantage is tracked at once; beyond it the longest-silent one is forgotten (it starts again at 0).
     private const int MaxTrackedStudents = 4096;
+    // Bounds one warm start's reply (100,000 rows of 8 features: 3.2 MB).
+    private const int MaxWarmStartRows = 100_000;
     private readonly TeacherOptions _options = options.Value;
     private readonly Dictionary<string, (TeacherAdvantage Advantage, long Rows, long LastSeen)> _students = new(StringComparer.Ordinal);
     private IGroupTeacher? _teacher;
@@ -84,6 +86,17 @@ public sealed partial class TeacherGrain(
         await LearnedAsync(rows);
         return new TeachResponse(warm ? FloatBytes.ToBytes(probabilities) : [], rows, teacher.ClassCount, teacher.Version, warm,
             advantage.Advantage, advantage.Weight, Accuracy);
+    }
+
+    public Task<WarmStartResponse> WarmStartAsync(WarmStartRequest request)
+    {
+        if (request.Rows is < 1 or > MaxWarmStartRows)
+            throw new ArgumentOutOfRangeException(nameof(request), request.Rows, $"warm-start rows must be in [1, {MaxWarmStartRows}]");
+        if (_teacher is null || !Warm()) return Task.FromResult(new WarmStartResponse([], [], 0, Version));
+        var teacher = TeacherFor(request.Spec, request.Spec.FeatureCount, request.StudentKey); // refuses another shape by name
+        if (teacher.PseudoLabeled(request.Rows) is not { } rows) return Task.FromResult(new WarmStartResponse([], [], 0, Version));
+        state.State.WarmStarts++;
+        return Task.FromResult(new WarmStartResponse(FloatBytes.ToBytes(rows.Features), rows.Labels, rows.Labels.Length, teacher.Version));
     }
 
     public Task<SoftTargetsResponse> GetSoftTargetsAsync(SoftTargetsRequest request)
@@ -184,7 +197,8 @@ public sealed partial class TeacherGrain(
     private TeacherStatus Status() => new(Group, Version, _teacher?.SamplesLearned ?? 0, _teacher?.Device ?? "none",
         silo.SiloAddress.ToString(), siloMetadata.GetSiloMetadata(silo.SiloAddress).Metadata.ToDictionary(), state.State.SoftTargetRequests,
         state.State.FromCheckpoint, _teacher?.Kind ?? _options.Kind, Accuracy,
-        _students.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new StudentTeaching(s.Key, s.Value.Advantage.Advantage, s.Value.Advantage.Weight, s.Value.Rows)).ToList());
+        _students.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new StudentTeaching(s.Key, s.Value.Advantage.Advantage, s.Value.Advantage.Weight, s.Value.Rows)).ToList(),
+        state.State.WarmStarts);
 
     /// <summary>The group's replay learner. Lagged labels and the drift challenger are student-only: the teacher learns
     /// from shuffled samples of many keys, where "the previous label" has no meaning, and it does not track one stream's drift.</summary>

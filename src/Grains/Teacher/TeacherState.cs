@@ -14,4 +14,6 @@ public sealed class TeacherState
     /// <summary>Forwarded labeled rows the teacher predicted before learning them, and how many it got right.</summary>
     [Id(5)] public long Scored { get; set; }
     [Id(6)] public long Correct { get; set; }
+    /// <summary>New students given warm-start rows.</summary>
+    [Id(7)] public long WarmStarts { get; set; }
 }
