@@ -1,6 +1,4 @@
 using StreamLabel.Grains.Student;
-using StreamLabel.Grains.Teacher;
-using StreamLabel.Learning.Teacher;
 using StreamLabel.Streaming.Kafka.Embedded;
 using StreamLabel.Streaming.Replay;
 using StreamLabel.Testing;
@@ -21,16 +19,8 @@ public sealed class TeacherGateTests(RedisServer redis) : IClassFixture<RedisSer
     {
         var data = Elec2.Rows(12000);
         var spec = Elec2.Spec(8);
-        var path = Path.Combine(Path.GetTempPath(), $"ensemble-{Guid.NewGuid():N}.bin");
-        using (var trained = new EnsembleTeacher(TeacherGrain.MemberSource(spec, "default", new StreamLabel.Grains.Teacher.TeacherOptions()),
-                   TeacherGrain.EnsembleOptions("default", new StreamLabel.Grains.Teacher.TeacherOptions())))
-        {
-            // The first 8,000 rows, clean: the checkpoint knows Elec2 before the student sees its first event.
-            var features = data.Features.Take(8000).SelectMany(r => r).ToArray();
-            for (int start = 0; start < 8000; start += 100)
-                trained.TestThenTrain(features.AsSpan(start * 8, 100 * 8), 100, data.Labels.AsSpan(start, 100));
-            await File.WriteAllBytesAsync(path, trained.Snapshot());
-        }
+        // The first 8,000 rows, clean: the checkpoint knows Elec2 before the student sees its first event.
+        var path = await TrainedTeacher.CheckpointAsync(data, spec, 8000);
         try
         {
             using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = 1, Topics = [StudentCluster.Topic, StudentCluster.DeadLetters, StudentCluster.Predictions] });

@@ -68,8 +68,11 @@ public static class MultiKeyRun
             }
             var keyAccuracy = rowsOf.Select(rows => rows.Length == 0 ? double.NaN : rows.Count(i => hit[i]) / (double)rows.Length).ToArray();
             int? parity = options.LateKeyAt is null ? null : Parity(rowsOf[total - 1], owner, hit, total - 1);
+            // What a warm start changes most: the late key's first events, before its own labels have taught it much.
+            var lateRows = rowsOf[total - 1];
+            double? lateFirst = options.LateKeyAt is null || lateRows.Length == 0 ? null : lateRows.Take(Window).Count(i => hit[i]) / (double)Math.Min(Window, lateRows.Length);
             return new MultiKeyScore(variant, hit.Count(h => h) / (double)n, keyAccuracy, options.LateKeyAt is null ? null : keyAccuracy[^1], parity,
-                teacher is null ? null : (double)teacherHits / n);
+                teacher is null ? null : (double)teacherHits / n, lateFirst);
         }
         finally
         {
@@ -94,5 +97,7 @@ public static class MultiKeyRun
     }
 }
 
-/// <summary>A multi-key run: accuracy over all rows, per key, the late key's, its events to parity, the teacher's.</summary>
-public sealed record MultiKeyScore(string Variant, double Accuracy, double[] KeyAccuracy, double? LateKeyAccuracy, int? LateKeyParityEvents, double? TeacherAccuracy);
+/// <summary>A multi-key run: accuracy over all rows, per key, the late key's (all its events, and its first 500), its
+/// events to parity, the teacher's.</summary>
+public sealed record MultiKeyScore(string Variant, double Accuracy, double[] KeyAccuracy, double? LateKeyAccuracy, int? LateKeyParityEvents,
+    double? TeacherAccuracy, double? LateKeyFirstAccuracy);

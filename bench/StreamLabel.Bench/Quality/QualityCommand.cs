@@ -47,7 +47,7 @@ public static class QualityCommand
                 string Part(string field, string label) => entry[field] is JsonObject st
                     ? string.Create(CultureInfo.InvariantCulture, $"  {label} {st["mean"]!.GetValue<double>():0.0000} ± {st["sd"]!.GetValue<double>():0.0000}") : "";
                 Console.WriteLine($"{name,-12}" + Part("accuracy", "accuracy") + Part("bestArmAccuracy", "best arm") + Part("switchesPer2000", "switches/2000") + Part("teacherAccuracy", "teacher") + Part("teacherMemberAccuracy", "members")
-                    + Part("lateKeyAccuracy", "late key") + Part("lateKeyParityEvents", "late key parity after"));
+                    + Part("lateKeyAccuracy", "late key") + Part("lateKeyFirstAccuracy", "late key's first 500") + Part("lateKeyParityEvents", "late key parity after"));
             }
             var first = runs[0].Json;
             json = new JsonObject
@@ -88,12 +88,13 @@ public static class QualityCommand
             {
                 var multi = MultiKeyRun.Run(name, stream, options);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-12} accuracy {multi.Accuracy:0.0000}{(multi.TeacherAccuracy is double ta ? $" (teacher {ta:0.0000})" : "")}  keys {string.Join(" ", multi.KeyAccuracy.Select(a => a.ToString("0.000", CultureInfo.InvariantCulture)))}{(multi.LateKeyAccuracy is double la ? $"  late key {la:0.0000}, within 2 points after {(multi.LateKeyParityEvents?.ToString(CultureInfo.InvariantCulture) ?? "never")} events" : "")}"));
+                    $"{name,-12} accuracy {multi.Accuracy:0.0000}{(multi.TeacherAccuracy is double ta ? $" (teacher {ta:0.0000})" : "")}  keys {string.Join(" ", multi.KeyAccuracy.Select(a => a.ToString("0.000", CultureInfo.InvariantCulture)))}{(multi.LateKeyAccuracy is double la ? $"  late key {la:0.0000} (first 500 {multi.LateKeyFirstAccuracy:0.0000}), within 2 points after {(multi.LateKeyParityEvents?.ToString(CultureInfo.InvariantCulture) ?? "never")} events" : "")}"));
                 variants[name] = new JsonObject
                 {
                     ["accuracy"] = Math.Round(multi.Accuracy, 6),
                     ["keyAccuracy"] = new JsonArray(multi.KeyAccuracy.Select(a => (JsonNode?)JsonValue.Create(Math.Round(a, 6))).ToArray()),
                     ["lateKeyAccuracy"] = multi.LateKeyAccuracy is double l ? Math.Round(l, 6) : null,
+                    ["lateKeyFirstAccuracy"] = multi.LateKeyFirstAccuracy is double lf ? Math.Round(lf, 6) : null,
                     ["lateKeyParityEvents"] = multi.LateKeyParityEvents,
                     ["teacherAccuracy"] = multi.TeacherAccuracy is double t ? Math.Round(t, 6) : null,
                 };

@@ -28,59 +28,40 @@ public sealed record TeacherDeviceRun(
     public double EventsPerSecond => Events / LearnSeconds;
     public double PullsPerSecond => Pulls / PullSeconds;
 
-    public static TeacherDeviceRun Measure(NoisyStream stream, LearnerSpec spec, TeacherDeviceSettings s, string device) =>
-        s.Teacher == "ensemble" ? MeasureEnsemble(stream, s, device) : MeasureReplay(stream, spec, s, device);
-
-    private static TeacherDeviceRun MeasureReplay(NoisyStream stream, LearnerSpec spec, TeacherDeviceSettings s, string device)
+    public static TeacherDeviceRun Measure(NoisyStream stream, LearnerSpec spec, TeacherDeviceSettings s, string device)
     {
         var data = stream.Data;
-        int f = data.FeatureCount, n = Math.Min(s.Events, data.Count);
-        var probe = Rows(data, 0, Math.Min(s.ProbeRows, n));
-        using var teacher = new ReplayTeacher(spec with { Device = device }, s.ReplayBufferRows, s.ReplayBatches);
-        var predicted = new int[n];
-        var features = new float[s.Batch * f];
-        var labels = new int[s.Batch];
-        float[] firstProbe = [];
-        long correct = 0;
-        int pulls = 0, batchIndex = 0;
-        var learn = new Stopwatch();
-        var pull = new Stopwatch();
-        for (int start = 0; start < n; start += s.Batch, batchIndex++)
+        int f = data.FeatureCount;
+        if (s.Teacher == "ensemble")
         {
-            int rows = Math.Min(s.Batch, n - start);
-            for (int r = 0; r < rows; r++)
-            {
-                data.Features[start + r].CopyTo(features, r * f);
-                labels[r] = stream.TrainingLabels[start + r];
-            }
-            learn.Start();
-            var result = teacher.Learn(features.AsSpan(0, rows * f), rows, labels.AsSpan(0, rows));
-            learn.Stop();
-            for (int r = 0; r < rows; r++)
-            {
-                predicted[start + r] = result.Predicted[r];
-                if (result.Predicted[r] == stream.Truth[start + r]) correct++;
-            }
-            if (batchIndex == 0) firstProbe = teacher.SoftTargets(probe, probe.Length / f, spec.Temperature);
-            if ((batchIndex + 1) % s.PullEveryBatches == 0)
-            {
-                pull.Start();
-                _ = teacher.SampleDistillationBatch(s.PullRows, spec.Temperature);
-                pull.Stop();
-                pulls++;
-            }
+            using var ensemble = EnsembleTeacherFor(data, s, device);
+            return Measure(stream, s, device, ensemble.Device,
+                (x, rows, y) => ensemble.TestThenTrain(x, rows, y).Predicted,
+                rows => ensemble.PredictProbabilities(rows, rows.Length / f),
+                // A pull's rows are the student's newest events: here the last PullRows rows of the stream so far.
+                end =>
+                {
+                    int from = Math.Max(0, end - s.PullRows);
+                    _ = ensemble.PredictProbabilities(Rows(data, from, end - from), end - from);
+                });
         }
-        var finalProbe = teacher.SoftTargets(probe, probe.Length / f, spec.Temperature);
-        return new TeacherDeviceRun(device, teacher.Learner.Device, n, learn.Elapsed.TotalSeconds, pull.Elapsed.TotalSeconds,
-            pulls, (double)correct / n, predicted, firstProbe, finalProbe);
+        using var replay = new ReplayTeacher(spec with { Device = device }, s.ReplayBufferRows, s.ReplayBatches);
+        return Measure(stream, s, device, replay.Learner.Device,
+            (x, rows, y) => replay.Learn(x, rows, y).Predicted,
+            rows => replay.SoftTargets(rows, rows.Length / f, spec.Temperature),
+            _ => replay.SampleDistillationBatch(s.PullRows, spec.Temperature));
     }
 
-    private static TeacherDeviceRun MeasureEnsemble(NoisyStream stream, TeacherDeviceSettings s, string device)
+    private delegate int[] LearnBatch(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels);
+
+    // Test-then-train in batches of s.Batch, a pull (given the stream position) every s.PullEveryBatches steps, probes
+    // after the first step and at the end; only the learning and the pulls are timed.
+    private static TeacherDeviceRun Measure(NoisyStream stream, TeacherDeviceSettings s, string device, string used,
+        LearnBatch learnBatch, Func<float[], float[]> probeOf, Action<int> pullAt)
     {
         var data = stream.Data;
         int f = data.FeatureCount, n = Math.Min(s.Events, data.Count);
         var probe = Rows(data, 0, Math.Min(s.ProbeRows, n));
-        using var teacher = EnsembleTeacherFor(data, s, device);
         var predicted = new int[n];
         var features = new float[s.Batch * f];
         var labels = new int[s.Batch];
@@ -98,28 +79,24 @@ public sealed record TeacherDeviceRun(
                 labels[r] = stream.TrainingLabels[start + r];
             }
             learn.Start();
-            var result = teacher.TestThenTrain(features.AsSpan(0, rows * f), rows, labels.AsSpan(0, rows));
+            var result = learnBatch(features.AsSpan(0, rows * f), rows, labels.AsSpan(0, rows));
             learn.Stop();
             for (int r = 0; r < rows; r++)
             {
-                predicted[start + r] = result.Predicted[r];
-                if (result.Predicted[r] == stream.Truth[start + r]) correct++;
+                predicted[start + r] = result[r];
+                if (result[r] == stream.Truth[start + r]) correct++;
             }
-            if (batchIndex == 0) firstProbe = teacher.PredictProbabilities(probe, probe.Length / f);
+            if (batchIndex == 0) firstProbe = probeOf(probe);
             if ((batchIndex + 1) % s.PullEveryBatches == 0)
             {
-                // A pull's rows are the student's newest events: here the last PullRows rows of the stream so far.
-                int pullStart = Math.Max(0, start + rows - s.PullRows), pullRows = start + rows - pullStart;
-                var forwarded = Rows(data, pullStart, pullRows);
                 pull.Start();
-                _ = teacher.PredictProbabilities(forwarded, pullRows);
+                pullAt(start + rows);
                 pull.Stop();
                 pulls++;
             }
         }
-        var finalProbe = teacher.PredictProbabilities(probe, probe.Length / f);
-        return new TeacherDeviceRun(device, teacher.Device, n, learn.Elapsed.TotalSeconds, pull.Elapsed.TotalSeconds,
-            pulls, (double)correct / n, predicted, firstProbe, finalProbe);
+        return new TeacherDeviceRun(device, used, n, learn.Elapsed.TotalSeconds, pull.Elapsed.TotalSeconds,
+            pulls, (double)correct / n, predicted, firstProbe, probeOf(probe));
     }
 
     /// <summary>The teacher grain's ensemble for a key group "default" of this stream's shape, on <paramref name="device"/>.</summary>
