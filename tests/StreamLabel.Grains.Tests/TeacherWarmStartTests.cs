@@ -48,6 +48,22 @@ public sealed class TeacherWarmStartTests(RedisServer redis) : IClassFixture<Red
         }
     }
 
+    [Fact]
+    public async Task A_teacher_that_cannot_activate_leaves_a_new_key_cold_not_broken()
+    {
+        using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = 1, Topics = [StudentCluster.Topic, StudentCluster.DeadLetters, StudentCluster.Predictions] });
+        await using var cluster = await StudentCluster.StartAsync(1, broker, redis, gpuSilo: true, new Dictionary<string, string?>
+        {
+            // The teacher's activation throws (the checkpoint file is missing) on every call.
+            ["Teacher:Checkpoints:default"] = Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}.bin"),
+        });
+        var student = cluster.Client.GetGrain<IStudentGrain>("joins-anyway");
+        await student.SetSpecAsync(Elec2.Spec(8));
+        var metrics = await student.GetMetricsAsync();
+        Assert.Equal(0, metrics.WarmStartRows);
+        Assert.Equal(0, metrics.ModelVersion);
+    }
+
     private static async Task<double> AccuracyAsync(IStudentGrain student, Datasets.LabeledDataset data, int start, int count)
     {
         int correct = 0;

@@ -37,7 +37,9 @@ public sealed partial class StudentGrain
     /// A new model's warm start (Student:WarmStartRows): rows its group's teacher learned from the other keys, labeled
     /// with the teacher's prediction, learned in steps of Student:MaxBatchSize without scoring them, so the key's first
     /// events meet a model that knows the group's concept. Cold (0 rows) when off, without a teacher group, with lagged
-    /// labels (the rows have no order to lag), or when the teacher has none or does not answer in time.
+    /// labels (the rows have no order to lag), or when the teacher has none or does not answer in time. It is optional:
+    /// any failure of it (a teacher that cannot activate, e.g. a missing checkpoint file) is logged and the model starts
+    /// cold (or with the rows learned before the failure), rather than failing the student's activation.
     /// </summary>
     private async Task<int> WarmStartAsync(IAsyncLearner learner, ModelSpec spec)
     {
@@ -59,7 +61,7 @@ public sealed partial class StudentGrain
             LogWarmStarted(Key, answer.Rows, group, answer.TeacherVersion);
             return answer.Rows;
         }
-        catch (Exception e) when (e is TimeoutException or OrleansException or ArgumentException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             LogWarmStartSkipped(Key, group, e.GetType().Name, e.Message);
             return 0;
