@@ -27,6 +27,8 @@ public sealed class TeacherGateTests(RedisServer redis) : IClassFixture<RedisSer
             await using var cluster = await StudentCluster.StartAsync(1, broker, redis, gpuSilo: true, new Dictionary<string, string?>
             {
                 ["Student:TeacherGate"] = "advantage", ["Teacher:Checkpoints:default"] = path, ["Student:TeacherPullEveryEvents"] = "200",
+                // The premise is a cold student: a warm start from this teacher would leave it no advantage to prove.
+                ["Student:WarmStartRows"] = "0",
             });
             const string key = "elec2-gated";
             var student = cluster.Client.GetGrain<IStudentGrain>(key);
