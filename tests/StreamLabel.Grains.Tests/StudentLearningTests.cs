@@ -39,9 +39,9 @@ public sealed class StudentLearningTests(RedisServer redis) : IClassFixture<Redi
         Assert.Equal(data.Count, metrics.EventsSeen);
         Assert.True(metrics.Accuracy >= core - 0.03, $"student accuracy {metrics.Accuracy:F3} vs learning core {core:F3}");
         Assert.True(metrics.Accuracy > 0.7, $"accuracy {metrics.Accuracy:F3} on Elec2 with 20% noise");
-        Assert.NotNull(metrics.TeacherVersion);
-        // Soft targets that arrive after the stream's last step (a teacher slowed by a loaded machine) are used by the
-        // next events: a few more batches show whether the student distills, without waiting on a fixed clock.
+        // Soft targets that arrive after the stream's last step (a teacher slowed by a loaded machine, or a student
+        // that learned the 8,000 events before the teacher was warm) are used by the next events: a few more batches
+        // show whether the student distills, without waiting on a fixed clock.
         long seen = data.Count;
         var more = Elec2.Rows(256);
         for (int round = 0; metrics.TeacherAgreement is null && round < 8; round++)
@@ -51,6 +51,7 @@ public sealed class StudentLearningTests(RedisServer redis) : IClassFixture<Redi
             await WaitForSeenAsync(cluster, "elec2-learn", seen);
             metrics = await student.GetMetricsAsync();
         }
+        Assert.NotNull(metrics.TeacherVersion);
         Assert.InRange(metrics.TeacherAgreement ?? -1, 0.0, 1.0);
         Assert.NotEmpty(metrics.Series);
         Assert.True(metrics.LastOffsets.Values.Sum() > 0);
