@@ -65,7 +65,11 @@ public sealed class BrowserTests(LiveFixture live) : IAsyncLifetime
         Assert.True(descending[0] > descending[^1], "the models should differ in events seen");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Shots, "models.png"), FullPage = true });
         await page.ClickAsync($"#models a:has-text('{LiveFixture.Key}')");
-        await page.WaitForURLAsync("**/model.html?key=" + LiveFixture.Key);
+        // Commit, not the default load event: one CI-like run in ten waited 30 s for a "load" that Playwright never
+        // reported (only "networkidle"); the page's own first update proves the model page opened for this key.
+        await page.WaitForURLAsync("**/model.html?key=" + LiveFixture.Key, new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForFunctionAsync("() => Number(document.body.dataset.updates || 0) >= 2", null, new() { Timeout = 20_000 });
+        Assert.Contains("DOWN, UP", await page.InnerTextAsync("#spec"));
     }
 
     [Fact]
@@ -76,7 +80,7 @@ public sealed class BrowserTests(LiveFixture live) : IAsyncLifetime
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#models tbody tr').length === 1 && document.querySelector('#pager a')", null, new() { Timeout = 20_000 });
         Assert.StartsWith("aaa-small", await page.InnerTextAsync("#models tbody tr"));
         await page.ClickAsync("#pager a:has-text('next page')");
-        await page.WaitForURLAsync("**/models.html?limit=1&after=aaa-small");
+        await page.WaitForURLAsync("**/models.html?limit=1&after=aaa-small", new() { WaitUntil = WaitUntilState.Commit }); // as above
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#models tbody tr').length === 1", null, new() { Timeout = 20_000 });
         var second = await page.InnerTextAsync("#models tbody tr");
         Assert.False(second.StartsWith("aaa-small", StringComparison.Ordinal), second);
