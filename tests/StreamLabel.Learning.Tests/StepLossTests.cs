@@ -69,7 +69,7 @@ public sealed class StepLossTests
         var logpHost = OnlineClassifier.ToArray(logp);
         var probs = OnlineClassifier.ToArray(logp.exp());
         var gradient = new float[values.Length];
-        var stats = StepLoss.Compute(entries, template, SlotSettings.Of(entries), values, logpHost, probs, R, K, gradient, new float[R]);
+        var stats = StepLoss.Compute(entries, template, SlotSettings.Of(entries), values, logpHost, probs, R, K, gradient, new float[R * (K + 1)]);
 
         var (total, meanCe, corrected, down, agreement) = Reference(entries, template, logits, logp, R, K);
         total.sum().backward();

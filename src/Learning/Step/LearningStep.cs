@@ -112,7 +112,7 @@ internal static class LearningStep
         HostTensors.CopyTo(logp, hostLogp);
         var gradient = floats.Get(Gradient, P * R * K);
         gradient.Clear();
-        var stats = StepLoss.Compute(entries, spec, SlotSettings.Of(entries), hostLogits, hostLogp, probs, R, K, gradient, floats.Get(Losses, maxLabeled));
+        var stats = StepLoss.Compute(entries, spec, SlotSettings.Of(entries), hostLogits, hostLogp, probs, R, K, gradient, floats.Get(Losses, maxLabeled * (K + 1)));
         // A step on a NaN or infinite loss would make the slot's weights NaN for good (and they would be persisted):
         // that slot is left out of the update, and the step's other slots learn as usual (their gradients are their own).
         int finite = 0;

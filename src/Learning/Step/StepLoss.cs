@@ -22,7 +22,8 @@ internal static class StepLoss
     /// step reports them) and, in <paramref name="gradient"/> [P·R·K, zero on entry], d(Σ_p total_p)/d logits.
     /// <paramref name="logits"/>, <paramref name="logp"/> (log_softmax of the logits) and <paramref name="probs"/>
     /// (its exp) are [P·R·K] with slot p's rows at p·R: its rows, then its distillation rows.
-    /// <paramref name="scratch"/> holds at least the largest number of labeled rows of a slot.
+    /// <paramref name="scratch"/> holds at least (K + 1)·(the largest number of labeled rows of a slot): each row's
+    /// loss and target, kept from the loss pass for the gradient pass.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Compute(StepEntry[] entries, LearnerSpec spec, SlotSettings settings, ReadOnlySpan<float> logits,
@@ -30,7 +31,6 @@ internal static class StepLoss
     {
         int P = entries.Length;
         var stats = new double[5 * P];
-        Span<float> target = stackalloc float[K];
         Span<float> grad = stackalloc float[K];
         Span<float> logStudent = stackalloc float[K];
         Span<float> studentProbs = stackalloc float[K];
@@ -66,9 +66,11 @@ internal static class StepLoss
                 float g = (float)e.State.GlobalTrust;
                 bool correct = settings.AnyCorrection;
                 var ce = scratch[..L];
+                var targets = scratch.Slice(L, L * K);
                 for (int j = 0; j < L; j++)
                 {
                     int row = (p * R + e.Labeled[j]) * K;
+                    var target = targets.Slice(j * K, K);
                     Targets(labels[e.Labeled[j]], scale, floor, correct, g, negLogK, logp.Slice(row, K), probs.Slice(row, K), target);
                     float c = 0;
                     for (int k = 0; k < K; k++) c += target[k] * logp[row + k];
@@ -101,7 +103,7 @@ internal static class StepLoss
                     }
                     else hard += ce[j];
                     int label = labels[e.Labeled[j]];
-                    Targets(label, scale, floor, correct, g, negLogK, logp.Slice(row, K), probs.Slice(row, K), target);
+                    var target = targets.Slice(j * K, K);
                     if (correct && ArgMax(target) != label) corrected++;
                     // ce = -Σ t·logp: d/dlogp = -(gradRow·w)·t.
                     float gce = correct ? gradRow * w : gradRow;
