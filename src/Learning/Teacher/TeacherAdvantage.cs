@@ -9,7 +9,10 @@ namespace StreamLabel.Learning.Teacher;
 /// </summary>
 public sealed class TeacherAdvantage
 {
-    private readonly sbyte[] _outcomes; // +1 teacher right and student wrong, -1 the reverse, 0 otherwise
+    // Outcomes, 2 bits each (Win, Loss or neither), grown on demand up to the window: a teacher grain keeps one of
+    // these per student key, and most keys of a large group are idle (a full 5,000-row window is 1,250 bytes).
+    private const int Win = 1, Loss = 2, FirstBytes = 16;
+    private byte[] _outcomes;
     private int _next, _count, _wins, _losses;
 
     public TeacherAdvantage(int windowRows = 5000, double zeroAt = 0, double fullAt = 1.5)
@@ -17,12 +20,15 @@ public sealed class TeacherAdvantage
         if (windowRows < 1) throw new ArgumentOutOfRangeException(nameof(windowRows), windowRows, "must be >= 1");
         if (!(fullAt > zeroAt)) throw new ArgumentException($"fullAt ({fullAt}) must be > zeroAt ({zeroAt})", nameof(fullAt));
         WindowRows = windowRows; ZeroAt = zeroAt; FullAt = fullAt;
-        _outcomes = new sbyte[windowRows];
+        _outcomes = new byte[Math.Min(FirstBytes, (windowRows + 3) / 4)];
     }
 
     public int WindowRows { get; }
     public double ZeroAt { get; }
     public double FullAt { get; }
+
+    /// <summary>Bytes the outcome window holds now (grows with the rows scored, at most WindowRows/4 rounded up).</summary>
+    public int BytesHeld => _outcomes.Length;
 
     /// <summary>Teacher accuracy minus student accuracy on the window's incoming labels (0 when empty).</summary>
     public double Advantage => _count == 0 ? 0 : (double)(_wins - _losses) / _count;
@@ -42,16 +48,30 @@ public sealed class TeacherAdvantage
         {
             if (labels[r] < 0) continue;
             bool t = teacherPredicted[r] == labels[r], s = studentPredicted[r] == labels[r];
-            sbyte outcome = (sbyte)(t && !s ? 1 : s && !t ? -1 : 0);
-            if (_count == WindowRows) Count(_outcomes[_next], -1); else _count++;
-            _outcomes[_next] = outcome;
+            int outcome = t && !s ? Win : s && !t ? Loss : 0;
+            if (_count == WindowRows) Count(Get(_next), -1);
+            else
+            {
+                // Until the window is full the ring only appends (_next == _count), so growing keeps every position.
+                if (_count / 4 == _outcomes.Length) Array.Resize(ref _outcomes, Math.Min(2 * _outcomes.Length, (WindowRows + 3) / 4));
+                _count++;
+            }
+            Set(_next, outcome);
             Count(outcome, 1);
             _next = (_next + 1) % WindowRows;
         }
     }
 
-    private void Count(sbyte outcome, int delta)
+    private int Get(int i) => (_outcomes[i >> 2] >> ((i & 3) << 1)) & 3;
+
+    private void Set(int i, int outcome)
     {
-        if (outcome > 0) _wins += delta; else if (outcome < 0) _losses += delta;
+        int shift = (i & 3) << 1;
+        _outcomes[i >> 2] = (byte)((_outcomes[i >> 2] & ~(3 << shift)) | (outcome << shift));
+    }
+
+    private void Count(int outcome, int delta)
+    {
+        if (outcome == Win) _wins += delta; else if (outcome == Loss) _losses += delta;
     }
 }
