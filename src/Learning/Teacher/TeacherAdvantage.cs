@@ -28,7 +28,7 @@ public sealed class TeacherAdvantage
     public double FullAt { get; }
 
     /// <summary>Bytes the outcome window holds now (grows with the rows scored, at most WindowRows/4 rounded up).</summary>
-    public int BytesHeld => _outcomes.Length;
+    internal int BytesHeld => _outcomes.Length;
 
     /// <summary>Teacher accuracy minus student accuracy on the window's incoming labels (0 when empty).</summary>
     public double Advantage => _count == 0 ? 0 : (double)(_wins - _losses) / _count;
