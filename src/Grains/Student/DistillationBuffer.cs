@@ -1,4 +1,5 @@
 using StreamLabel.Learning;
+using StreamLabel.Learning.Model;
 
 namespace StreamLabel.Grains.Student;
 
@@ -10,10 +11,10 @@ internal sealed class DistillationBuffer(int featureCount, int capacity, int see
 {
     // Grown by doubling up to capacity (an idle student that saw a few events keeps a few rows, not the whole ring);
     // before the first wrap-around the rows sit in [0, _next), so growing is a plain copy.
-    private float[] _ring = new float[Math.Min(capacity, 16) * featureCount];
-    private int[] _labels = new int[Math.Min(capacity, 16)];
-    private int[] _predicted = new int[Math.Min(capacity, 16)]; // the student's class for the row, before it learned it
-    private readonly Random _random = new(seed);
+    private float[] _ring = [];
+    private int[] _labels = [];
+    private int[] _predicted = []; // the student's class for the row, before it learned it
+    private SplitMix64 _random = new((ulong)seed); // one word: System.Random's seeded state is about 330 bytes per student
     private int _next, _count, _unforwarded;
     private float[]? _targetFeatures, _targetProbabilities;
     private int _targetRows, _classCount;
@@ -28,7 +29,7 @@ internal sealed class DistillationBuffer(int featureCount, int capacity, int see
     {
         if (_next == _labels.Length && _labels.Length < capacity)
         {
-            int rows = Math.Min(capacity, _labels.Length * 2);
+            int rows = Math.Min(capacity, Math.Max(16, _labels.Length * 2));
             Array.Resize(ref _ring, rows * featureCount);
             Array.Resize(ref _labels, rows);
             Array.Resize(ref _predicted, rows);
@@ -40,6 +41,25 @@ internal sealed class DistillationBuffer(int featureCount, int capacity, int see
         _count = Math.Min(_count + 1, capacity);
         _unforwarded = Math.Min(_unforwarded + 1, capacity);
     }
+
+    /// <summary>Rows the ring has room for now (it grows as rows arrive, and is released when idle).</summary>
+    internal int RowsHeld => _labels.Length;
+
+    /// <summary>
+    /// Lets go of the rows already sent to the teacher and of the last sample, once the student is idle: only a pull
+    /// reads the rows, and an idle student pulls nothing until new rows arrive (a full ring is about 10 KB for 8
+    /// features). The targets stay, for steps that come before they go stale. Rows not yet sent are kept.
+    /// </summary>
+    public void ReleaseForwarded()
+    {
+        if (_unforwarded > 0) return;
+        (_ring, _labels, _predicted) = ([], [], []);
+        _next = _count = 0;
+        _sample = null;
+    }
+
+    /// <summary>Rows added since the last <see cref="TakeUnforwarded"/>.</summary>
+    public int Unforwarded => _unforwarded;
 
     /// <summary>The buffered rows, oldest first, as one row-major array.</summary>
     public BufferedRows Snapshot() => Latest(_count);

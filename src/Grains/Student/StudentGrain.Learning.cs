@@ -58,6 +58,7 @@ public sealed partial class StudentGrain
         if (accepted == 0) return;
 
         _eventsSincePersist += accepted;
+        StartTimers();
         if (_teacher.CountEvents(accepted)) _ = PullTeacherAsync(CancellationToken.None);
         // A key without a spec only dead-letters, and those are acknowledged above: its ledger is saved now, or its first
         // event would hold the partition's commit back until Student:PersistEveryEvents of its events had arrived.
@@ -144,10 +145,11 @@ public sealed partial class StudentGrain
     {
         int f = learner.Spec.FeatureCount, k = learner.Spec.ClassCount;
         int correctAgainstReference = 0;
+        bool teach = state.State.Spec?.TeacherGroup is not null; // without a teacher no pull would send the rows
         for (int r = 0; r < rows; r++)
         {
             var e = events[start + r];
-            if (labels[r] >= 0) _teacher.Observe(features.AsSpan(r * f, f), labels[r], result.Predicted[r]);
+            if (labels[r] >= 0) { if (teach) _teacher.Observe(features.AsSpan(r * f, f), labels[r], result.Predicted[r]); }
             else
             {
                 publishes.Add(_predictions.PublishAsync(e, result.Probabilities.AsSpan(r * k, k), state.State.Spec!.Classes[result.Predicted[r]],

@@ -48,6 +48,7 @@ public sealed partial class StudentGrain(
     private OffsetLedger _ledger = new();
     private IReadOnlyDictionary<string, int> _classIndex = ClassIndex.Of([]);
     private long _eventsSincePersist;
+    private IGrainTimer? _persistTimer, _pullTimer; // only while they have work (StartTimers)
     // Set when a delivery failed part-way: memory then holds effects (or applied offsets) of an unfinished delivery,
     // so this activation must never persist again; the last durable state and Kafka's redelivery rebuild it.
     private bool _failed;
@@ -87,8 +88,34 @@ public sealed partial class StudentGrain(
             // up to date off the activation's path (the shard writes only a changed count).
             _ = RecordEventsSeenAsync(_learner.Counters.EventsSeen);
         }
-        this.RegisterGrainTimer(PersistIfUndurableAsync, new GrainTimerCreationOptions(_options.PersistInterval, _options.PersistInterval));
-        this.RegisterGrainTimer(PullTeacherAsync, new GrainTimerCreationOptions(_options.TeacherPullInterval, _options.TeacherPullInterval) { Interleave = true });
+    }
+
+    /// <summary>
+    /// Starts the persist and teacher-pull timers when events arrive; each stops on a tick that leaves it nothing to do.
+    /// An idle student then holds no timer: a silo keeps many idle keys, and each timer costs memory and a turn per tick.
+    /// </summary>
+    private void StartTimers()
+    {
+        _persistTimer ??= this.RegisterGrainTimer(PersistTickAsync, new GrainTimerCreationOptions(_options.PersistInterval, _options.PersistInterval));
+        if (_learner is not null && state.State.Spec?.TeacherGroup is not null)
+            _pullTimer ??= this.RegisterGrainTimer(PullTickAsync, new GrainTimerCreationOptions(_options.TeacherPullInterval, _options.TeacherPullInterval) { Interleave = true });
+    }
+
+    private async Task PersistTickAsync(CancellationToken cancellationToken)
+    {
+        await PersistIfUndurableAsync(cancellationToken);
+        if (CanPersist && _ledger.HasUndurable) return;
+        _persistTimer?.Dispose();
+        _persistTimer = null;
+    }
+
+    private async Task PullTickAsync(CancellationToken cancellationToken)
+    {
+        await PullTeacherAsync(cancellationToken);
+        if (_learner is not null && state.State.Spec?.TeacherGroup is not null && _teacher.HasUnforwarded) return;
+        _teacher.Idle();
+        _pullTimer?.Dispose();
+        _pullTimer = null;
     }
 
     /// <summary>The Models:Patterns spec of this key, when its pattern has room for it (MaxKeys); else null, and the

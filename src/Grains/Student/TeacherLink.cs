@@ -41,6 +41,12 @@ internal sealed class TeacherLink(StudentOptions options, int seed)
     public DistillationBatch? ForStep(DateTimeOffset now) =>
         Buffer.IsStale(now, options.TeacherStaleAfter) ? null : Buffer.Sample(options.DistillationRowsPerStep);
 
+    /// <summary>Whether rows arrived that the teacher has not been sent yet (or a pull is still carrying them).</summary>
+    public bool HasUnforwarded => _pullInFlight || _buffer?.Unforwarded > 0;
+
+    /// <summary>An idle student (no rows left to send) keeps only the held targets: see <see cref="DistillationBuffer.ReleaseForwarded"/>.</summary>
+    public void Idle() => _buffer?.ReleaseForwarded();
+
     /// <summary>Counts delivered events; true when enough arrived since the last pull to pull again now.</summary>
     public bool CountEvents(long events)
     {

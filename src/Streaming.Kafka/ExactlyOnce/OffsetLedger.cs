@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using StreamLabel.Streaming.Kafka.Events;
 
 namespace StreamLabel.Streaming.Kafka.ExactlyOnce;
@@ -10,9 +11,11 @@ namespace StreamLabel.Streaming.Kafka.ExactlyOnce;
 /// </summary>
 public sealed class OffsetLedger
 {
+    // "topic:partition" strings, built once per partition in the process rather than per event or per grain: a silo
+    // holds a ledger per key, most of them idle, and all of them name the same few partitions.
+    private static readonly ConcurrentDictionary<(string Topic, int Partition), string> Names = new();
     private readonly Dictionary<string, long> _applied;
-    private readonly HashSet<string> _gaps = [];
-    private readonly Dictionary<(string Topic, int Partition), string> _names = [];
+    private HashSet<string>? _gaps; // made at the first gap: most ledgers never see one
     private Dictionary<string, long> _durable;
 
     /// <param name="persisted">The applied offsets restored from the grain's state (null or empty for a new grain).</param>
@@ -35,7 +38,7 @@ public sealed class OffsetLedger
         // by an activation that died before persisting. Applying this one would skip it.
         if (e.PreviousKeyOffset > applied)
         {
-            _gaps.Add(partition);
+            (_gaps ??= []).Add(partition);
             return EventVerdict.Gap;
         }
         return EventVerdict.Apply;
@@ -46,15 +49,11 @@ public sealed class OffsetLedger
     {
         string partition = NameOf(e);
         _applied[partition] = e.Offset;
-        _gaps.Remove(partition);
+        _gaps?.Remove(partition);
     }
 
-    // "topic:partition" strings are built once per partition, not per event.
-    private string NameOf(StreamEvent e)
-    {
-        if (!_names.TryGetValue((e.Topic, e.Partition), out var name)) _names[(e.Topic, e.Partition)] = name = e.PartitionKey;
-        return name;
-    }
+    private static string NameOf(StreamEvent e) =>
+        Names.TryGetValue((e.Topic, e.Partition), out var name) ? name : Names.GetOrAdd((e.Topic, e.Partition), e.PartitionKey);
 
     /// <summary>Call right after a successful state write that stored <see cref="Applied"/>, before applying more.</summary>
     public void MarkDurable() => _durable = new Dictionary<string, long>(_applied);
@@ -71,5 +70,5 @@ public sealed class OffsetLedger
     }
 
     /// <summary>The answer to <see cref="IDurableOffsetSource.GetDurableOffsetsAsync"/>.</summary>
-    public DurableOffsets Report() => new(new Dictionary<string, long>(_durable), [.. _gaps]);
+    public DurableOffsets Report() => new(new Dictionary<string, long>(_durable), _gaps is null ? [] : [.. _gaps]);
 }
