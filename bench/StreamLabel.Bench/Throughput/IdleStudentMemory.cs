@@ -6,16 +6,16 @@ using StreamLabel.Grains.Telemetry;
 namespace StreamLabel.Bench.Throughput;
 
 /// <summary>
-/// Memory per idle student: activate M students (each builds its model from the spec and learns one event, so Adam's
-/// state exists too), then divide the growth of live managed bytes + native bytes (the malloc heap in use: libtorch's
-/// tensors, librdkafka's buffers) by M. Then deactivate them (what Student:IdleDeactivateAfter does after its idle
+/// Memory per idle student: activate M students (each builds its model from the spec and learns one event, or N with
+/// --idle-events, so Adam's state exists too), then divide the growth of live managed bytes + native bytes (the malloc
+/// heap in use: libtorch's tensors, librdkafka's buffers) by M. Then deactivate them (what Student:IdleDeactivateAfter does after its idle
 /// period; forced here) and measure again: what an idle key still costs the silo once its state is in storage.
 /// </summary>
 public static class IdleStudentMemory
 {
 
     public static async Task<(double ManagedBytes, double NativeBytes, double AfterDeactivationBytes)> MeasureAsync(BenchSilo silo, EventProducer producer, string topic, int partitions,
-        SyntheticStream stream, int students, int holdSeconds = 0)
+        SyntheticStream stream, int students, int holdSeconds = 0, int eventsEach = 1)
     {
         // Baseline once memory is steady: an earlier silo of the same process may still be releasing its activations,
         // consumers and tensors, which would be subtracted from the students' growth.
@@ -28,14 +28,15 @@ public static class IdleStudentMemory
             (managed0, native0) = (m, n);
         }
         var keys = Enumerable.Range(0, students).Select(i => $"idle-{i:D6}").ToArray();
-        var idle = new SyntheticStream(students, students, stream.FeatureCount, seed: 11);
-        // Rename the keys: one event per idle student.
+        // Rename the keys; eventsEach events per idle student, dealt round-robin.
+        var idle = new SyntheticStream(students * eventsEach, students, stream.FeatureCount, seed: 11);
         for (int i = 0; i < students; i++) idle.KeyNames[i] = keys[i];
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        for (int i = 0; i < students; i++) producer.Produce(topic, partitions, idle, i, now);
+        for (int i = 0; i < idle.Count; i++) producer.Produce(topic, partitions, idle, i, now);
         producer.Flush();
-        await silo.WaitForEventsAsync(keys, students, TimeSpan.FromMinutes(3));
-        await Task.Delay(TimeSpan.FromSeconds(3)); // persists and teacher pulls settle
+        await silo.WaitForEventsAsync(keys, idle.Count, TimeSpan.FromMinutes(3 + idle.Count / 20_000));
+        // Persists and teacher pulls settle; busier students have more pulls queued at their teacher.
+        await Task.Delay(TimeSpan.FromSeconds(eventsEach == 1 ? 3 : 10));
         var (managed1, native1) = Sample();
         double managed = (managed1 - managed0) / (double)students;
         double native = (native1 - native0) / (double)students;

@@ -94,7 +94,7 @@ public static class ThroughputCommand
         {
             // Without --latency-only this is the process's first silo: nothing of an earlier one is freed meanwhile.
             var (m, nat, after) = await IdleStudentsOnFreshSiloAsync(broker, producer, o);
-            Console.WriteLine($"  idle student: {m:N0} B managed + {nat:N0} B native = {m + nat:N0} B; {after:N0} B once deactivated (state in memory storage)");
+            Console.WriteLine($"  idle student ({o.IdleEvents} event{(o.IdleEvents == 1 ? "" : "s")} each): {m:N0} B managed + {nat:N0} B native = {m + nat:N0} B; {after:N0} B once deactivated (state in memory storage)");
         }
         if (o.MemoryOnly || o.LatencyOnlyRate > 0) return 0;
         // Rounds: each measure runs R times on its own copy of the events (topic events-r, a new silo each time), and the
@@ -147,7 +147,7 @@ public static class ThroughputCommand
         Console.WriteLine($"  latency at {rate:N0} ev/s: p50 {p50:F1} ms, p99 {p99:F1} ms ({samples} events)");
         await lastSilo.DisposeAsync();
         var (managed, native, afterDeactivation) = await IdleStudentsOnFreshSiloAsync(broker, producer, o);
-        Console.WriteLine($"  idle student: {managed:N0} B managed + {native:N0} B native; {afterDeactivation:N0} B once deactivated (state in memory storage)");
+        Console.WriteLine($"  idle student ({o.IdleEvents} event{(o.IdleEvents == 1 ? "" : "s")} each): {managed:N0} B managed + {native:N0} B native; {afterDeactivation:N0} B once deactivated (state in memory storage)");
 
         var result = new ThroughputResult
         {
@@ -160,7 +160,7 @@ public static class ThroughputCommand
             RatioToPyTorch = torch is double tt ? e2e / tt : null, Rounds = o.Rounds,
             RawConsumerRounds = raws.Select(x => x.Rate).ToArray(), BareTorchSharpRounds = bares.Select(x => x.Rate).ToArray(),
             EndToEndRounds = e2es.Select(x => x.Rate).ToArray(), LatencyRateEventsPerSecond = rate, LatencySamples = samples,
-            MeanRowsPerStep = rowsPerStep, P50LatencyMs = p50, P99LatencyMs = p99, IdleStudents = o.IdleStudents, ManagedBytesPerStudent = managed,
+            MeanRowsPerStep = rowsPerStep, P50LatencyMs = p50, P99LatencyMs = p99, IdleStudents = o.IdleStudents, IdleEvents = o.IdleEvents, ManagedBytesPerStudent = managed,
             NativeBytesPerStudent = native, BytesPerStudent = managed + native, BytesPerDeactivatedStudent = afterDeactivation, ThreadCount = threads,
         };
         Print(result);
@@ -185,7 +185,7 @@ public static class ThroughputCommand
         producer.Flush();
         await using var silo = await BenchSilo.StartAsync(broker.BootstrapServers, topic, o, o.Settings);
         await silo.WaitForEventsAsync(keyed.KeyNames, keyed.Count, TimeSpan.FromMinutes(2));
-        return await IdleStudentMemory.MeasureAsync(silo, producer, topic, o.Partitions, keyed, o.IdleStudents, o.HoldSeconds);
+        return await IdleStudentMemory.MeasureAsync(silo, producer, topic, o.Partitions, keyed, o.IdleStudents, o.HoldSeconds, o.IdleEvents);
     }
 
     /// <summary>

@@ -29,6 +29,7 @@ public sealed class ThroughputOptions
     /// <summary>Events/s of a latency-only run; 0 = the full run (latency at half the measured end-to-end rate).</summary>
     public int LatencyOnlyRate { get; private set; }
     public int HoldSeconds { get; private set; }
+    public int IdleEvents { get; private set; } = 1;
     public Dictionary<string, string?> Settings { get; } = [];
     public bool MultiSilo { get; private set; }
     public int[] SiloCounts { get; private set; } = [1, 2];
@@ -50,6 +51,8 @@ public sealed class ThroughputOptions
         BenchOptions.Value("--torch-threads", "T", "torch.set_num_threads for this process; 0 = leave TorchSharp's default. Default 1"),
         BenchOptions.Value("--latency-seconds", "S", "length of the half-rate latency run. Default 10"),
         BenchOptions.Value("--idle-students", "M", "students activated for the memory-per-student figure. Default 2000"),
+        BenchOptions.Value("--idle-events", "N", "events each of those students learns before it is idle (1: a key seen once; a key " +
+            "that was busy has learned hundreds). Default 1"),
         BenchOptions.Flag("--no-pytorch", "skip the PyTorch reference (/usr/bin/python3 with python3-torch)"),
         BenchOptions.Value("--set", "Section:Key=V", "silo setting for the end-to-end runs (repeatable), e.g. --set Kafka:PollInterval=00:00:00.005"),
         BenchOptions.Value("--hold-seconds", "S", "keep the idle-student silo up S seconds while its students are active (attach " +
@@ -91,6 +94,7 @@ public sealed class ThroughputOptions
         o.JitProfile = v.Has("--jit-profile");
         o.LatencyOnlyRate = v.Int("--latency-only", 1, o.LatencyOnlyRate);
         o.HoldSeconds = v.Int("--hold-seconds", 0, o.HoldSeconds);
+        o.IdleEvents = v.Int("--idle-events", 1, o.IdleEvents);
         o.MultiSilo = v.Has("--multi-silo");
         o.TeacherCore = v.Int("--teacher-core", 0, o.TeacherCore);
         if (v.Text("--silos") is { } list)

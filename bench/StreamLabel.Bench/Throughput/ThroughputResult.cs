@@ -39,6 +39,7 @@ public sealed record ThroughputResult
     public double P50LatencyMs { get; init; }
     public double P99LatencyMs { get; init; }
     public int IdleStudents { get; init; }
+    public int IdleEvents { get; init; } = 1;
     public double ManagedBytesPerStudent { get; init; }
     public double NativeBytesPerStudent { get; init; }
     public double BytesPerStudent { get; init; }
