@@ -14,7 +14,7 @@ internal sealed class DistillationBuffer(int featureCount, int capacity, int see
     private float[] _ring = [];
     private int[] _labels = [];
     private int[] _predicted = []; // the student's class for the row, before it learned it
-    private SplitMix64 _random = new((ulong)seed); // one word: System.Random's seeded state is about 330 bytes per student
+    private SplitMix64 _random = new((ulong)seed); // one word, where a seeded System.Random keeps a table per student
     private int _next, _count, _unforwarded;
     private float[]? _targetFeatures, _targetProbabilities;
     private int _targetRows, _classCount;
@@ -47,8 +47,8 @@ internal sealed class DistillationBuffer(int featureCount, int capacity, int see
 
     /// <summary>
     /// Lets go of the rows already sent to the teacher and of the last sample, once the student is idle: only a pull
-    /// reads the rows, and an idle student pulls nothing until new rows arrive (a full ring is about 10 KB for 8
-    /// features). The targets stay, for steps that come before they go stale. Rows not yet sent are kept.
+    /// reads the rows, and an idle student pulls nothing until new rows arrive, while a busy key's full ring is the
+    /// largest thing it keeps. The targets stay, for steps that come before they go stale. Rows not yet sent are kept.
     /// </summary>
     public void ReleaseForwarded()
     {
