@@ -145,7 +145,7 @@ public sealed partial class StudentGrain
     {
         int f = learner.Spec.FeatureCount, k = learner.Spec.ClassCount;
         int correctAgainstReference = 0;
-        bool teach = state.State.Spec?.TeacherGroup is not null; // without a teacher no pull would send the rows
+        bool teach = HasTeacher; // without a teacher no pull would send the rows
         for (int r = 0; r < rows; r++)
         {
             var e = events[start + r];

@@ -97,13 +97,16 @@ public sealed partial class StudentGrain(
     private void StartTimers()
     {
         _persistTimer ??= this.RegisterGrainTimer(PersistTickAsync, new GrainTimerCreationOptions(_options.PersistInterval, _options.PersistInterval));
-        if (_learner is not null && state.State.Spec?.TeacherGroup is not null)
+        if (HasTeacher)
             _pullTimer ??= this.RegisterGrainTimer(PullTickAsync, new GrainTimerCreationOptions(_options.TeacherPullInterval, _options.TeacherPullInterval) { Interleave = true });
     }
 
+    /// <summary>Whether this student has a model and a teacher group to pull from.</summary>
+    private bool HasTeacher => _learner is not null && state.State.Spec?.TeacherGroup is not null;
+
     private async Task PersistTickAsync(CancellationToken cancellationToken)
     {
-        await PersistIfUndurableAsync(cancellationToken);
+        if (CanPersist && _ledger.HasUndurable) await PersistAsync();
         if (CanPersist && _ledger.HasUndurable) return;
         _persistTimer?.Dispose();
         _persistTimer = null;
@@ -112,7 +115,7 @@ public sealed partial class StudentGrain(
     private async Task PullTickAsync(CancellationToken cancellationToken)
     {
         await PullTeacherAsync(cancellationToken);
-        if (_learner is not null && state.State.Spec?.TeacherGroup is not null && _teacher.HasUnforwarded) return;
+        if (HasTeacher && _teacher.HasUnforwarded) return;
         _teacher.Idle();
         _pullTimer?.Dispose();
         _pullTimer = null;
@@ -194,11 +197,6 @@ public sealed partial class StudentGrain(
     }
 
     public Task<DurableOffsets> GetDurableOffsetsAsync() => Task.FromResult(_ledger.Report());
-
-    private async Task PersistIfUndurableAsync(CancellationToken cancellationToken)
-    {
-        if (CanPersist && _ledger.HasUndurable) await PersistAsync();
-    }
 
     /// <summary>Whether this activation may save: never after a failed delivery; with its model, or, for a key without a
     /// spec, its ledger alone (a key with a spec but no learner, after a failed build, would overwrite its stored model).</summary>

@@ -52,8 +52,7 @@ public sealed class OffsetLedger
         _gaps?.Remove(partition);
     }
 
-    private static string NameOf(StreamEvent e) =>
-        Names.TryGetValue((e.Topic, e.Partition), out var name) ? name : Names.GetOrAdd((e.Topic, e.Partition), e.PartitionKey);
+    private static string NameOf(StreamEvent e) => Names.GetOrAdd((e.Topic, e.Partition), static (_, e) => e.PartitionKey, e);
 
     /// <summary>Call right after a successful state write that stored <see cref="Applied"/>, before applying more.</summary>
     public void MarkDurable() => _durable = new Dictionary<string, long>(_applied);
