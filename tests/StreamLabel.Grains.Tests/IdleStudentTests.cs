@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using StreamLabel.Grains.Student;
 using StreamLabel.Grains.Telemetry;
@@ -18,7 +17,9 @@ public sealed class IdleStudentTests(RedisServer redis) : IClassFixture<RedisSer
         // Targets go stale after 1 s: a student that kept its pull timer would ask again every 0.5 s once idle.
         await using var cluster = await StudentCluster.StartAsync(1, broker, redis, gpuSilo: false,
             new Dictionary<string, string?> { ["Student:TeacherStaleAfter"] = "00:00:01", ["Student:WarmStartRows"] = "0" });
-        using var pulls = new TeacherPulls(cluster.Silos[0].ServiceProvider.GetRequiredService<StreamLabelMetrics>().TeacherPulls);
+        using var counters = new CounterSums("streamlabel.teacher.pulls");
+        var siloPulls = cluster.Silos[0].ServiceProvider.GetRequiredService<StreamLabelMetrics>().TeacherPulls;
+        long Pulls() => counters.Of(siloPulls);
         const string key = "elec2-idle";
         var student = cluster.Client.GetGrain<IStudentGrain>(key);
         await student.SetSpecAsync(Elec2.Spec(8));
@@ -37,32 +38,14 @@ public sealed class IdleStudentTests(RedisServer redis) : IClassFixture<RedisSer
         Assert.NotNull((await student.GetMetricsAsync()).TeacherVersion);
 
         await Task.Delay(TimeSpan.FromSeconds(1.5)); // the ticks that forward the last rows, and the one that finds none
-        long idleFrom = pulls.Count;
+        long idleFrom = Pulls();
         await Task.Delay(TimeSpan.FromSeconds(4)); // 8 ticks of 0.5 s; the targets went stale after 1 s
-        Assert.Equal(idleFrom, pulls.Count);
+        Assert.Equal(idleFrom, Pulls());
 
         // The next events start the timer again: the student forwards them and pulls fresh targets.
         await new DatasetReplayer(broker.BootstrapServers).ReplayAsync(Elec2.Slice(data, (int)seen, 200), replay);
         await StudentLearningTests.WaitForSeenAsync(cluster, key, seen + 200);
-        await Eventually.HoldsAsync(() => Task.FromResult(pulls.Count > idleFrom), TimeSpan.FromSeconds(30),
-            () => Task.FromResult($"no teacher pull after new events ({pulls.Count} in all)"));
-    }
-
-    // The silo's streamlabel.teacher.pulls counter (its own instrument: other tests' silos run in this process too).
-    private sealed class TeacherPulls : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _count;
-
-        public TeacherPulls(Counter<long> counter)
-        {
-            _listener.InstrumentPublished = (instrument, listener) => { if (ReferenceEquals(instrument, counter)) listener.EnableMeasurementEvents(instrument); };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
-            _listener.Start();
-        }
-
-        public long Count => Interlocked.Read(ref _count);
-
-        public void Dispose() => _listener.Dispose();
+        await Eventually.HoldsAsync(() => Task.FromResult(Pulls() > idleFrom), TimeSpan.FromSeconds(30),
+            () => Task.FromResult($"no teacher pull after new events ({Pulls()} in all)"));
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using StreamLabel.Streaming.Kafka;
@@ -36,7 +35,7 @@ public sealed class StudentPlacementTests(RedisServer redis, ITestOutputHelper o
     private async Task<Dictionary<string, string>> PlaceStudentsAsync(int partitions, bool gpuSilo)
     {
         using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = partitions, Topics = [StudentCluster.Topic, StudentCluster.DeadLetters, StudentCluster.Predictions] });
-        using var reads = new RecordsReadPerSilo();
+        using var reads = new CounterSums("streamlabel.kafka.events_read"); // per silo: each has its own instrument
         await using var cluster = await StudentCluster.StartAsync(2, broker, redis, gpuSilo, new Dictionary<string, string?>
         {
             ["Models:Patterns:0:Pattern"] = "*",
@@ -65,33 +64,14 @@ public sealed class StudentPlacementTests(RedisServer redis, ITestOutputHelper o
             var gpu = cluster.Silos[^1].SiloAddress.ToString(); // StudentCluster tags the last silo accelerator=gpu
             Assert.True(hosts.Values.All(h => h != gpu), $"students on the gpu silo {gpu}: {Describe(hosts)}");
             // The GPU silo reads no partition: it would only forward what it read to the CPU silo (CpuTierQueueBalancer).
-            long gpuReads = reads.Of(cluster.Silos[^1].ServiceProvider), cpuReads = reads.Of(cluster.Silos[0].ServiceProvider);
+            long gpuReads = reads.Of(EventsRead(cluster.Silos[^1])), cpuReads = reads.Of(EventsRead(cluster.Silos[0]));
             output.WriteLine($"records read: cpu silo {cpuReads}, gpu silo {gpuReads}");
             Assert.True(gpuReads == 0 && cpuReads == data.Count, $"records read: gpu silo {gpuReads}, cpu silo {cpuReads} of {data.Count}");
         }
         return hosts;
     }
 
-    // Sums each silo's streamlabel.kafka.events_read counter (one meter per silo container, told apart by instrument).
-    private sealed class RecordsReadPerSilo : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<Instrument, long> _sums = new();
-
-        public RecordsReadPerSilo()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == "streamlabel.kafka.events_read") listener.EnableMeasurementEvents(instrument);
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => _sums.AddOrUpdate(instrument, value, (_, sum) => sum + value));
-            _listener.Start();
-        }
-
-        public long Of(IServiceProvider silo) => _sums.GetValueOrDefault(silo.GetRequiredService<KafkaStreamMetrics>().EventsRead);
-
-        public void Dispose() => _listener.Dispose();
-    }
+    private static Counter<long> EventsRead(Orleans.TestingHost.InProcessSiloHandle silo) => silo.ServiceProvider.GetRequiredService<KafkaStreamMetrics>().EventsRead;
 
     private static string Describe(Dictionary<string, string> hosts) => string.Join(", ", hosts.Select(h => $"{h.Key} on {h.Value}"));
 }
