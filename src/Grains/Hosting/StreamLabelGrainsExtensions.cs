@@ -23,7 +23,8 @@ public static class StreamLabelGrainsExtensions
     /// Registers what the student and teacher grains need: their options (sections Student, Teacher,
     /// Teacher:Placement, Models), the GPU and CPU tier placement filters, spec resolution, the meters, and the start-up check that
     /// Kafka:StreamNamespace is the students' stream namespace.
-    /// The Kafka stream provider (AddKafkaStreams) and a grain storage named "models" must be added too.
+    /// The Kafka stream provider (AddKafkaStreams) and a grain storage named "models" must be added too; where that is
+    /// the in-process memory storage, it keeps the grains' state in Orleans' binary format (<see cref="InProcessStateFormat"/>).
     /// </summary>
     public static ISiloBuilder AddStreamLabelGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -38,6 +39,7 @@ public static class StreamLabelGrainsExtensions
         services.AddSingleton<IValidateOptions<ModelSpecOptions>>(new OptionsProblems<ModelSpecOptions>(o => o.Problems()));
         services.AddSingleton<ModelSpecResolver>();
         services.AddSingleton<StreamLabelMetrics>();
+        InProcessStateFormat.UseBinaryFor(services, "models");
         services.AddSingleton<IValidateOptions<KafkaStreamOptions>, StudentStreamNamespaceValidator>();
         services.AddOptions<KafkaStreamOptions>(KafkaProviderName).ValidateOnStart();
         // The silo's model bank workers (disposed with the silo): students of one shape on a worker step together.
