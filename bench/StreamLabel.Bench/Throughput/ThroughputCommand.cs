@@ -93,8 +93,8 @@ public static class ThroughputCommand
         if (o.MemoryOnly)
         {
             // Without --latency-only this is the process's first silo: nothing of an earlier one is freed meanwhile.
-            var (m, nat, after) = await IdleStudentsOnFreshSiloAsync(broker, producer, o);
-            Console.WriteLine($"  idle student ({o.IdleEvents} event{(o.IdleEvents == 1 ? "" : "s")} each): {m:N0} B managed + {nat:N0} B native = {m + nat:N0} B; {after:N0} B once deactivated (state in memory storage)");
+            var idleOnly = await IdleStudentsOnFreshSiloAsync(broker, producer, o);
+            Console.WriteLine("  " + idleOnly.Describe(o.IdleEvents));
         }
         if (o.MemoryOnly || o.LatencyOnlyRate > 0) return 0;
         // Rounds: each measure runs R times on its own copy of the events (topic events-r, a new silo each time), and the
@@ -146,8 +146,8 @@ public static class ThroughputCommand
         var (rate, samples, p50, p99) = await MeasureLatencyAsync(lastSilo, producer, topics[^1], stream, o, e2e / 2);
         Console.WriteLine($"  latency at {rate:N0} ev/s: p50 {p50:F1} ms, p99 {p99:F1} ms ({samples} events)");
         await lastSilo.DisposeAsync();
-        var (managed, native, afterDeactivation) = await IdleStudentsOnFreshSiloAsync(broker, producer, o);
-        Console.WriteLine($"  idle student ({o.IdleEvents} event{(o.IdleEvents == 1 ? "" : "s")} each): {managed:N0} B managed + {native:N0} B native; {afterDeactivation:N0} B once deactivated (state in memory storage)");
+        var idle = await IdleStudentsOnFreshSiloAsync(broker, producer, o);
+        Console.WriteLine("  " + idle.Describe(o.IdleEvents));
 
         var result = new ThroughputResult
         {
@@ -160,8 +160,9 @@ public static class ThroughputCommand
             RatioToPyTorch = torch is double tt ? e2e / tt : null, Rounds = o.Rounds,
             RawConsumerRounds = raws.Select(x => x.Rate).ToArray(), BareTorchSharpRounds = bares.Select(x => x.Rate).ToArray(),
             EndToEndRounds = e2es.Select(x => x.Rate).ToArray(), LatencyRateEventsPerSecond = rate, LatencySamples = samples,
-            MeanRowsPerStep = rowsPerStep, P50LatencyMs = p50, P99LatencyMs = p99, IdleStudents = o.IdleStudents, IdleEvents = o.IdleEvents, ManagedBytesPerStudent = managed,
-            NativeBytesPerStudent = native, BytesPerStudent = managed + native, BytesPerDeactivatedStudent = afterDeactivation, ThreadCount = threads,
+            MeanRowsPerStep = rowsPerStep, P50LatencyMs = p50, P99LatencyMs = p99, IdleStudents = o.IdleStudents, IdleEvents = o.IdleEvents, ManagedBytesPerStudent = idle.Managed,
+            NativeBytesPerStudent = idle.Native, BytesPerStudent = idle.Total, MarginalManagedBytesPerStudent = idle.MarginalManaged,
+            MarginalNativeBytesPerStudent = idle.MarginalNative, MarginalBytesPerStudent = idle.Marginal, BytesPerDeactivatedStudent = idle.AfterDeactivation, ThreadCount = threads,
         };
         Print(result);
         if (o.Json is { } path)
@@ -174,7 +175,7 @@ public static class ThroughputCommand
     /// throughput and latency measures: it still holds their events (stream cache, events awaiting durability) and frees
     /// them during the idle measure, which read as a negative managed growth per student.
     /// </summary>
-    private static async Task<(double ManagedBytes, double NativeBytes, double AfterDeactivationBytes)> IdleStudentsOnFreshSiloAsync(
+    private static async Task<IdleStudentBytes> IdleStudentsOnFreshSiloAsync(
         EmbeddedKafkaBroker broker, EventProducer producer, ThroughputOptions o)
     {
         const string topic = "idle";
@@ -265,7 +266,8 @@ public static class ThroughputCommand
         Row("ratioToBareBank", $"{r.RatioToBareBank:F2} (target >= 0.7 against the math the silo runs: the model bank)");
         Row("ratioToPyTorch", r.RatioToPyTorch is double p ? $"{p:F2} (target >= 2)" : "n/a");
         Row("p50LatencyMs / p99LatencyMs", $"{r.P50LatencyMs:F1} / {r.P99LatencyMs:F1} at {r.LatencyRateEventsPerSecond:N0} ev/s (target p99 <= 250)");
-        Row("bytesPerStudent", $"{r.BytesPerStudent:N0} ({r.ManagedBytesPerStudent:N0} managed + {r.NativeBytesPerStudent:N0} native; target <= 65536)");
+        Row("marginalBytesPerStudent", $"{r.MarginalBytesPerStudent:N0} ({r.MarginalManagedBytesPerStudent:N0} managed + {r.MarginalNativeBytesPerStudent:N0} native: the second half of the idle students alone)");
+        Row("bytesPerStudent", $"{r.BytesPerStudent:N0} ({r.ManagedBytesPerStudent:N0} managed + {r.NativeBytesPerStudent:N0} native: all idle students' growth, with the process's one-time growth while they arrive)");
         Row("bytesPerDeactivatedStudent", $"{r.BytesPerDeactivatedStudent:N0} (after Student:IdleDeactivateAfter; state in the in-process memory storage)");
         Row("threadCount", $"{r.ThreadCount}");
     }

@@ -50,7 +50,7 @@ public sealed class ThroughputOptions
         BenchOptions.Value("--rounds", "R", "measure raw / bare / end to end R times (own topic and silo each) and report medians. Default 3"),
         BenchOptions.Value("--torch-threads", "T", "torch.set_num_threads for this process; 0 = leave TorchSharp's default. Default 1"),
         BenchOptions.Value("--latency-seconds", "S", "length of the half-rate latency run. Default 10"),
-        BenchOptions.Value("--idle-students", "M", "students activated for the memory-per-student figure. Default 2000"),
+        BenchOptions.Value("--idle-students", "M", "students activated for the memory-per-student figure, in two halves (at least 2). Default 2000"),
         BenchOptions.Value("--idle-events", "N", "events each of those students learns before it is idle (1: a key seen once; a key " +
             "that was busy has learned hundreds). Default 1"),
         BenchOptions.Flag("--no-pytorch", "skip the PyTorch reference (/usr/bin/python3 with python3-torch)"),
@@ -84,7 +84,7 @@ public sealed class ThroughputOptions
         o.TorchThreads = v.Int("--torch-threads", 0, o.TorchThreads);
         o.Rounds = v.Int("--rounds", 1, o.Rounds);
         o.LatencySeconds = v.Int("--latency-seconds", 1, o.LatencySeconds);
-        o.IdleStudents = v.Int("--idle-students", 1, o.IdleStudents);
+        o.IdleStudents = v.Int("--idle-students", 2, o.IdleStudents);
         o.PyTorch = !v.Has("--no-pytorch");
         o.Json = v.Text("--json");
         o.EndToEndOnly = v.Has("--e2e-only");

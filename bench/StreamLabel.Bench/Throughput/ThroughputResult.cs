@@ -43,6 +43,9 @@ public sealed record ThroughputResult
     public double ManagedBytesPerStudent { get; init; }
     public double NativeBytesPerStudent { get; init; }
     public double BytesPerStudent { get; init; }
+    public double MarginalManagedBytesPerStudent { get; init; }
+    public double MarginalNativeBytesPerStudent { get; init; }
+    public double MarginalBytesPerStudent { get; init; }
     public double BytesPerDeactivatedStudent { get; init; }
     public int ThreadCount { get; init; }
 }
