@@ -70,6 +70,40 @@ public sealed class ClusterInfoTests(RedisServer redis) : IClassFixture<RedisSer
         Assert.Equal(0, await StudentActivationsAsync(management));
     }
 
+    /// <summary>A silo that shuts down (a rolling restart) deactivates its students without each recording its count in
+    /// the registry; until they activate again elsewhere, `status` must still count what they learned.</summary>
+    [Fact]
+    public async Task Status_after_a_silo_shuts_down_counts_the_events_its_idle_students_saw()
+    {
+        using var broker = EmbeddedKafkaBroker.Start(new EmbeddedBrokerOptions { Partitions = 4, Topics = [StudentCluster.Topic, StudentCluster.DeadLetters] });
+        await using var cluster = await StudentCluster.StartAsync(2, broker, redis, gpuSilo: false);
+        var data = Elec2.Rows(200);
+        var keys = Enumerable.Range(0, 8).Select(i => $"status-leave-{i}").ToList();
+        foreach (var key in keys)
+        {
+            await cluster.Client.GetGrain<IStudentGrain>(key).SetSpecAsync(Elec2.Spec(data.FeatureCount, teacherGroup: null));
+            await new DatasetReplayer(broker.BootstrapServers).ReplayAsync(data, new ReplayOptions { Topic = StudentCluster.Topic, Key = key });
+        }
+        foreach (var key in keys) await StudentLearningTests.WaitForSeenAsync(cluster, key, data.Count);
+        // Durable and committed first, so no event is delivered again after the shutdown to activate a student.
+        var info = cluster.Client.GetGrain<IClusterInfoGrain>(0);
+        await Eventually.HoldsAsync(async () => (await info.GetClusterInfoAsync()).Partitions.All(p => p.Lag == 0), TimeSpan.FromSeconds(60),
+            async () => System.Text.Json.JsonSerializer.Serialize((await info.GetClusterInfoAsync()).Partitions));
+        var leaving = cluster.Silos[1];
+        var hosts = await Task.WhenAll(keys.Select(async k => (await cluster.Client.GetGrain<IStudentGrain>(k).GetMetricsAsync()).Silo));
+        int moving = hosts.Count(h => h == leaving.SiloAddress.ToString());
+        Assert.True(moving > 0, $"no student on the silo that leaves: {string.Join(", ", hosts)}");
+
+        await cluster.StopSiloAsync(leaving);
+
+        var queries = new StreamLabel.Client.Queries.ClusterQueries(cluster.Client);
+        StreamLabel.Client.Queries.StatusView? status = null;
+        await Eventually.HoldsAsync(async () => (status = await queries.StatusAsync()).EventsSeen == keys.Count * data.Count, TimeSpan.FromSeconds(20),
+            () => Task.FromResult($"status counts {status?.EventsSeen} events seen, expected {keys.Count * data.Count}; {moving} students were on the silo that left"));
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        Assert.Equal(keys.Count - moving, await StudentActivationsAsync(management)); // counted without activating them again
+    }
+
     private static async Task<int> StudentActivationsAsync(IManagementGrain management) =>
         (await management.GetSimpleGrainStatistics()).Where(s => s.GrainType.Contains("StudentGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
 

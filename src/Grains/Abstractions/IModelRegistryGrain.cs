@@ -22,6 +22,9 @@ public interface IModelRegistryGrain : IGrainWithIntegerKey
     /// cluster totals need not call it.</summary>
     Task RecordEventsSeenAsync(string modelKey, long eventsSeen);
 
+    /// <summary>The same for many of this shard's keys in one write: a silo shutting down records its active students'.</summary>
+    Task RecordAllEventsSeenAsync(IReadOnlyDictionary<string, long> eventsSeenByKey);
+
     /// <summary>This shard's key count and the events its keys had seen at their last records.</summary>
     Task<RegistryShardTotals> GetTotalsAsync();
 

@@ -34,6 +34,11 @@ public static class ModelRegistry
     public static Task RecordEventsSeenAsync(IGrainFactory grains, string modelKey, long eventsSeen) =>
         grains.GetGrain<IModelRegistryGrain>(ShardOf(modelKey)).RecordEventsSeenAsync(modelKey, eventsSeen);
 
+    /// <summary>Records many keys' events seen: one call per shard that holds any of them.</summary>
+    public static Task RecordAllEventsSeenAsync(IGrainFactory grains, IEnumerable<KeyValuePair<string, long>> eventsSeenByKey) =>
+        Task.WhenAll(eventsSeenByKey.GroupBy(e => ShardOf(e.Key)).Select(shard =>
+            grains.GetGrain<IModelRegistryGrain>(shard.Key).RecordAllEventsSeenAsync(shard.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))));
+
     /// <summary>Keys (an upper bound while a pre-sharding key is in two shards) and recorded events seen, over every shard.</summary>
     public static async Task<RegistryShardTotals> TotalsAsync(IGrainFactory grains)
     {

@@ -36,6 +36,12 @@ public sealed class StudentTally
         lock (_gate) _active.Remove(key);
     }
 
+    /// <summary>Each active student's events seen.</summary>
+    public List<KeyValuePair<string, long>> SeenByKey()
+    {
+        lock (_gate) return _active.Select(e => KeyValuePair.Create(e.Key, e.Value.Seen)).ToList();
+    }
+
     public SiloStudentTotals Snapshot(DateTimeOffset now)
     {
         lock (_gate)

@@ -42,6 +42,18 @@ public sealed class ModelRegistryGrain([PersistentState("registry", "models")] I
         await state.WriteStateAsync();
     }
 
+    public async Task RecordAllEventsSeenAsync(IReadOnlyDictionary<string, long> eventsSeenByKey)
+    {
+        bool changed = false;
+        foreach (var (modelKey, eventsSeen) in eventsSeenByKey)
+        {
+            if (state.State.EventsSeen.TryGetValue(modelKey, out var known) && known == eventsSeen) continue;
+            state.State.EventsSeen[modelKey] = eventsSeen;
+            changed = true;
+        }
+        if (changed) await state.WriteStateAsync();
+    }
+
     public Task<RegistryShardTotals> GetTotalsAsync() =>
         Task.FromResult(new RegistryShardTotals(state.State.Models.Count, state.State.EventsSeen.Values.Sum()));
 

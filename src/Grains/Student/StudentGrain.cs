@@ -141,7 +141,7 @@ public sealed partial class StudentGrain(
             await PersistAsync();
         tally.Deactivated(Key);
         // Its registry shard keeps the count from now on, so cluster totals need not activate this student again. Not
-        // while the silo shuts down: the last silo has nowhere to place the shard then; the next activation records it.
+        // while the silo shuts down: the silo records all its students' counts at once then (StudentTallyReporter).
         if (CanPersist && _learner is { } learner && reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
             await RecordEventsSeenAsync(learner.Counters.EventsSeen);
         await ReleaseLearnerAsync();
