@@ -37,21 +37,22 @@ public sealed class ModelRegistryGrain([PersistentState("registry", "models")] I
 
     public async Task RecordEventsSeenAsync(string modelKey, long eventsSeen)
     {
-        if (state.State.EventsSeen.TryGetValue(modelKey, out var known) && known == eventsSeen) return;
-        state.State.EventsSeen[modelKey] = eventsSeen;
-        await state.WriteStateAsync();
+        if (Record(modelKey, eventsSeen)) await state.WriteStateAsync();
     }
 
     public async Task RecordAllEventsSeenAsync(IReadOnlyDictionary<string, long> eventsSeenByKey)
     {
         bool changed = false;
-        foreach (var (modelKey, eventsSeen) in eventsSeenByKey)
-        {
-            if (state.State.EventsSeen.TryGetValue(modelKey, out var known) && known == eventsSeen) continue;
-            state.State.EventsSeen[modelKey] = eventsSeen;
-            changed = true;
-        }
+        foreach (var (modelKey, eventsSeen) in eventsSeenByKey) changed |= Record(modelKey, eventsSeen);
         if (changed) await state.WriteStateAsync();
+    }
+
+    /// <summary>Sets a key's count; false when it was already that (nothing to write).</summary>
+    private bool Record(string modelKey, long eventsSeen)
+    {
+        if (state.State.EventsSeen.TryGetValue(modelKey, out var known) && known == eventsSeen) return false;
+        state.State.EventsSeen[modelKey] = eventsSeen;
+        return true;
     }
 
     public Task<RegistryShardTotals> GetTotalsAsync() =>
