@@ -51,22 +51,15 @@ public sealed class ClusterInfoTests(RedisServer redis) : IClassFixture<RedisSer
             await new DatasetReplayer(broker.BootstrapServers).ReplayAsync(data, new ReplayOptions { Topic = StudentCluster.Topic, Key = key });
             await StudentLearningTests.WaitForSeenAsync(cluster, key, data.Count);
         }
-        // Durable and committed first: the partition reader then has nothing to ask the students.
-        var info = cluster.Client.GetGrain<IClusterInfoGrain>(0);
-        await Eventually.HoldsAsync(async () => (await info.GetClusterInfoAsync()).Partitions.All(p => p.Lag == 0), TimeSpan.FromSeconds(60),
-            async () => System.Text.Json.JsonSerializer.Serialize((await info.GetClusterInfoAsync()).Partitions));
+        await WaitUntilCommittedAsync(cluster); // the partition reader then has nothing to ask the students
 
         var management = cluster.Client.GetGrain<IManagementGrain>(0);
         await management.ForceActivationCollection(TimeSpan.Zero);
         await Eventually.HoldsAsync(async () => await StudentActivationsAsync(management) == 0, TimeSpan.FromSeconds(30),
             async () => $"{await StudentActivationsAsync(management)} students still active");
 
-        var queries = new StreamLabel.Client.Queries.ClusterQueries(cluster.Client);
-        StreamLabel.Client.Queries.StatusView? status = null;
-        // The silo reports its tally every second: the deactivations reach the totals within a report or two.
-        await Eventually.HoldsAsync(async () => (status = await queries.StatusAsync()).EventsSeen == 2 * data.Count, TimeSpan.FromSeconds(20),
-            () => Task.FromResult($"status counts {status?.EventsSeen} events seen, expected {2 * data.Count}"));
-        Assert.Equal(keys.Length, status!.Models);
+        var status = await StatusCountingAsync(cluster, 2 * data.Count, "");
+        Assert.Equal(keys.Length, status.Models);
         Assert.Equal(0, await StudentActivationsAsync(management));
     }
 
@@ -85,10 +78,7 @@ public sealed class ClusterInfoTests(RedisServer redis) : IClassFixture<RedisSer
             await new DatasetReplayer(broker.BootstrapServers).ReplayAsync(data, new ReplayOptions { Topic = StudentCluster.Topic, Key = key });
         }
         foreach (var key in keys) await StudentLearningTests.WaitForSeenAsync(cluster, key, data.Count);
-        // Durable and committed first, so no event is delivered again after the shutdown to activate a student.
-        var info = cluster.Client.GetGrain<IClusterInfoGrain>(0);
-        await Eventually.HoldsAsync(async () => (await info.GetClusterInfoAsync()).Partitions.All(p => p.Lag == 0), TimeSpan.FromSeconds(60),
-            async () => System.Text.Json.JsonSerializer.Serialize((await info.GetClusterInfoAsync()).Partitions));
+        await WaitUntilCommittedAsync(cluster); // so no event is delivered again after the shutdown to activate a student
         var leaving = cluster.Silos[1];
         var hosts = await Task.WhenAll(keys.Select(async k => (await cluster.Client.GetGrain<IStudentGrain>(k).GetMetricsAsync()).Silo));
         int moving = hosts.Count(h => h == leaving.SiloAddress.ToString());
@@ -96,12 +86,28 @@ public sealed class ClusterInfoTests(RedisServer redis) : IClassFixture<RedisSer
 
         await cluster.StopSiloAsync(leaving);
 
-        var queries = new StreamLabel.Client.Queries.ClusterQueries(cluster.Client);
-        StreamLabel.Client.Queries.StatusView? status = null;
-        await Eventually.HoldsAsync(async () => (status = await queries.StatusAsync()).EventsSeen == keys.Count * data.Count, TimeSpan.FromSeconds(20),
-            () => Task.FromResult($"status counts {status?.EventsSeen} events seen, expected {keys.Count * data.Count}; {moving} students were on the silo that left"));
+        await StatusCountingAsync(cluster, keys.Count * data.Count, $"; {moving} students were on the silo that left");
         var management = cluster.Client.GetGrain<IManagementGrain>(0);
         Assert.Equal(keys.Count - moving, await StudentActivationsAsync(management)); // counted without activating them again
+    }
+
+    /// <summary>Waits until every event is durable and its offset committed (no partition lags).</summary>
+    private static Task WaitUntilCommittedAsync(Orleans.TestingHost.InProcessTestCluster cluster)
+    {
+        var info = cluster.Client.GetGrain<IClusterInfoGrain>(0);
+        return Eventually.HoldsAsync(async () => (await info.GetClusterInfoAsync()).Partitions.All(p => p.Lag == 0), TimeSpan.FromSeconds(60),
+            async () => System.Text.Json.JsonSerializer.Serialize((await info.GetClusterInfoAsync()).Partitions));
+    }
+
+    /// <summary>`status` once it counts <paramref name="eventsSeen"/> events: silos report their tallies every second, so
+    /// deactivations and departures reach the totals within a report or two.</summary>
+    private static async Task<StreamLabel.Client.Queries.StatusView> StatusCountingAsync(Orleans.TestingHost.InProcessTestCluster cluster, long eventsSeen, string context)
+    {
+        var queries = new StreamLabel.Client.Queries.ClusterQueries(cluster.Client);
+        StreamLabel.Client.Queries.StatusView? status = null;
+        await Eventually.HoldsAsync(async () => (status = await queries.StatusAsync()).EventsSeen == eventsSeen, TimeSpan.FromSeconds(20),
+            () => Task.FromResult($"status counts {status?.EventsSeen} events seen, expected {eventsSeen}{context}"));
+        return status!;
     }
 
     private static async Task<int> StudentActivationsAsync(IManagementGrain management) =>
