@@ -107,7 +107,7 @@ public sealed partial class StudentGrain(
     private async Task PersistTickAsync(CancellationToken cancellationToken)
     {
         if (CanPersist && _ledger.HasUndurable) await PersistAsync();
-        if (CanPersist && _ledger.HasUndurable) return;
+        if (CanPersist && _ledger.HasUndurable) return; // events arrived while it wrote: the next tick writes them
         _persistTimer?.Dispose();
         _persistTimer = null;
     }
